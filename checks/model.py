@@ -1,0 +1,104 @@
+"""The finding model: what every rule returns and every report shows."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How much a finding matters. Ordered: error > warning > notice."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "notice": 1}[self.value]
+
+
+def finding_id(rule: str, subject: str) -> str:
+    """A stable id from the rule and its subject: the same in every run."""
+    digest = hashlib.sha1(f"{rule}\x00{subject}".encode()).hexdigest()[:12]
+    return f"{rule}:{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a person must look at.
+
+    rule: dotted rule id (``links.broken``).
+    subject: what the finding is about, unique within the rule (for link findings
+        ``"<page url> -> <target>"``, for services the catalogue id, for topics the
+        topic id, otherwise the page URL). The stable ``id`` is derived from it.
+    url: the page the finding is about ("" when there is no page, e.g. a missing service).
+    message: one plain sentence: what is wrong.
+    expected / found: what should be there and what is there (plain text, may be "").
+    fix: how to fix it, in one or two sentences.
+    evidence: machine-readable details (``target``, ``status``, ``last_updated``...).
+    service_id: the catalogue id of the service concerned, or "".
+    owner: who can fix it (filled by ``checks.owners``).
+    status: ``new``, ``persisting`` (filled by ``checks.history``); ``fixed`` only in
+        the list of fixed findings.
+    waived: the waiver's reason when a valid waiver covers it, else "".
+    """
+
+    rule: str
+    subject: str
+    severity: Severity
+    message: str
+    url: str = ""
+    expected: str = ""
+    found: str = ""
+    fix: str = ""
+    evidence: dict = field(default_factory=dict, hash=False, compare=False)
+    service_id: str = ""
+    owner: str = ""
+    owner_email: str = ""
+    status: str = "new"
+    waived: str = ""
+
+    @property
+    def id(self) -> str:
+        return finding_id(self.rule, self.subject)
+
+    @property
+    def family(self) -> str:
+        return self.rule.split(".", 1)[0]
+
+    def with_(self, **changes) -> "Finding":
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "family": self.family,
+            "severity": self.severity.value,
+            "url": self.url,
+            "message": self.message,
+            "expected": self.expected,
+            "found": self.found,
+            "fix": self.fix,
+            "evidence": self.evidence,
+            "service_id": self.service_id,
+            "owner": self.owner,
+            "owner_email": self.owner_email,
+            "status": self.status,
+            "waived": self.waived,
+            "subject": self.subject,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Finding":
+        return cls(
+            rule=d["rule"], subject=d.get("subject", d.get("url", "")),
+            severity=Severity(d["severity"]), message=d.get("message", ""),
+            url=d.get("url", ""), expected=d.get("expected", ""), found=d.get("found", ""),
+            fix=d.get("fix", ""), evidence=dict(d.get("evidence") or {}),
+            service_id=d.get("service_id", ""), owner=d.get("owner", ""),
+            owner_email=d.get("owner_email", ""), status=d.get("status", "new"),
+            waived=d.get("waived", ""),
+        )

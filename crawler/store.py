@@ -1,0 +1,316 @@
+"""The SQLite crawl store: the contract between the crawler and the checks.
+
+One file holds every crawl ("run") of a site. The crawler writes through
+``StoreWriter`` as pages finish (so memory stays flat); checks read through
+``StoreReader``. Any SQLite tool can open the file. The schema is versioned in
+``meta.schema_version`` and documented in the README ("The crawl store").
+
+Tables (all keyed by ``run_id``):
+- ``runs``: one row per crawl: start/finish time, status (running, complete,
+  aborted), start URLs, allowed hosts, settings (JSON, credentials removed).
+- ``pages``: one row per URL fetched or stopped by a guard (see ``crawler.model.Page``).
+- ``links``: every link found on every page (see ``crawler.model.Link``).
+- ``frontier``: the queue, so ``--resume`` can continue a killed crawl.
+- ``link_status``: status checks of URLs not crawled as pages (external links).
+- ``axe``: axe-core violations on rendered pages.
+- ``sitemap_urls``: URLs listed in the site's sitemaps, with ``lastmod``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lo_audit.errors import StoreError
+
+from .model import AxeViolation, Link, LinkStatus, Page
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL DEFAULT 'running',
+  start_urls TEXT NOT NULL,
+  allow_hosts TEXT NOT NULL,
+  settings TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS pages (
+  run_id INTEGER NOT NULL, url TEXT NOT NULL, final_url TEXT, status INTEGER,
+  content_type TEXT, size INTEGER, title TEXT, headings TEXT, main_text TEXT, lang TEXT,
+  last_updated TEXT, last_updated_source TEXT, last_updated_raw TEXT,
+  phones TEXT, emails TEXT, postcodes TEXT, content_hash TEXT, etag TEXT,
+  last_modified TEXT, depth INTEGER, redirects TEXT, error TEXT, guard TEXT, kind TEXT,
+  canonical TEXT, anchors TEXT, rendered INTEGER, render_reason TEXT, found_via TEXT,
+  in_sitemap INTEGER, template TEXT, fetched_at TEXT, elapsed_ms INTEGER, meta TEXT,
+  PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS links (
+  run_id INTEGER NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, href TEXT,
+  text TEXT, region TEXT, kind TEXT, fragment TEXT, scripted INTEGER
+);
+CREATE INDEX IF NOT EXISTS links_by_source ON links (run_id, source);
+CREATE INDEX IF NOT EXISTS links_by_target ON links (run_id, target);
+CREATE TABLE IF NOT EXISTS frontier (
+  run_id INTEGER NOT NULL, url TEXT NOT NULL, depth INTEGER NOT NULL,
+  parent TEXT, found_via TEXT, state TEXT NOT NULL DEFAULT 'queued',
+  PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS link_status (
+  run_id INTEGER NOT NULL, url TEXT NOT NULL, status INTEGER, error TEXT,
+  final_url TEXT, checked_by TEXT, PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS axe (
+  run_id INTEGER NOT NULL, url TEXT NOT NULL, template TEXT, rule TEXT, impact TEXT,
+  help TEXT, help_url TEXT, tags TEXT, nodes INTEGER, example_target TEXT, example_html TEXT
+);
+CREATE TABLE IF NOT EXISTS sitemap_urls (
+  run_id INTEGER NOT NULL, url TEXT NOT NULL, lastmod TEXT, PRIMARY KEY (run_id, url)
+);
+"""
+
+_JSON_FIELDS = {"headings", "phones", "emails", "postcodes", "redirects", "anchors", "meta"}
+_BOOL_FIELDS = {"rendered", "in_sitemap"}
+PAGE_FIELDS = tuple(Page.__dataclass_fields__)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) a store in WAL mode with the current schema."""
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.executescript(SCHEMA)
+    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    if row is None:
+        conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    elif int(row[0]) > SCHEMA_VERSION:
+        raise StoreError(f"{path}: crawl store schema {row[0]} is newer than this tool ({SCHEMA_VERSION}); upgrade lo-audit")
+    return conn
+
+
+def page_to_row(run_id: int, page: Page) -> tuple:
+    values = []
+    for name in PAGE_FIELDS:
+        value = getattr(page, name)
+        if name in _JSON_FIELDS:
+            value = json.dumps(value, ensure_ascii=False)
+        elif name in _BOOL_FIELDS:
+            value = int(value)
+        values.append(value)
+    return (run_id, *values)
+
+
+def row_to_page(row: sqlite3.Row) -> Page:
+    kwargs = {}
+    for name in PAGE_FIELDS:
+        value = row[name]
+        if name in _JSON_FIELDS:
+            value = json.loads(value) if value else ({} if name == "meta" else [])
+            if name == "headings":
+                value = tuple((int(level), text) for level, text in value)
+            elif name == "redirects":
+                value = tuple((u, int(s)) for u, s in value)
+            elif name != "meta":
+                value = tuple(value)
+        elif name in _BOOL_FIELDS:
+            value = bool(value)
+        elif value is None:
+            value = Page.__dataclass_fields__[name].default
+        kwargs[name] = value
+    return Page(**kwargs)
+
+
+class StoreWriter:
+    """Streams a crawl into the store. Used only by the crawler.
+
+    Every method commits at once (autocommit), so a killed crawl loses at most the
+    pages in flight; ``--resume`` re-queues those.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.conn = connect(self.path)
+
+    # -- runs ---------------------------------------------------------------
+    def start_run(self, start_urls: list[str], allow_hosts: list[str], settings: dict) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO runs (started_at, start_urls, allow_hosts, settings) VALUES (?,?,?,?)",
+            (_now(), json.dumps(start_urls), json.dumps(allow_hosts), json.dumps(settings, default=str)),
+        )
+        return int(cur.lastrowid)
+
+    def unfinished_run(self) -> int | None:
+        """The most recent run still marked running (a killed crawl), if any."""
+        row = self.conn.execute("SELECT id FROM runs WHERE status='running' ORDER BY id DESC LIMIT 1").fetchone()
+        return int(row[0]) if row else None
+
+    def previous_complete_run(self, before: int) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM runs WHERE status='complete' AND id < ? ORDER BY id DESC LIMIT 1", (before,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def finish_run(self, run_id: int, status: str = "complete") -> None:
+        self.conn.execute("UPDATE runs SET finished_at=?, status=? WHERE id=?", (_now(), status, run_id))
+
+    # -- pages and links -----------------------------------------------------
+    def save_page(self, run_id: int, page: Page, links: Iterable[Link] = ()) -> None:
+        """Write a page, replace its links and mark it done in the frontier, atomically."""
+        placeholders = ",".join("?" * (len(PAGE_FIELDS) + 1))
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.execute(f"INSERT OR REPLACE INTO pages (run_id,{','.join(PAGE_FIELDS)}) VALUES ({placeholders})",
+                              page_to_row(run_id, page))
+            self.conn.execute("DELETE FROM links WHERE run_id=? AND source=?", (run_id, page.url))
+            self.conn.executemany(
+                "INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?)",
+                [(run_id, l.source, l.target, l.href, l.text, l.region, l.kind, l.fragment, int(l.scripted)) for l in links],
+            )
+            self.conn.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (run_id, page.url))
+
+    def enqueue(self, run_id: int, items: Iterable[tuple[str, int, str, str]]) -> list[str]:
+        """Add ``(url, depth, parent, found_via)`` to the frontier; return the URLs that were new."""
+        added = []
+        with self.conn:
+            self.conn.execute("BEGIN")
+            for url, depth, parent, via in items:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO frontier (run_id,url,depth,parent,found_via) VALUES (?,?,?,?,?)",
+                    (run_id, url, depth, parent, via))
+                if cur.rowcount:
+                    added.append(url)
+        return added
+
+    def queued(self, run_id: int) -> list[tuple[str, int, str, str]]:
+        """Frontier entries not yet done, in insertion order (for ``--resume``)."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT url, depth, parent, found_via FROM frontier WHERE run_id=? AND state='queued' ORDER BY rowid", (run_id,))]
+
+    def known_urls(self, run_id: int) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT url FROM frontier WHERE run_id=?", (run_id,))}
+
+    def save_link_status(self, run_id: int, statuses: Iterable[LinkStatus]) -> None:
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO link_status VALUES (?,?,?,?,?,?)",
+                [(run_id, s.url, s.status, s.error, s.final_url, s.checked_by) for s in statuses])
+
+    def save_axe(self, run_id: int, violations: Iterable[AxeViolation]) -> None:
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.executemany(
+                "INSERT INTO axe VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(run_id, v.url, v.template, v.rule, v.impact, v.help, v.help_url, json.dumps(v.tags),
+                  v.nodes, v.example_target, v.example_html) for v in violations])
+
+    def save_sitemap_urls(self, run_id: int, entries: Iterable[tuple[str, str]]) -> None:
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.executemany("INSERT OR REPLACE INTO sitemap_urls VALUES (?,?,?)",
+                                  [(run_id, u, lastmod) for u, lastmod in entries])
+
+    def previous_page(self, run_id: int, url: str) -> tuple[Page, list[Link]] | None:
+        """A page and its links from an earlier run (for conditional re-crawls)."""
+        self.conn.row_factory = sqlite3.Row
+        try:
+            row = self.conn.execute("SELECT * FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
+            if row is None:
+                return None
+            links = [Link(source=r["source"], target=r["target"], href=r["href"], text=r["text"], region=r["region"],
+                          kind=r["kind"], fragment=r["fragment"], scripted=bool(r["scripted"]))
+                     for r in self.conn.execute("SELECT * FROM links WHERE run_id=? AND source=?", (run_id, url))]
+            return row_to_page(row), links
+        finally:
+            self.conn.row_factory = None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class StoreReader:
+    """Read-only view of one run of the store. Used by checks and reports.
+
+    ``run_id`` defaults to the latest complete run (or the latest run of any status
+    when ``allow_incomplete``).
+    """
+
+    def __init__(self, path: str | Path, run_id: int | None = None, allow_incomplete: bool = True) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise StoreError(f"{path}: no crawl store here; run `lo-audit crawl ... --db {path}` first")
+        try:
+            self.conn = connect(self.path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a crawl store ({exc})") from None
+        self.conn.row_factory = sqlite3.Row
+        self.run_id = run_id if run_id is not None else self._latest_run(allow_incomplete)
+
+    def _latest_run(self, allow_incomplete: bool) -> int:
+        where = "" if allow_incomplete else "WHERE status='complete'"
+        row = self.conn.execute(f"SELECT id FROM runs {where} ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: the crawl store holds no crawl yet")
+        return int(row[0])
+
+    def run(self) -> dict:
+        row = self.conn.execute("SELECT * FROM runs WHERE id=?", (self.run_id,)).fetchone()
+        d = dict(row)
+        for key in ("start_urls", "allow_hosts", "settings"):
+            d[key] = json.loads(d[key])
+        return d
+
+    def pages(self) -> Iterator[Page]:
+        for row in self.conn.execute("SELECT * FROM pages WHERE run_id=? ORDER BY url", (self.run_id,)):
+            yield row_to_page(row)
+
+    def page(self, url: str) -> Page | None:
+        row = self.conn.execute("SELECT * FROM pages WHERE run_id=? AND url=?", (self.run_id, url)).fetchone()
+        return row_to_page(row) if row else None
+
+    def links(self, source: str | None = None) -> Iterator[Link]:
+        sql, args = "SELECT * FROM links WHERE run_id=?", [self.run_id]
+        if source is not None:
+            sql, args = sql + " AND source=?", args + [source]
+        for r in self.conn.execute(sql + " ORDER BY source, rowid", args):
+            yield Link(source=r["source"], target=r["target"], href=r["href"], text=r["text"], region=r["region"],
+                       kind=r["kind"], fragment=r["fragment"], scripted=bool(r["scripted"]))
+
+    def inlinks(self) -> dict[str, int]:
+        """Number of distinct pages linking to each target."""
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT target, COUNT(DISTINCT source) FROM links WHERE run_id=? GROUP BY target", (self.run_id,))}
+
+    def link_statuses(self) -> dict[str, LinkStatus]:
+        return {r["url"]: LinkStatus(url=r["url"], status=r["status"] or 0, error=r["error"] or "",
+                                     final_url=r["final_url"] or "", checked_by=r["checked_by"] or "")
+                for r in self.conn.execute("SELECT * FROM link_status WHERE run_id=?", (self.run_id,))}
+
+    def axe_violations(self) -> Iterator[AxeViolation]:
+        for r in self.conn.execute("SELECT * FROM axe WHERE run_id=? ORDER BY rule, url", (self.run_id,)):
+            yield AxeViolation(url=r["url"], template=r["template"] or "", rule=r["rule"], impact=r["impact"] or "",
+                               help=r["help"] or "", help_url=r["help_url"] or "", tags=tuple(json.loads(r["tags"] or "[]")),
+                               nodes=r["nodes"] or 0, example_target=r["example_target"] or "",
+                               example_html=r["example_html"] or "")
+
+    def axe_checked_urls(self) -> set[str]:
+        """Pages axe ran on (with or without violations): those with ``meta.axe`` set."""
+        return {p.url for p in self.pages() if p.meta.get("axe")}
+
+    def sitemap_urls(self) -> dict[str, str]:
+        return {r[0]: r[1] or "" for r in self.conn.execute(
+            "SELECT url, lastmod FROM sitemap_urls WHERE run_id=?", (self.run_id,))}
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,158 @@
+"""The ``lo-audit`` command line: argument parsing and error handling only.
+
+Each verb lives in its own module under ``lo_audit.commands``. Errors a user can
+cause print one line (or a list of problems) and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from . import __version__
+from .config import is_http_url
+from .errors import AuditError
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected requests per second (0 = unlimited), got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = _rate(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def _iso_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _url(text: str) -> str:
+    if not is_http_url(text):
+        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
+    return text
+
+
+def _add_crawl_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="crawl store (SQLite); default from config or .lo-audit/crawl.sqlite")
+    p.add_argument("--allow-host", action="append", dest="allow_hosts", metavar="HOST",
+                   help="host (or host:port) to crawl; repeatable; default: the start URLs' hosts")
+    p.add_argument("--max-pages", type=_positive_int, help="stop after this many pages (default 5000)")
+    p.add_argument("--max-depth", type=_positive_int, help="clicks from a start URL to follow (default 30)")
+    p.add_argument("--concurrency", type=_positive_int, help="pages fetched at once (default 8)")
+    p.add_argument("--rate", type=_rate, help="requests per second per host; 0 = unlimited (default 3)")
+    p.add_argument("--timeout", type=_seconds, help="seconds allowed per page (default 20)")
+    p.add_argument("--render", choices=("auto", "always", "never"), help="when to render in Chromium (default auto)")
+    p.add_argument("--ignore-robots", action="store_true", default=None, help="do not obey robots.txt (site owner's consent only)")
+    p.add_argument("--resume", action="store_true", default=None, help="continue the last crawl that did not finish")
+    p.add_argument("--browser", help="path to a Chromium/Chrome executable (or set LO_AUDIT_CHROMIUM)")
+
+
+def _add_check_flags(p: argparse.ArgumentParser, with_db: bool = True) -> None:
+    if with_db:
+        p.add_argument("--db", help="crawl store to read (default from config)")
+    p.add_argument("--out", help="reports folder (default reports)")
+    p.add_argument("--catalogue", help="service catalogue: YAML, CSV, XLSX, ORUK JSON file or ORUK API URL")
+    p.add_argument("--catalogue-format", choices=("yaml", "csv", "xlsx", "oruk"), help="catalogue format (default: from the name)")
+    p.add_argument("--mapping", help="column mapping file for CSV/XLSX catalogues")
+    p.add_argument("--waivers", help="waivers file of accepted findings")
+    p.add_argument("--today", type=_iso_date, help="date to treat as today, YYYY-MM-DD")
+    p.add_argument("--fail-on", choices=("error", "warning", "never"), help="exit 1 at this severity (default error)")
+    p.add_argument("--fail-on-new", action="store_true", default=None, help="only new findings count for --fail-on")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lo-audit", description="Audit a SEND Local Offer website and publish the results.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only errors and the final summary")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("crawl", help="crawl a Local Offer website into the crawl store")
+    p.add_argument("start_urls", nargs="*", type=_url, metavar="START_URL", help="where to start (default from config)")
+    p.add_argument("--config", help="YAML configuration file")
+    _add_crawl_flags(p)
+
+    p = sub.add_parser("check", help="run the checks on a crawl and write the reports")
+    p.add_argument("--config", help="YAML configuration file")
+    _add_check_flags(p)
+
+    p = sub.add_parser("build", help="regenerate the MkDocs site from the reports")
+    p.add_argument("--config", help="YAML configuration file")
+    p.add_argument("--db", help="crawl store (for page views)")
+    p.add_argument("--out", help="reports folder to read (default reports)")
+    p.add_argument("--site-dir", help="where to write the site (default site)")
+    p.add_argument("--docs-dir", help="MkDocs source folder (default docs)")
+
+    p = sub.add_parser("run", help="crawl, check and build, as the config says")
+    p.add_argument("--config", required=True, help="YAML configuration file")
+    _add_crawl_flags(p)
+    _add_check_flags(p, with_db=False)
+    p.add_argument("--site-dir", help="where to write the site (default site)")
+    p.add_argument("--docs-dir", help="MkDocs source folder (default docs)")
+
+    p = sub.add_parser("demo", help="audit the bundled Exampleshire demo Local Offer end to end")
+    p.add_argument("--serve", action="store_true", help="then serve the built site until Ctrl+C")
+    p.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
+    p.add_argument("--out", default="reports", help="reports folder (default reports)")
+    p.add_argument("--site-dir", default="site", help="where to write the site (default site)")
+    p.add_argument("--docs-dir", default="docs", help="MkDocs source folder (default docs)")
+    p.add_argument("--db", default=".lo-audit/demo.sqlite", help="crawl store (default .lo-audit/demo.sqlite)")
+    p.add_argument("--browser", help="path to a Chromium/Chrome executable")
+
+    p = sub.add_parser("catalogue", help="work with service catalogues")
+    csub = p.add_subparsers(dest="catalogue_command", metavar="ACTION", required=True)
+    v = csub.add_parser("validate", help="report every problem in a catalogue file")
+    v.add_argument("file", help="catalogue file or ORUK API URL")
+    v.add_argument("--format", dest="catalogue_format", choices=("yaml", "csv", "xlsx", "oruk"))
+    v.add_argument("--mapping", help="column mapping file for CSV/XLSX")
+
+    p = sub.add_parser("merge", help="merge several councils' reports into one comparative site")
+    p.add_argument("reports", nargs="+", metavar="REPORTS_DIR", help="reports folders (one per council)")
+    p.add_argument("--site-dir", default="site", help="where to write the site (default site)")
+    p.add_argument("--docs-dir", default="docs", help="MkDocs source folder (default docs)")
+
+    p = sub.add_parser("browser", help="find (or with --install, install) a Chromium for Playwright")
+    p.add_argument("--install", action="store_true", help="install one if none is found")
+    p.add_argument("--browser", help="path to a Chromium/Chrome executable")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from . import commands
+
+    handler = getattr(commands, args.command.replace("-", "_"))
+    try:
+        return int(handler.run(args) or 0)
+    except AuditError as exc:
+        print(f"lo-audit {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("lo-audit: interrupted; the crawl store keeps what was done (use --resume)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

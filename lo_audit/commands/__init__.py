@@ -1,0 +1,3 @@
+"""One module per CLI verb; each has ``run(args) -> int``."""
+
+from . import browser, build, catalogue, check, crawl, demo, merge, run  # noqa: F401

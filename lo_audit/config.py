@@ -1,0 +1,363 @@
+"""The YAML configuration file: one typed section per pipeline stage.
+
+Every command-line flag has a key here (the CLI overrides the file). Validation
+collects every problem, each naming the file, line and field, before stopping with
+``ConfigError`` (exit status 2). Each option's docstring is its documentation; a test
+checks that every option is documented in the README.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+from .yamlio import read_yaml, where
+
+DEFAULT_STRIP_PARAMS = (
+    "utm_*", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga", "sessionid", "session_id",
+    "jsessionid", "phpsessid", "sid", "aspsessionid*", "cfid", "cftoken",
+)
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    """``crawl:`` — what to crawl and how politely."""
+
+    start_urls: tuple[str, ...] = ()
+    """Where the crawl starts (the Local Offer home page, the directory home page)."""
+    allow_hosts: tuple[str, ...] = ()
+    """Hosts (``host`` or ``host:port``) that are crawled. Default: the start URLs' hosts.
+    Links to other hosts are only status-checked, never crawled."""
+    db: str = ".lo-audit/crawl.sqlite"
+    """The SQLite crawl store (``--db``)."""
+    max_pages: int = 5000
+    """Stop queueing new pages after this many (``--max-pages``); the rest are recorded with guard ``max-pages``."""
+    max_depth: int = 30
+    """Links further than this many clicks from a start URL are not followed (``--max-depth``)."""
+    max_per_pattern: int = 1000
+    """At most this many pages per URL template (ids and numbers replaced), a trap guard."""
+    concurrency: int = 8
+    """Pages fetched at once (``--concurrency``); browser tabs are at most this and 6."""
+    rate: float = 3.0
+    """Requests per second per host (``--rate``); 0 means unlimited (for local benchmarks)."""
+    ignore_robots: bool = False
+    """Crawl paths that robots.txt disallows (``--ignore-robots``). Only with the site owner's consent."""
+    render: str = "auto"
+    """``auto`` renders in Chromium only URL templates whose pages change with JavaScript;
+    ``always`` renders every HTML page; ``never`` uses plain HTTP only (``--render``)."""
+    timeout: float = 20.0
+    """Seconds allowed for one page (``--timeout``)."""
+    total_timeout: float = 3600.0
+    """Seconds allowed for the whole crawl; what is left is recorded with guard ``timeout``."""
+    max_page_bytes: int = 5_000_000
+    """Pages larger than this are recorded with guard ``too-large`` and not parsed."""
+    strip_params: tuple[str, ...] = DEFAULT_STRIP_PARAMS
+    """Query parameters removed when normalising URLs (tracking and session ids; ``*`` wildcards)."""
+    cookie_selectors: tuple[str, ...] = ()
+    """Extra CSS selectors of cookie-banner buttons to click (common patterns are built in)."""
+    load_more_selectors: tuple[str, ...] = ()
+    """Extra CSS selectors of "load more"/"next" buttons to click on rendered pages."""
+    max_load_more: int = 20
+    """Clicks on "load more" per page, at most."""
+    contact_url: str = ""
+    """A URL about your audit, sent in the User-Agent so site owners can reach you."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Extra request headers (e.g. for a staging site). Values ``${VAR}`` are read from the
+    environment. Never written to reports, logs or the site."""
+    cookies: dict[str, str] = field(default_factory=dict)
+    """Cookies sent to allowed hosts; ``${VAR}`` values come from the environment. Never written out."""
+    allow_private: bool = False
+    """Allow status checks of external links that resolve to private, loopback or link-local
+    addresses (allowed hosts you name yourself are always allowed)."""
+    check_external: bool = True
+    """Status-check links to other hosts (with linkchecker)."""
+    a11y: bool = True
+    """Run axe-core (WCAG 2.2 AA) on a sample of rendered pages."""
+    a11y_per_template: int = 3
+    """Pages per URL template checked with axe (plus every page whose HTML shows a likely problem)."""
+    a11y_max_pages: int = 150
+    """Pages checked with axe at most."""
+    host_failure_limit: int = 15
+    """A host that fails this many requests in a row is stopped, with a finding."""
+    resume: bool = False
+    """Continue the last crawl that did not finish (``--resume``)."""
+
+
+@dataclass(frozen=True)
+class OwnerRule:
+    """One entry of ``checks.owners``: pages whose URL matches ``pattern`` belong to ``owner``."""
+
+    pattern: str = ""
+    """A URL glob (``*`` wildcards), e.g. ``https://www.example.gov.uk/send/health/*``."""
+    owner: str = ""
+    """Team name shown on the site and in the per-owner reports."""
+    email: str = ""
+    """Team email (optional)."""
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """One entry of ``checks.rules``: switch a rule off, change its severity or options."""
+
+    enabled: bool = True
+    """False switches the rule off."""
+    severity: str = ""
+    """``error``, ``warning`` or ``notice``; empty keeps the rule's default."""
+    options: dict[str, typing.Any] = field(default_factory=dict)
+    """Rule options (see each rule's page on the site)."""
+
+
+@dataclass(frozen=True)
+class ChecksConfig:
+    """``checks:`` — the catalogue, rules, owners and thresholds."""
+
+    catalogue: str = ""
+    """The service catalogue (``--catalogue``); optional: site-level checks run without one."""
+    catalogue_format: str = ""
+    """``yaml``, ``csv``, ``xlsx`` or ``oruk``; empty guesses from the file name (``--catalogue-format``)."""
+    mapping: str = ""
+    """Column mapping for CSV/XLSX catalogues (``--mapping``)."""
+    waivers: str = ""
+    """The waivers file of accepted findings (``--waivers``)."""
+    today: str = ""
+    """The date the audit treats as today, YYYY-MM-DD (``--today``); default the real date."""
+    stale_months: int = 12
+    """Pages last updated longer ago than this are stale."""
+    fail_on: str = "error"
+    """Exit 1 when a finding reaches this severity: ``error``, ``warning`` or ``never`` (``--fail-on``)."""
+    fail_on_new: bool = False
+    """Only new findings count towards ``fail_on`` (``--fail-on-new``)."""
+    reading_age: int = 12
+    """Pages whose reading age is above this are flagged (GOV.UK aims for 9)."""
+    max_sentence_words: int = 25
+    """Sentences longer than this are flagged."""
+    default_owner: str = "Local Offer team"
+    """Owner of findings no other rule assigns."""
+    default_owner_email: str = ""
+    """Email of the default owner."""
+    owners: tuple[OwnerRule, ...] = ()
+    """URL pattern → owner map for pages that are not services."""
+    rules: dict[str, RuleConfig] = field(default_factory=dict)
+    """Per-rule settings keyed by rule id (``links.broken: {severity: warning}``)."""
+    topic_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Extra words and phrases per statutory topic id for the topic classifier."""
+    service_url_patterns: tuple[str, ...] = ()
+    """Regular expressions of service-record URLs beyond the built-in platforms."""
+    service_markers: tuple[str, ...] = ()
+    """CSS selectors whose presence marks a page as a service record."""
+
+
+@dataclass(frozen=True)
+class ReportsConfig:
+    """``reports:`` — where the reports go."""
+
+    out: str = "reports"
+    """Folder for findings.json, findings.csv, pages.csv, summary.md, per-owner files (``--out``)."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """``site:`` — the published site."""
+
+    name: str = "Local Offer"
+    """The audited Local Offer's name, shown on the site (e.g. ``Exampleshire SEND Local Offer``)."""
+    council: str = ""
+    """The council's name."""
+    dir: str = "site"
+    """Where the built site goes (``--site-dir``)."""
+    docs_dir: str = "docs"
+    """The MkDocs source folder; generated pages go in its ``audit/`` folder."""
+    url: str = ""
+    """Where the site is published (used in summaries and issues)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration file."""
+
+    crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
+    reports: ReportsConfig = field(default_factory=ReportsConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
+    path: str = ""
+    """The file this was read from (not a key)."""
+
+    def override(self, section: str, **values) -> "Config":
+        """A copy with ``values`` (flags given on the command line) set in ``section``."""
+        given = {k: v for k, v in values.items() if v is not None}
+        return replace(self, **{section: replace(getattr(self, section), **given)})
+
+
+# --------------------------------------------------------------------------- loading
+class _Problems(list):
+    def add(self, where_: str, message: str) -> None:
+        self.append(f"{where_}: {message}")
+
+
+_where = where
+
+
+def _convert(value, hint, path, file, lines, problems):
+    """Check and convert ``value`` to the annotated type ``hint``."""
+    where = _where(file, lines, path)
+    origin = typing.get_origin(hint)
+    if hint is typing.Any:
+        return value
+    if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
+        if not isinstance(value, dict):
+            problems.add(where, f"expected a mapping of settings, got {type(value).__name__}")
+            return hint()
+        return _build(hint, value, path, file, lines, problems)
+    if origin is tuple:
+        items = [value] if isinstance(value, (str, dict)) else value
+        if not isinstance(items, list):
+            problems.add(where, f"expected a list, got {type(value).__name__}")
+            return ()
+        inner = typing.get_args(hint)[0]
+        return tuple(_convert(v, inner, path + (i,), file, lines, problems) for i, v in enumerate(items))
+    if origin is dict:
+        if not isinstance(value, dict):
+            problems.add(where, f"expected a mapping, got {type(value).__name__}")
+            return {}
+        inner = typing.get_args(hint)[1]
+        return {str(k): _convert(v, inner, path + (str(k),), file, lines, problems) for k, v in value.items()}
+    if hint is bool:
+        if not isinstance(value, bool):
+            problems.add(where, f"expected true or false, got {value!r}")
+            return False
+        return value
+    if hint in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (hint is int and isinstance(value, float)):
+            problems.add(where, f"expected a{'n integer' if hint is int else ' number'}, got {value!r}")
+            return hint()
+        return hint(value)
+    if hint is str:
+        if isinstance(value, date):
+            return value.isoformat()
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            problems.add(where, f"expected text, got {type(value).__name__}")
+            return ""
+        return str(value)
+    return value
+
+
+def _build(cls, data: dict, path, file, lines, problems):
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls) if f.name != "path"}
+    kwargs = {}
+    for key, value in data.items():
+        if key not in known:
+            close = [k for k in known if k.replace("_", "") == str(key).replace("_", "").replace("-", "")]
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; expected one of: {', '.join(sorted(known))}"
+            problems.add(_where(file, lines, path + (str(key),)), f"unknown key{hint}")
+            continue
+        if value is None:
+            continue
+        kwargs[key] = _convert(value, hints[key], path + (key,), file, lines, problems)
+    return cls(**kwargs)
+
+
+_CHOICES = {
+    ("crawl", "render"): ("auto", "always", "never"),
+    ("checks", "fail_on"): ("error", "warning", "never"),
+    ("checks", "catalogue_format"): ("", "yaml", "csv", "xlsx", "oruk"),
+}
+
+
+def validate(cfg: Config, file: str = "<flags>", lines: dict | None = None) -> list[str]:
+    """Semantic checks shared by the file and the command line; returns problems."""
+    lines = lines or {}
+    problems = _Problems()
+    for (section, key), choices in _CHOICES.items():
+        value = getattr(getattr(cfg, section), key)
+        if value not in choices:
+            problems.add(_where(file, lines, (section, key)),
+                         f"expected one of {', '.join(repr(c) for c in choices if c)}, got {value!r}")
+    for i, url in enumerate(cfg.crawl.start_urls):
+        if not is_http_url(url):
+            problems.add(_where(file, lines, ("crawl", "start_urls", i)), f"not an http(s) URL: {url!r}")
+    for key in ("max_pages", "max_depth", "concurrency", "max_per_pattern", "max_page_bytes"):
+        if getattr(cfg.crawl, key) < 1:
+            problems.add(_where(file, lines, ("crawl", key)), "must be at least 1")
+    for key in ("rate", "timeout", "total_timeout"):
+        if getattr(cfg.crawl, key) < 0:
+            problems.add(_where(file, lines, ("crawl", key)), "must not be negative")
+    if cfg.checks.today and not _is_iso_date(cfg.checks.today):
+        problems.add(_where(file, lines, ("checks", "today")), f"expected a date as YYYY-MM-DD, got {cfg.checks.today!r}")
+    for rule_id, rc in cfg.checks.rules.items():
+        if rc.severity not in ("", "error", "warning", "notice"):
+            problems.add(_where(file, lines, ("checks", "rules", rule_id, "severity")),
+                         f"expected 'error', 'warning' or 'notice', got {rc.severity!r}")
+    for i, pattern in enumerate(cfg.checks.service_url_patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.add(_where(file, lines, ("checks", "service_url_patterns", i)), f"not a regular expression: {exc}")
+    return problems
+
+
+def is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises on a bad port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text))
+
+
+def load(path: str | Path | None) -> Config:
+    """Read and validate a config file; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    file = str(path)
+    data, lines = read_yaml(path, ConfigError, "config file")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file}:1: expected a mapping of sections (crawl, checks, reports, site)")
+    problems = _Problems()
+    cfg = _build(Config, data, (), file, lines, problems)
+    cfg = replace(cfg, path=file)
+    problems.extend(validate(cfg, file, lines))
+    if problems:
+        raise ConfigError(f"{file}: {len(problems)} problem(s) in the configuration", problems)
+    return _resolve_paths(cfg, Path(path).parent)
+
+
+def _resolve_paths(cfg: Config, base: Path) -> Config:
+    """Make file paths in the config relative to the config file's folder."""
+    def rel(p: str) -> str:
+        return str(base / p) if p and not Path(p).is_absolute() and "://" not in p else p
+    return replace(
+        cfg,
+        checks=replace(cfg.checks, catalogue=rel(cfg.checks.catalogue), mapping=rel(cfg.checks.mapping),
+                       waivers=rel(cfg.checks.waivers)),
+    )
+
+
+def documented_options() -> dict[str, str]:
+    """``section.key`` → docstring, for the README test and ``lo-audit config --help``."""
+    import ast
+    import inspect
+
+    out: dict[str, str] = {}
+    for section, cls in (("crawl", CrawlConfig), ("checks", ChecksConfig), ("reports", ReportsConfig), ("site", SiteConfig)):
+        tree = ast.parse(inspect.getsource(cls))
+        body = tree.body[0].body
+        for node, nxt in zip(body, body[1:]):
+            if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant):
+                out[f"{section}.{node.target.id}"] = " ".join(str(nxt.value.value).split())
+    return out
