@@ -1,0 +1,42 @@
+"""Shared fixtures: a real HTTP server on 127.0.0.1 with an ephemeral port."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+class _Handler(BaseHTTPRequestHandler):
+    routes: dict[str, tuple[int, str, bytes]] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        status, ctype, body = self.routes.get(self.path, (404, "text/html", b"<h1>Not found</h1>"))
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def static_server() -> Iterator[Callable[[dict], str]]:
+    """Start a server for ``{path: (status, content_type, body)}``; returns its base URL."""
+    servers = []
+
+    def start(routes: dict) -> str:
+        handler = type("Handler", (_Handler,), {"routes": routes})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
