@@ -55,6 +55,8 @@ class Catalogue:
 
     services: tuple[Service, ...]
     source: str = ""
+    warnings: tuple[str, ...] = ()
+    """Values dropped while importing (ORUK feeds: a bad email is dropped, not fatal)."""
 
     def by_id(self) -> dict[str, Service]:
         return {s.id: s for s in self.services}

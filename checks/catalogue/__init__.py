@@ -1,0 +1,61 @@
+"""The service catalogue: load it from YAML, CSV, XLSX or Open Referral UK JSON.
+
+``load_catalogue(path_or_url, fmt, mapping)`` is the one entry point. Every format is
+turned into the documented YAML shape (``checks/schemas/catalogue.schema.json``) and
+validated the same way; all problems are reported at once in one ``CatalogueError``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from lo_audit.errors import CatalogueError
+
+from .model import Catalogue, Service
+
+__all__ = ["Catalogue", "Service", "guess_format", "load_catalogue"]
+log = logging.getLogger(__name__)
+
+_EXTENSIONS = {".yml": "yaml", ".yaml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "oruk"}
+FORMATS = ("yaml", "csv", "xlsx", "oruk")
+
+
+def is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+def guess_format(path_or_url: str) -> str:
+    """The format from a URL (always ``oruk``) or the file extension."""
+    if is_url(path_or_url):
+        return "oruk"
+    fmt = _EXTENSIONS.get(Path(path_or_url).suffix.lower())
+    if not fmt:
+        raise CatalogueError(f"{path_or_url}: cannot tell the catalogue format from the file name; "
+                             "use .yml, .csv, .xlsx or .json, or give --catalogue-format yaml|csv|xlsx|oruk")
+    return fmt
+
+
+def load_catalogue(path_or_url: str, fmt: str = "", mapping: str = "") -> Catalogue:
+    """Load and validate a catalogue; raise ``CatalogueError`` listing every problem."""
+    fmt = (fmt or guess_format(path_or_url)).lower()
+    if fmt not in FORMATS:
+        raise CatalogueError(f"{path_or_url}: unknown catalogue format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if mapping and fmt not in ("csv", "xlsx"):
+        log.warning("%s: the column mapping %s is only used for CSV and XLSX catalogues; ignored", path_or_url, mapping)
+    if fmt == "yaml":
+        from .yamlfile import load_yaml
+
+        catalogue = load_yaml(path_or_url)
+    elif fmt == "oruk":
+        from .oruk_source import load_oruk
+
+        catalogue = load_oruk(path_or_url)
+    else:
+        from .tabular import load_table
+
+        catalogue = load_table(path_or_url, fmt, mapping)
+    for warning in catalogue.warnings:
+        log.warning("%s", warning)
+    log.info("%s: %d services", path_or_url, len(catalogue.services))
+    return catalogue

@@ -1,0 +1,155 @@
+"""Read Open Referral UK JSON from a file or a paginated API (v1 and 3.0 page shapes).
+
+Accepted shapes: a list of services; one service; a v1 page ``{content, totalElements,
+totalPages, last}``; a v3 page ``{contents, total_items, total_pages, page_number, size,
+first_page, last_page, empty}``. API URLs are followed page by page (``page=N``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from lo_audit.errors import CatalogueError
+
+from ..schemas import describe
+from . import is_url
+from .model import Catalogue
+from .oruk import to_record
+from .oruk_clean import clean
+from .validate import build_catalogue
+
+MAX_PAGES = 1000
+TIMEOUT = 30.0
+_SHAPES = ("a list of services, one service, a v1 page {content: [...], totalPages, last} "
+           "or a v3 page {contents: [...], total_pages, page_number, last_page}")
+
+
+@dataclass(frozen=True)
+class OrukLocator:
+    """Messages name ``feed.json: services[3] (id 'abc'): contacts.emails``."""
+
+    source: str
+    ids: tuple[str, ...]
+
+    def origin(self, index: int) -> str:
+        return f"{self.source}: services[{index}] (id {self.ids[index]!r})"
+
+    def at(self, path: tuple) -> str:
+        if len(path) < 2:
+            return self.source
+        field = ".".join(str(p) for p in path[2:])
+        return self.origin(path[1]) + (f": {field}" if field else "")
+
+
+def services_of(data: object, source: str) -> tuple[list, dict | None]:
+    """The services in one document and its page info (None when not paginated)."""
+    if isinstance(data, list):
+        return data, None
+    if isinstance(data, dict) and isinstance(data.get("content"), list):
+        return data["content"], data
+    if isinstance(data, dict) and isinstance(data.get("contents"), list):
+        return data["contents"], data
+    if isinstance(data, dict) and "id" in data and "name" in data:
+        return [data], None
+    got = f"a mapping with keys {', '.join(sorted(map(str, data))[:8])}" if isinstance(data, dict) else describe(data)
+    raise CatalogueError(f"{source}: not Open Referral UK JSON: expected {_SHAPES}; got {got}")
+
+
+def is_last(page: dict, number: int, fetched: int) -> bool:
+    """True when ``page`` (the ``fetched``-th, numbered ``number``) is the last one."""
+    items = page.get("content", page.get("contents")) or []
+    if not items or page.get("last") is True or page.get("last_page") is True or page.get("empty") is True:
+        return True
+    total = page.get("totalPages", page.get("total_pages"))
+    if isinstance(total, int) and (fetched >= total or page.get("page_number", number) >= total):
+        return True
+    return False
+
+
+def _read_file(path: str) -> object:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CatalogueError(f"{path}: catalogue not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"{path}: cannot read the catalogue ({exc})") from None
+    return _parse(text, path)
+
+
+def _parse(text: str, source: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogueError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+
+
+def _with_page(url: str, page: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"]
+    return urlunsplit(parts._replace(query=urlencode(query + [("page", str(page))])))
+
+
+def _first_page(url: str) -> int:
+    value = dict(parse_qsl(urlsplit(url).query)).get("page", "1")
+    return int(value) if value.isdigit() else 1
+
+
+def _get(client, url: str) -> object:
+    import httpx
+
+    try:
+        response = client.get(url)
+    except httpx.HTTPError as exc:
+        raise CatalogueError(f"{url}: cannot fetch the ORUK API ({type(exc).__name__}: {exc})") from None
+    if response.status_code != 200:
+        raise CatalogueError(f"{url}: the ORUK API answered HTTP {response.status_code}")
+    return _parse(response.text, url)
+
+
+def fetch_api(url: str) -> list:
+    """Every service of a (paginated) ORUK API, following ``page=N`` until the last page."""
+    import httpx
+
+    services, number = [], _first_page(url)
+    with httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"Accept": "application/json"}) as client:
+        for fetched in range(1, MAX_PAGES + 1):
+            page_url = url if fetched == 1 else _with_page(url, number)
+            items, page = services_of(_get(client, page_url), page_url)
+            services += items
+            if page is None or is_last(page, number, fetched):
+                return services
+            number += 1
+    raise CatalogueError(f"{url}: more than {MAX_PAGES} pages; give a larger per_page")
+
+
+def prune(value: object) -> object:
+    """Leave out empty values (``""``, None, ``[]``, ``{}``) so absent fields stay absent."""
+    if isinstance(value, dict):
+        kept = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in ("", None, [], {})}
+    return value
+
+
+def _records(items: list, source: str) -> tuple[list, list[str], list[str]]:
+    records, problems, warnings = [], [], []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(f"{source}: services[{i}]: expected a service object, got {describe(item)}")
+            continue
+        record = to_record(item)
+        warnings += clean(record, f"{source}: services[{i}] (id {record.get('id')!r})")
+        records.append(prune(record))
+    return records, problems, warnings
+
+
+def load_oruk(path_or_url: str) -> Catalogue:
+    """Load an ORUK file or API URL as a catalogue (bad values dropped with warnings)."""
+    items = fetch_api(path_or_url) if is_url(path_or_url) else services_of(_read_file(path_or_url), path_or_url)[0]
+    records, problems, warnings = _records(items, path_or_url)
+    if problems:
+        raise CatalogueError(f"{path_or_url}: {len(problems)} problem(s) in the ORUK data", problems)
+    locator = OrukLocator(path_or_url, tuple(str(r.get("id")) for r in records))
+    return build_catalogue({"services": records}, locator, path_or_url, tuple(warnings))

@@ -1,0 +1,34 @@
+"""The catalogue's own YAML format (documented in docs/reference/catalogue.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lo_audit.errors import CatalogueError
+from lo_audit.yamlio import read_yaml, where
+
+from .model import Catalogue
+from .validate import build_catalogue
+
+
+@dataclass(frozen=True)
+class YamlLocator:
+    """Messages name ``file:line: services.3.contacts.phones.0``."""
+
+    file: str
+    lines: dict
+
+    def at(self, path: tuple) -> str:
+        if not path:
+            return f"{self.file}:1"
+        return where(self.file, self.lines, path)
+
+    def origin(self, index: int) -> str:
+        line = self.lines.get(("services", index))
+        return f"{self.file}:{line}" if line else self.file
+
+
+def load_yaml(path: str) -> Catalogue:
+    """Read and validate a YAML catalogue."""
+    data, lines = read_yaml(path, CatalogueError, "catalogue")
+    return build_catalogue(data, YamlLocator(str(path), lines), str(path))

@@ -1,0 +1,182 @@
+"""Run every enabled rule on a crawl and turn the findings into a ``CheckResult``.
+
+Steps: open the store → load the catalogue and waivers → run each enabled rule (a rule
+that raises is logged and skipped) → severity overrides → owners → waivers → history.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+
+from crawler.store import StoreReader
+from lo_audit.errors import ConfigError
+
+from . import history
+from .context import RuleContext
+from .model import Finding, Severity
+from .owners import assign_owners
+from .registry import Rule, all_rules
+from .result import CheckResult, sort_key
+from .waivers import EXPIRED_RULE, apply_waivers, load_waivers
+
+log = logging.getLogger(__name__)
+_SECRET_RE = re.compile(r"header|cookie|token|secret|passw|auth|credential|api[_-]?key", re.I)
+
+
+def check_rule_ids(rules: dict[str, Rule], configured: Iterable[str], file: str = "") -> None:
+    """Raise ``ConfigError`` naming every configured rule id that no rule emits, with close matches."""
+    problems = []
+    for rule_id in configured:
+        if rule_id in rules or rule_id == EXPIRED_RULE or any(r.covers(rule_id) for r in rules.values()):
+            continue
+        close = difflib.get_close_matches(rule_id, list(rules), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; see the rules page for the ids"
+        problems.append(f"{file or '<config>'}: checks.rules.{rule_id}: unknown rule id{hint}")
+    if problems:
+        raise ConfigError(f"{len(problems)} unknown rule id(s) in checks.rules", problems)
+
+
+def plan(rules: dict[str, Rule], cfg_rules: dict, has_catalogue: bool) -> tuple[list[tuple[Rule, dict]], list[dict]]:
+    """The rules to run with their merged options, and the ones skipped with a reason."""
+    todo, skipped = [], []
+    for rule in rules.values():
+        settings = cfg_rules.get(rule.id)
+        if settings is not None and not settings.enabled:
+            skipped.append({"rule": rule.id, "reason": "disabled in the configuration"})
+        elif rule.needs_catalogue and not has_catalogue:
+            skipped.append({"rule": rule.id, "reason": "needs a service catalogue (checks.catalogue)"})
+        else:
+            todo.append((rule, {**rule.options, **(settings.options if settings else {})}))
+    return todo, skipped
+
+
+def run_rule(rule: Rule, ctx: RuleContext) -> list[Finding]:
+    """All findings of one rule; raises ``TypeError`` when it yields something else."""
+    findings = list(rule.func(ctx) or ())
+    bad = [f for f in findings if not isinstance(f, Finding)]
+    if bad:
+        raise TypeError(f"returned {type(bad[0]).__name__} instead of Finding")
+    return findings
+
+
+def adjust(findings: list[Finding], rule: Rule, cfg_rules: dict) -> list[Finding]:
+    """Severity overrides (exact id first, then the emitting rule) and sub-ids switched off."""
+    out = []
+    for finding in findings:
+        settings = cfg_rules.get(finding.rule) or cfg_rules.get(rule.id)
+        if finding.rule != rule.id and finding.rule in cfg_rules and not cfg_rules[finding.rule].enabled:
+            continue
+        if settings is not None and settings.severity:
+            finding = finding.with_(severity=Severity(settings.severity))
+        out.append(finding)
+    return out
+
+
+def run_rules(todo: list[tuple[Rule, dict]], ctx: RuleContext, cfg_rules: dict) -> tuple[list, list, list]:
+    """``(findings, rules_run, failed)``: a rule that raises is logged and skipped."""
+    findings, ran, failed = [], [], []
+    for rule, options in todo:
+        try:
+            found = run_rule(rule, ctx.for_rule(options))
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the audit
+            log.warning("rule %s failed and was skipped: %s: %s", rule.id, type(exc).__name__, exc)
+            log.debug("rule %s traceback", rule.id, exc_info=True)
+            failed.append({"rule": rule.id, "reason": f"failed: {type(exc).__name__}: {exc}"})
+            continue
+        findings += adjust(found, rule, cfg_rules)
+        ran.append(rule.id)
+    return findings, ran, failed
+
+
+def engine_findings(findings: list[Finding], cfg_rules: dict) -> list[Finding]:
+    """Apply ``checks.rules.waivers.expired`` (enabled, severity) to the engine's own findings."""
+    settings = cfg_rules.get(EXPIRED_RULE)
+    if settings is None:
+        return findings
+    own = [f for f in findings if f.rule == EXPIRED_RULE]
+    rest = [f for f in findings if f.rule != EXPIRED_RULE]
+    if not settings.enabled:
+        return rest
+    return rest + [f.with_(severity=Severity(settings.severity)) if settings.severity else f for f in own]
+
+
+def unique(findings: Iterable[Finding]) -> list[Finding]:
+    """The first finding of each id (a rule reporting the same subject twice counts once)."""
+    seen: dict[str, Finding] = {}
+    for f in findings:
+        seen.setdefault(f.id, f)
+    return list(seen.values())
+
+
+def page_metrics(store: StoreReader) -> dict:
+    """``metrics.pages``: crawled (fetched, not stopped by a guard), html, rendered, documents, errors."""
+    counts = {"crawled": 0, "html": 0, "rendered": 0, "documents": 0, "errors": 0}
+    for page in store.pages():
+        if page.guard:
+            continue
+        counts["crawled"] += 1
+        counts["html"] += page.kind == "html"
+        counts["rendered"] += bool(page.rendered)
+        counts["documents"] += page.kind == "document"
+        counts["errors"] += bool(page.error) or page.status == 0 or page.status >= 400
+    return counts
+
+
+def _scrub(value):
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items() if not _SECRET_RE.search(str(k))}
+    return [_scrub(v) for v in value] if isinstance(value, list) else value
+
+
+def run_info(store: StoreReader) -> dict:
+    """The store's run row with secrets (headers, cookies, tokens) removed from the settings."""
+    run = store.run()
+    run["settings"] = _scrub(run.get("settings") or {})
+    return run
+
+
+def _today(checks_cfg) -> date:
+    return date.fromisoformat(checks_cfg.today) if checks_cfg.today else date.today()
+
+
+def _catalogue(checks_cfg):
+    if not checks_cfg.catalogue:
+        return None
+    from .catalogue import load_catalogue
+
+    return load_catalogue(checks_cfg.catalogue, checks_cfg.catalogue_format, checks_cfg.mapping)
+
+
+def run_checks(cfg) -> CheckResult:
+    """Run the enabled rules on the crawl in ``cfg.crawl.db`` (see the module docstring)."""
+    checks_cfg = cfg.checks
+    rules = all_rules()
+    check_rule_ids(rules, checks_cfg.rules, cfg.path)
+    store = StoreReader(cfg.crawl.db)
+    try:
+        catalogue = _catalogue(checks_cfg)
+        waivers = load_waivers(checks_cfg.waivers) if checks_cfg.waivers else ()
+        today = _today(checks_cfg)
+        todo, skipped = plan(rules, checks_cfg.rules, catalogue is not None)
+        log.info("rules enabled (%d): %s", len(todo), ", ".join(r.id for r, _ in todo))
+        ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
+        findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules)
+        metrics = {**ctx.metrics, "pages": page_metrics(store)}
+        run = run_info(store)
+    finally:
+        store.close()
+    findings = assign_owners(unique(findings), catalogue, checks_cfg)
+    active, waived = apply_waivers(findings, waivers, today)
+    active = engine_findings(active, checks_cfg.rules)
+    active = assign_owners(active, catalogue, checks_cfg)
+    active, waived, fixed = history.mark(active, waived, history.read_previous(cfg.reports.out))
+    return CheckResult(
+        findings=tuple(sorted(active, key=sort_key)), waived=tuple(sorted(waived, key=sort_key)),
+        fixed=tuple(sorted(fixed, key=sort_key)), metrics=metrics, run=run, today=today.isoformat(),
+        rules_run=tuple(ran), skipped=tuple(skipped + failed),
+        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )

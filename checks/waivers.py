@@ -1,0 +1,116 @@
+"""Waivers: findings the council has accepted, each with a reason, a person and an expiry.
+
+The file (``checks.waivers``) is YAML::
+
+    waivers:
+      - rule: links.redirect          # rule id; * and ? wildcards
+        url: https://lo.example.gov.uk/old/*   # page URL glob (or service: <id glob>)
+        reason: The redirect is permanent and intended
+        who: Jo Bloggs
+        expires: 2026-12-31
+
+A waived finding is kept apart with ``Finding.waived`` = the reason. A waiver past its
+expiry date waives nothing and adds a ``waivers.expired`` warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from fnmatch import fnmatchcase
+
+from lo_audit.errors import WaiverError
+from lo_audit.yamlio import read_yaml, where
+
+from .catalogue.fields import real_date_problem
+from .model import Finding, Severity
+from .schemas import format_problems, load_schema, schema_errors
+
+EXPIRED_RULE = "waivers.expired"
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One accepted finding pattern. ``source`` is ``file:line``."""
+
+    index: int
+    rule: str
+    reason: str
+    who: str
+    expires: str
+    url: str = ""
+    service: str = ""
+    source: str = ""
+
+    def matches(self, finding: Finding) -> bool:
+        """Rule glob matches, and the URL glob (or service glob) matches when given."""
+        if not fnmatchcase(finding.rule, self.rule):
+            return False
+        if self.url and not fnmatchcase(finding.url, self.url):
+            return False
+        return not self.service or (bool(finding.service_id) and fnmatchcase(finding.service_id, self.service))
+
+    def expired(self, today: date) -> bool:
+        """True after the expiry date (the waiver still holds on that day)."""
+        return date.fromisoformat(self.expires) < today
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "url": self.url, "service": self.service, "reason": self.reason,
+                "who": self.who, "expires": self.expires, "source": self.source}
+
+
+def _semantic(items: list) -> list[tuple[tuple, str]]:
+    found = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        if not item.get("url") and item.get("service") in (None, ""):
+            found.append((("waivers", i), "give the url (a page URL glob) or the service (a service id glob) it covers"))
+        if isinstance(item.get("expires"), str) and (message := real_date_problem(item["expires"])):
+            found.append((("waivers", i, "expires"), message))
+    return found
+
+
+def load_waivers(path: str) -> tuple[Waiver, ...]:
+    """Read and validate a waivers file; raise ``WaiverError`` listing every problem."""
+    data, lines = read_yaml(path, WaiverError, "waivers file")
+    found = schema_errors(data, load_schema("waivers"))
+    items = data.get("waivers") if isinstance(data, dict) else None
+    if isinstance(items, list):
+        found += _semantic(items)
+    problems = format_problems(found, lambda p: where(path, lines, p) if p else f"{path}:1")
+    if problems:
+        raise WaiverError(f"{path}: {len(problems)} problem(s) in the waivers", problems)
+    return tuple(
+        Waiver(index=i, rule=w["rule"], reason=w["reason"].strip(), who=w["who"], expires=w["expires"],
+               url=w.get("url", ""), service=str(w.get("service", "")), source=where(path, lines, ("waivers", i)))
+        for i, w in enumerate(items))
+
+
+def _expired_finding(waiver: Waiver, matched: list[Finding]) -> Finding:
+    url = waiver.url if waiver.url and not any(c in waiver.url for c in "*?[") else (matched[0].url if matched else "")
+    return Finding(
+        rule=EXPIRED_RULE, subject=f"waiver {waiver.index}", severity=Severity.WARNING, url=url,
+        message=f"A waiver of {waiver.rule} expired on {waiver.expires}, so its findings count again.",
+        expected="a waiver that expires after today, or none", found=f"expired {waiver.expires} ({waiver.source})",
+        fix="Fix the findings, or renew the waiver with a new expiry date and a reason; remove waivers no longer needed.",
+        evidence={"waiver": waiver.to_dict(), "matched": len(matched)},
+    )
+
+
+def apply_waivers(findings: Iterable[Finding], waivers: Iterable[Waiver], today: date) -> tuple[list[Finding], list[Finding]]:
+    """``(active, waived)``; every expired waiver adds a ``waivers.expired`` finding to active."""
+    waivers = list(waivers)
+    live = [w for w in waivers if not w.expired(today)]
+    active, waived = [], []
+    for finding in findings:
+        waiver = next((w for w in live if w.matches(finding)), None)
+        if waiver:
+            waived.append(finding.with_(waived=waiver.reason))
+        else:
+            active.append(finding)
+    for waiver in waivers:
+        if waiver.expired(today):
+            active.append(_expired_finding(waiver, [f for f in active if waiver.matches(f)]))
+    return active, waived

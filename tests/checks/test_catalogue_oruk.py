@@ -1,0 +1,153 @@
+"""Open Referral UK JSON (v1 and 3.0), from files and a paginated API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checks.catalogue import load_catalogue
+from lo_audit.errors import CatalogueError
+
+V3_SERVICE = {
+    "id": "ac148810-d857-441c-9679-408f346de14b", "name": "Community Counselling",
+    "description": "<p>Counselling for young people.</p>", "url": "http://example.com/counselling",
+    "email": "email@example.com", "status": "active", "fees_description": "Free",
+    "minimum_age": 12, "maximum_age": 25, "assured_date": "2023-03-15T10:30:45.123Z",
+    "eligibility_description": "Young people aged 12 to 25", "application_process": "Self referral",
+    "organization": {"id": "d9d5", "name": "Example Organization Inc.", "email": "org@example.com"},
+    "contacts": [{"id": "c1", "name": "Ann", "phones": [{"id": "p1", "number": "0117 496 0123"}]}],
+    "phones": [{"id": "p2", "number": "020 7946 0000"}],
+    "service_at_locations": [{"id": "sal1", "location": {"id": "l1", "addresses": [
+        {"id": "a1", "address_1": "1 High Street", "city": "Bristol", "postal_code": "bs1 4dj"}]}}],
+    "taxonomy_terms": [{"id": "t1", "name": "Mental health"}],
+}
+V1_SERVICE = {
+    "id": "1234", "name": "Portage", "status": "temporarily closed", "url": "www.portage.example.org",
+    "email": "portage@example.gov.uk", "fees": "None", "assured_date": "2022-11-30",
+    "description": "Home visiting. Call 0117 496 0999 or 020 7946 0123 to refer.",
+    "eligibilitys": [{"id": "e1", "eligibility": "Under fives", "minimum_age": 0, "maximum_age": 5}],
+    "organization": {"id": "o1", "name": "Early Years Team"},
+    "service_at_locations": [{"id": "s1", "location": {"id": "l1", "physical_addresses": [
+        {"id": "pa1", "address_1": "Civic Centre", "postal_code": "SW1A 1AA"}]}}],
+    "service_taxonomys": [{"id": "st1", "taxonomy": {"id": "x", "name": "Early years"}}],
+}
+
+
+def write_json(tmp_path, data, name="feed.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_v3_single_service_file(tmp_path):
+    (s,) = load_catalogue(write_json(tmp_path, V3_SERVICE)).services
+    assert s.id == V3_SERVICE["id"] and s.name == "Community Counselling"
+    assert s.phones == ("020 7946 0000", "0117 496 0123") and s.emails == ("email@example.com",)
+    assert s.website == "http://example.com/counselling"
+    assert (s.age_min, s.age_max) == (12, 25) and s.postcode == "BS1 4DJ" and s.address == "1 High Street, Bristol"
+    assert s.last_reviewed == "2023-03-15" and s.status == "active"
+    assert (s.owner, s.owner_email) == ("Example Organization Inc.", "org@example.com")
+    assert s.description == "Counselling for young people." and s.topics == ("Mental health",)
+    assert (s.eligibility, s.referral, s.cost) == ("Young people aged 12 to 25", "Self referral", "Free")
+
+
+def test_v1_page_file_with_phones_from_the_description(tmp_path):
+    page = {"content": [V1_SERVICE], "totalElements": 1, "totalPages": 1, "last": True}
+    (s,) = load_catalogue(write_json(tmp_path, page)).services
+    assert s.phones == ("0117 496 0999", "020 7946 0123")
+    assert (s.age_min, s.age_max) == (0, 5) and s.postcode == "SW1A 1AA"
+    assert s.status == "temporarily closed" and s.website == "https://www.portage.example.org"
+    assert s.owner == "Early Years Team" and s.topics == ("Early years",) and s.eligibility == "Under fives"
+
+
+def test_v3_page_and_list_shapes(tmp_path):
+    page = {"total_items": 2, "total_pages": 1, "page_number": 1, "size": 2, "first_page": True,
+            "last_page": True, "empty": False, "contents": [V3_SERVICE, V1_SERVICE]}
+    assert [s.id for s in load_catalogue(write_json(tmp_path, page)).services] == [V3_SERVICE["id"], "1234"]
+    listed = load_catalogue(write_json(tmp_path, [V1_SERVICE], "list.json"))
+    assert [s.name for s in listed.services] == ["Portage"]
+
+
+def test_bad_values_are_dropped_with_warnings(tmp_path):
+    service = dict(V3_SERVICE, email="not-an-email", status="open", assured_date="yesterday",
+                   minimum_age=30, maximum_age=3, phones=[{"number": "12"}], contacts=[])
+    catalogue = load_catalogue(write_json(tmp_path, service))
+    s = catalogue.services[0]
+    assert s.emails == () and s.status == "active" and s.last_reviewed == "" and s.age_min is None and s.phones == ()
+    text = "\n".join(catalogue.warnings)
+    for expected in ("contacts.emails value dropped: not an email address", "status 'open' not understood",
+                     "assured_date dropped", "ages dropped: minimum age 30 is above maximum age 3",
+                     "contacts.phones value dropped"):
+        assert expected in text
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"services": []}, "not Open Referral UK JSON: expected a list of services"),
+    ("just text", "got text 'just text'"),
+    ([V3_SERVICE, 5], "services[1]: expected a service object, got the number 5"),
+])
+def test_wrong_shapes(tmp_path, data, message):
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(write_json(tmp_path, data))
+    assert message in str(info.value)
+
+
+def test_missing_name_and_duplicate_ids_are_errors(tmp_path):
+    nameless = {k: v for k, v in V1_SERVICE.items() if k != "name"}
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(write_json(tmp_path, [V1_SERVICE, nameless]))
+    assert info.value.problems == [
+        f"{tmp_path}/feed.json: services[1] (id '1234'): id: duplicate id '1234' "
+        f"(first used at {tmp_path}/feed.json: services[0] (id '1234'))",
+        f"{tmp_path}/feed.json: services[1] (id '1234'): name: missing (required)",
+    ]
+
+
+def test_invalid_json_names_the_line(tmp_path):
+    path = tmp_path / "feed.json"
+    path.write_text('{\n  "id": "x",\n  "name": \n}\n')
+    with pytest.raises(CatalogueError, match=r"feed.json:4: not valid JSON"):
+        load_catalogue(str(path))
+
+
+def _v1_page(items, number, total):
+    return {"content": items, "totalElements": 5, "totalPages": total, "last": number == total, "number": number - 1}
+
+
+def test_paginated_v1_api(oruk_api):
+    services = [dict(V1_SERVICE, id=str(i), name=f"Service {i}") for i in range(5)]
+    url, requests = oruk_api({1: _v1_page(services[:2], 1, 3), 2: _v1_page(services[2:4], 2, 3),
+                              3: _v1_page(services[4:], 3, 3)})
+    catalogue = load_catalogue(url + "?per_page=2")
+    assert [s.id for s in catalogue.services] == ["0", "1", "2", "3", "4"]
+    assert requests == ["/services?per_page=2", "/services?per_page=2&page=2", "/services?per_page=2&page=3"]
+
+
+def test_paginated_v3_api(oruk_api):
+    def page(n, items, total=2):
+        return {"total_items": 3, "total_pages": total, "page_number": n, "size": 2, "first_page": n == 1,
+                "last_page": n == total, "empty": not items, "contents": items}
+    services = [dict(V3_SERVICE, id=f"v3-{i}") for i in range(3)]
+    url, requests = oruk_api({1: page(1, services[:2]), 2: page(2, services[2:])})
+    assert [s.id for s in load_catalogue(url, fmt="oruk").services] == ["v3-0", "v3-1", "v3-2"]
+    assert len(requests) == 2
+
+
+def test_api_errors_name_the_url(oruk_api):
+    url, _ = oruk_api({1: {"content": [V1_SERVICE], "totalPages": 2, "last": False}})
+    with pytest.raises(CatalogueError, match=r"page=2: the ORUK API answered HTTP 404"):
+        load_catalogue(url)
+    url, _ = oruk_api({1: {"unexpected": True}})
+    with pytest.raises(CatalogueError, match="not Open Referral UK JSON.*keys unexpected"):
+        load_catalogue(url)
+
+
+def test_unreachable_api_is_a_catalogue_error():
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(CatalogueError, match="cannot fetch the ORUK API"):
+        load_catalogue(f"http://127.0.0.1:{port}/services")

@@ -1,0 +1,76 @@
+"""Owners of findings, and history across two runs (new, persisting, fixed)."""
+
+from __future__ import annotations
+
+import json
+
+from checks.catalogue.model import Catalogue, Service
+from checks.engine import run_checks
+from checks.history import mark, read_previous
+from checks.model import Finding, Severity
+from checks.owners import assign_owners
+from checks.registry import rule
+from checks.reports import write_reports
+from checks_testkit import SITE, make_cfg
+from lo_audit.config import ChecksConfig, OwnerRule
+
+CFG = ChecksConfig(default_owner="Local Offer team", default_owner_email="lo@example.gov.uk", owners=(
+    OwnerRule(pattern=f"{SITE}/health/*", owner="Health", email="health@example.gov.uk"),
+    OwnerRule(pattern=f"{SITE}/*", owner="Web"),
+))
+CATALOGUE = Catalogue(services=(Service(id="s1", name="S1", owner="Portage team", owner_email="p@example.gov.uk"),
+                                Service(id="s2", name="S2")))
+
+
+def f(url="", service_id="", owner=""):
+    return Finding("x.y", url + service_id, Severity.WARNING, "m", url=url, service_id=service_id, owner=owner)
+
+
+def test_owner_order_service_then_url_pattern_then_default():
+    got = assign_owners([f(f"{SITE}/health/a", "s1"), f(f"{SITE}/health/a", "s2"), f(f"{SITE}/x"),
+                         f("https://elsewhere.org/"), f(""), f(f"{SITE}/x", owner="Set by rule")], CATALOGUE, CFG)
+    assert [(g.owner, g.owner_email) for g in got] == [
+        ("Portage team", "p@example.gov.uk"), ("Health", "health@example.gov.uk"), ("Web", ""),
+        ("Local Offer team", "lo@example.gov.uk"), ("Local Offer team", "lo@example.gov.uk"), ("Set by rule", "")]
+
+
+def test_mark_without_history_makes_everything_new():
+    active, waived, fixed = mark([f("a")], [f("b")], {})
+    assert [x.status for x in active + waived] == ["new", "new"] and fixed == []
+
+
+def test_mark_against_a_previous_run():
+    previous = {"findings": [f("a").to_dict(), f("gone").to_dict(), {"broken": True}],
+                "waived": [f("was-waived").to_dict()]}
+    active, waived, fixed = mark([f("a"), f("b"), f("was-waived")], [], previous)
+    assert [(x.url, x.status) for x in active] == [("a", "persisting"), ("b", "new"), ("was-waived", "persisting")]
+    assert [(x.url, x.status) for x in fixed] == [("gone", "fixed")]
+
+
+def test_unreadable_previous_findings_count_as_none(tmp_path, caplog):
+    (tmp_path / "findings.json").write_text("{not json")
+    assert read_previous(tmp_path) == {}
+    assert "cannot read the previous findings" in caplog.text
+
+
+def test_two_runs_new_persisting_fixed(tmp_path, small_store, isolated_rules):
+    wanted = {"urls": ["a", "b"]}
+
+    @rule("testing.pages", "error")
+    def pages(ctx):
+        """Reports the URLs in ``wanted``."""
+        return [Finding("testing.pages", u, Severity.ERROR, f"problem {u}", url=f"{SITE}/{u}") for u in wanted["urls"]]
+
+    cfg = make_cfg(tmp_path, small_store, today="2024-06-01")
+    first = run_checks(cfg)
+    write_reports(first, cfg)
+    assert [x.status for x in first.findings] == ["new", "new"]
+    wanted["urls"] = ["b", "c"]
+    second = run_checks(cfg.override("checks", today="2024-06-08"))
+    assert {x.subject: x.status for x in second.findings} == {"b": "persisting", "c": "new"}
+    assert [(x.subject, x.status) for x in second.fixed] == [("a", "fixed")]
+    write_reports(second, cfg)
+    saved = json.loads((tmp_path / "reports" / "findings.json").read_text())
+    assert [x["subject"] for x in saved["fixed"]] == ["a"]
+    history = json.loads((tmp_path / "reports" / "history.json").read_text())
+    assert [(h["date"], h["new"], h["fixed"]) for h in history] == [("2024-06-01", 2, 0), ("2024-06-08", 1, 1)]
