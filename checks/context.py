@@ -38,5 +38,10 @@ class RuleContext:
         if "site" not in self.shared:
             from .siteindex import SiteIndex
 
-            self.shared["site"] = SiteIndex.build(self.store)
+            self.shared["site"] = SiteIndex.build(self.store, self.config)
         return self.shared["site"]
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        """A ``checks:`` setting (``stale_months``...) from the config, or ``default``."""
+        value = getattr(self.config, name, None)
+        return default if value is None else value

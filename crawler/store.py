@@ -197,6 +197,32 @@ class StoreWriter:
         return [tuple(r) for r in self.conn.execute(
             "SELECT url, depth, parent, found_via FROM frontier WHERE run_id=? AND state='queued' ORDER BY rowid", (run_id,))]
 
+    def frontier(self, run_id: int) -> list[tuple[str, int, str, str, str]]:
+        """Every frontier entry ``(url, depth, parent, found_via, state)`` in insertion order (``--resume``)."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT url, depth, parent, found_via, state FROM frontier WHERE run_id=? ORDER BY rowid", (run_id,))]
+
+    def page_count(self, run_id: int) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0])
+
+    def copy_axe(self, from_run: int, to_run: int, url: str) -> None:
+        """Carry an unchanged page's axe violations over from an earlier run."""
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.execute("DELETE FROM axe WHERE run_id=? AND url=?", (to_run, url))
+            self.conn.execute("INSERT INTO axe SELECT ?, url, template, rule, impact, help, help_url, tags, nodes, "
+                              "example_target, example_html FROM axe WHERE run_id=? AND url=?", (to_run, from_run, url))
+
+    def sitemap_entries(self, run_id: int) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT url FROM sitemap_urls WHERE run_id=?", (run_id,))}
+
+    def external_targets(self, run_id: int) -> list[str]:
+        """Distinct http(s) link targets that were not crawled as pages (for status checks)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT target FROM links WHERE run_id=? AND kind IN ('external','document') "
+            "AND (target LIKE 'http://%' OR target LIKE 'https://%') "
+            "AND target NOT IN (SELECT url FROM pages WHERE run_id=?) ORDER BY target", (run_id, run_id))]
+
     def known_urls(self, run_id: int) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT url FROM frontier WHERE run_id=?", (run_id,))}
 

@@ -1,0 +1,112 @@
+"""plain-language.*: reading age, unexplained acronyms and long sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .. import text
+from ..context import RuleContext
+from ..model import Finding
+from ..registry import rule
+from ._common import clip, make, option
+
+
+@rule("plain-language.reading-age", "notice", threshold=None, min_words=50, min_sentences=3)
+def reading_age(ctx: RuleContext) -> Iterable[Finding]:
+    """Pages that are hard to read
+
+    Estimates each page's reading age: the Flesch-Kincaid grade of its main text plus 5
+    (grade 4 ≈ age 9). Only real sentences count: headings, menu entries and list items
+    without a full stop are left out. Pages with fewer than ``min_words`` words or
+    ``min_sentences`` sentences of prose are skipped, because short texts give unreliable
+    scores. Pages above ``checks.reading_age`` (default 12) are reported.
+
+    **Why it matters.** The SEND Code of Practice asks for a Local Offer that is easy to
+    understand. Many parents and young people read English as a second language, have
+    learning difficulties, or read on a phone while stressed; GOV.UK writes for a reading
+    age of 9.
+
+    **How to fix.** Use shorter sentences and everyday words, one idea per sentence; put the
+    most important thing first; use lists for steps.
+
+    **Options.** ``threshold`` (default: ``checks.reading_age``); ``min_words`` (default 50);
+    ``min_sentences`` (default 3).
+    """
+    threshold = option(ctx, "plain-language.reading-age", "threshold") or ctx.setting("reading_age", 12)
+    min_words = option(ctx, "plain-language.reading-age", "min_words")
+    min_sentences = option(ctx, "plain-language.reading-age", "min_sentences")
+    site = ctx.site
+    for page in site.content_pages:
+        prose = text.prose_sentences(page.main_text)
+        if len(prose) < min_sentences or sum(len(text.words(s)) for s in prose) < min_words:
+            continue
+        age = text.reading_age(page.main_text)
+        if age is None or age <= threshold:
+            continue
+        url = site.url_of(page)
+        yield make("plain-language.reading-age", url, f"This page needs a reading age of about {age:g}, above {threshold}.",
+                   url=url, expected=f"reading age {threshold} or lower", found=f"reading age {age:g}",
+                   fix="Use shorter sentences and everyday words; explain terms the first time you use them.",
+                   evidence={"reading_age": age, "threshold": threshold, "words": len(text.words(page.main_text))})
+
+
+@rule("plain-language.acronym", "notice")
+def acronym(ctx: RuleContext) -> Iterable[Finding]:
+    """Acronyms used without explanation
+
+    Finds acronyms whose first use on a page is not explained, as "Education, Health and
+    Care plan (EHCP)" or "EHCP (Education, Health and Care plan)". Checked: the acronyms
+    common on Local Offers (EHCP, EHC, SENCO, SENDIASS, LANO, CAMHS, SALT, OT, IPSEA, SEND,
+    SEN, PfA, ICB, LA, CQC, HMI and more) and any other capitalised word of 2 to 6 letters
+    that is not an English word. Widely known ones (UK, NHS, GP, PDF...) are not reported,
+    nor words in an all-capitals heading. One finding per page and acronym.
+
+    **Why it matters.** Jargon is one of families' most common complaints about Local Offers
+    (2024 national study); a parent new to SEND does not know what an EHCP or a SENCO is.
+
+    **How to fix.** Write the words out the first time, with the acronym in brackets after
+    them, on every page (readers arrive on any page from search).
+
+    **Options.** None.
+    """
+    site = ctx.site
+    for page in site.content_pages:
+        url = site.url_of(page)
+        for acr, context in text.unexpanded_acronyms(page.main_text):
+            meaning = text.KNOWN_ACRONYMS.get(acr, "")
+            yield make("plain-language.acronym", f"{url} {acr}", f"The acronym {acr} is used on this page without saying what it means.",
+                       url=url, expected=f"{meaning} ({acr})" if meaning else f"the words in full, then ({acr})",
+                       found=clip(context, 150),
+                       fix=f"Write \"{meaning} ({acr})\" the first time." if meaning else
+                       f"Write the words in full followed by ({acr}) the first time.",
+                       evidence={"acronym": acr, "context": clip(context, 200), "expansion": meaning})
+
+
+@rule("plain-language.long-sentence", "notice", max_words=None)
+def long_sentence(ctx: RuleContext) -> Iterable[Finding]:
+    """Pages with very long sentences
+
+    Counts the sentences on each page longer than ``checks.max_sentence_words`` (default 25)
+    words and reports the page once, with the number of long sentences and the longest.
+
+    **Why it matters.** Long sentences are the main reason text is hard to read; readers lose
+    track of the start by the end, especially on a phone or in a second language.
+
+    **How to fix.** Split the sentence: one idea each. Turn lists of conditions into bullet points.
+
+    **Options.** ``max_words`` (default: ``checks.max_sentence_words``).
+    """
+    limit = option(ctx, "plain-language.long-sentence", "max_words") or ctx.setting("max_sentence_words", 25)
+    site = ctx.site
+    for page in site.content_pages:
+        long_ones = [s for s in text.sentences(page.main_text) if len(text.words(s)) > limit]
+        if not long_ones:
+            continue
+        longest = max(long_ones, key=lambda s: len(text.words(s)))
+        url, n = site.url_of(page), len(text.words(longest))
+        yield make("plain-language.long-sentence", url,
+                   f"This page has {len(long_ones)} sentence(s) longer than {limit} words (the longest has {n}).",
+                   url=url, expected=f"sentences of {limit} words or fewer", found=clip(longest, 200),
+                   fix="Split long sentences so each says one thing; use bullet points for lists.",
+                   evidence={"longest_words": n, "sentence": clip(longest, 200), "count": len(long_ones),
+                             "threshold": limit})

@@ -1,0 +1,259 @@
+"""service.*: the service catalogue against the service records on the site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from crawler.extract.ages import OPEN_MAX, find_age_range, parse_age_range
+from crawler.model import Page
+
+from ..catalogue.model import Service
+from ..context import RuleContext
+from ..matching import DEFAULT_CONTACT_THRESHOLD, DEFAULT_THRESHOLD, Match, field_values, match_services
+from ..model import Finding
+from ..registry import RULES, rule
+from ..siteindex import SiteIndex
+from ..topics import normalise_text, topic_index
+from ._common import make, option, page_title
+
+MATCH_OPTIONS = ("threshold", "contact_threshold")
+
+
+def service_matches(ctx: RuleContext) -> dict[str, Match]:
+    """Service id -> match, computed once per run with ``service.missing``'s options."""
+    if "matches" not in ctx.shared:
+        opts = dict(RULES["service.missing"].options)
+        configured = (getattr(ctx.config, "rules", None) or {}).get("service.missing")
+        opts.update({k: v for k, v in (getattr(configured, "options", None) or {}).items() if k in MATCH_OPTIONS})
+        services = ctx.catalogue.services if ctx.catalogue else ()
+        ctx.shared["matches"] = match_services(services, ctx.site, opts["threshold"], opts["contact_threshold"])
+        ctx.metrics["services"] = _metrics(ctx, ctx.shared["matches"])
+    return ctx.shared["matches"]
+
+
+def _metrics(ctx: RuleContext, found: dict[str, Match]) -> list[dict]:
+    rows = []
+    for sid, m in found.items():
+        status = "closed-listed" if m.found and m.service.closed else "found" if m.found else "missing"
+        rows.append({"id": sid, "name": m.service.name, "owner": m.service.owner, "status": status,
+                     "url": ctx.site.url_of(m.page) if m.page else "", "score": m.score if m.found else m.best_score,
+                     "method": m.method, "catalogue_status": m.service.status})
+    return rows
+
+
+def service_fields(s: Service) -> dict:
+    """Finding fields every service finding carries."""
+    return {"service_id": s.id, "owner": s.owner, "owner_email": s.owner_email}
+
+
+def active_matches(ctx: RuleContext) -> Iterable[Match]:
+    """Matched services that are not closed."""
+    return (m for m in service_matches(ctx).values() if m.found and not m.service.closed)
+
+
+@rule("service.missing", "error", needs_catalogue=True, threshold=DEFAULT_THRESHOLD,
+      contact_threshold=DEFAULT_CONTACT_THRESHOLD)
+def missing(ctx: RuleContext) -> Iterable[Finding]:
+    """Catalogue services with no page on the Local Offer
+
+    Matches each open service in the catalogue to a service-record page: first by its
+    ``expected_urls``; else by name (the record's title or main heading, fuzzy-matched with
+    rapidfuzz ``token_set_ratio``, at least ``threshold``), using shared phone, email or
+    postcode to choose between similar names; else by a weaker name match (at least
+    ``contact_threshold``) backed by a shared contact detail. A service with no match is
+    reported, with the closest record in ``evidence.best_candidate``. Closed services are
+    not expected on the site.
+
+    Service records are recognised by address on Open Objects/Idox kb5
+    (``service.page?id=``), Outpost/Scout (``/services/<id>``) and Open Place
+    (``/service/<id>``) directories, plus ``checks.service_url_patterns`` and
+    ``checks.service_markers``.
+
+    **Why it matters.** Families (and inspectors) can only use services they can find; a
+    commissioned service missing from the Local Offer is invisible.
+
+    **How to fix.** Add the service to the directory, or set ``expected_urls`` in the
+    catalogue if its record has a different name; close it in the catalogue if it has ended.
+
+    **Options.** ``threshold`` (default 85) and ``contact_threshold`` (default 60): name
+    scores (0-100) for a match; they apply to every service and contact rule.
+    """
+    for m in service_matches(ctx).values():
+        s = m.service
+        if m.found or s.closed:
+            continue
+        yield make("service.missing", s.id, f"The service \"{s.name}\" is in the catalogue but has no page on the Local Offer.",
+                   url=s.expected_urls[0] if s.expected_urls else "", expected=f"a service record for \"{s.name}\"",
+                   found=f"closest: {m.best_candidate} ({m.best_score}%)" if m.best_candidate else "no similar record",
+                   fix="Add the service to the directory, or put its record's address in the catalogue's expected_urls.",
+                   evidence={"expected_urls": list(s.expected_urls), "best_candidate": m.best_candidate,
+                             "score": m.best_score, "match": {"url": "", "method": "", "score": m.best_score}},
+                   **service_fields(s))
+
+
+@rule("service.unlisted", "warning", needs_catalogue=True)
+def unlisted(ctx: RuleContext) -> Iterable[Finding]:
+    """Service records that are not in the catalogue
+
+    Lists service-record pages that no catalogue service matches (see ``service.missing``
+    for how records are recognised and matched).
+
+    **Why it matters.** Either the catalogue is incomplete (nobody owns the record, so nobody
+    keeps it current) or the record is for a service that has ended.
+
+    **How to fix.** Add the service to the catalogue with its owner, or remove the record.
+
+    **Options.** None.
+    """
+    site = ctx.site
+    taken = {site.identity(m.page) for m in service_matches(ctx).values() if m.page is not None}
+    for page in site.records:
+        if site.identity(page) in taken:
+            continue
+        url, title = site.url_of(page), page_title(page)
+        yield make("service.unlisted", url, f"The service record \"{title}\" is not in the service catalogue.",
+                   url=url, expected="every record in the catalogue", found=title,
+                   fix="Add the service and its owner to the catalogue, or remove the record if the service has ended.",
+                   evidence={"record_title": title})
+
+
+def _directory_hosts(site: SiteIndex) -> set[str]:
+    return {urlsplit(site.url_of(p)).hostname or "" for p in site.records}
+
+
+def _cms_articles(site: SiteIndex) -> list[Page]:
+    """Article pages on the CMS hosts (hosts without records), or all articles on a one-host site."""
+    hosts = _directory_hosts(site)
+    cms = [p for p in site.articles if (urlsplit(site.url_of(p)).hostname or "") not in hosts]
+    return cms or site.articles
+
+
+def topic_articles(ctx: RuleContext, topic: str) -> list[Page]:
+    """CMS articles about ``topic``: classified so, or with the topic's words in their address or title."""
+    site, index = ctx.site, topic_index(ctx)
+    classified = {site.identity(p) for p in index.pages_for(topic)}
+    words = normalise_text(topic.replace(".", " "))
+    out = []
+    for page in _cms_articles(site):
+        named = words and (words in normalise_text(urlsplit(site.url_of(page)).path) or
+                           words in normalise_text(page_title(page) + " " + page.title))
+        if site.identity(page) in classified or named:
+            out.append(page)
+    return out
+
+
+def _links_to_record(site: SiteIndex, article: Page, record: Page) -> bool:
+    own = site.variants.get(site.identity(record), {record.url})
+    return any(l.target in own or (site.page(l.target) is not None and site.identity(site.page(l.target)) ==
+                                   site.identity(record)) for l in site.links_by_source.get(article.url, []))
+
+
+@rule("service.not-linked", "warning", needs_catalogue=True)
+def not_linked(ctx: RuleContext) -> Iterable[Finding]:
+    """Service records not linked from the articles about their topic
+
+    For each open service found on the site, takes its catalogue ``topics`` and finds the
+    CMS articles about them: pages the topic classifier places in that topic (see
+    ``statutory.topic-missing``) or whose address or title contains the topic's words
+    (so a category such as ``autism`` works too). Service records and directory listing
+    pages are not articles when the site has a separate CMS host. If such articles exist
+    and none links directly to the service's record (under any of its addresses), the
+    service is reported with the best article that should link to it. Services without
+    topics, or whose topics have no article at all, are not reported here
+    (``statutory.topic-missing`` covers absent statutory topics).
+
+    **Why it matters.** Families read the article about, say, speech and language therapy and
+    follow its links; before an inspection every service is asked to check that it is
+    linked from the right articles.
+
+    **How to fix.** Add a link to the service's record from the article in ``evidence.topic_article``.
+
+    **Options.** None.
+    """
+    site = ctx.site
+    for m in active_matches(ctx):
+        s = m.service
+        articles = {topic: topic_articles(ctx, topic) for topic in s.topics}
+        articles = {topic: pages for topic, pages in articles.items() if pages}
+        if not articles or any(_links_to_record(site, a, m.page) for pages in articles.values() for a in pages):
+            continue
+        topic, pages = next(iter(articles.items()))
+        url = site.url_of(m.page)
+        yield make("service.not-linked", s.id, f"The record for \"{s.name}\" is not linked from any article about {topic}.",
+                   url=url, expected=f"a link from an article about {topic}",
+                   found=f"{len(pages)} article(s) about {topic}, none linking here",
+                   fix=f"Link to this record from {site.url_of(pages[0])}.",
+                   evidence={"topic": topic, "topic_article": site.url_of(pages[0]), "service_page": url,
+                             "articles": [site.url_of(a) for a in pages[:5]], "match": m.evidence(site)},
+                   **service_fields(s))
+
+
+@rule("service.closed-listed", "error", needs_catalogue=True)
+def closed_listed(ctx: RuleContext) -> Iterable[Finding]:
+    """Closed services still on the Local Offer
+
+    Reports services whose catalogue status is closed, inactive or defunct but whose record
+    is still on the site (matched as in ``service.missing``).
+
+    **Why it matters.** Families phone, refer or travel to a service that no longer exists,
+    and lose time they may not have.
+
+    **How to fix.** Remove or archive the record, and point families to what replaced it.
+
+    **Options.** None.
+    """
+    site = ctx.site
+    for m in service_matches(ctx).values():
+        if not (m.found and m.service.closed):
+            continue
+        s, url = m.service, site.url_of(m.page)
+        yield make("service.closed-listed", s.id, f"The service \"{s.name}\" is {s.status} but still listed on the Local Offer.",
+                   url=url, expected="no record for a closed service", found=f"record at {url}",
+                   fix="Remove or archive the record and say what replaced the service.",
+                   evidence={"status": s.status, "match": m.evidence(site)}, **service_fields(s))
+
+
+def record_ages(page: Page) -> tuple[int, int] | None:
+    """The record's age range: from an "Age" field, else the first age range in its text."""
+    for value in field_values(page, "age"):
+        found = parse_age_range(value)
+        if found:
+            return found
+    return find_age_range(page.main_text)
+
+
+def _ages_text(low: int, high: int) -> str:
+    return f"{low}+" if high >= OPEN_MAX else f"{low}–{high}"
+
+
+@rule("service.age-mismatch", "warning", needs_catalogue=True, tolerance_years=0)
+def age_mismatch(ctx: RuleContext) -> Iterable[Finding]:
+    """Age range on the record differs from the catalogue
+
+    Compares the catalogue's age range (``age_min``-``age_max``; an empty end is open) with
+    the record's: its "Age range" field, else the first age range in its text ("ages 5 to
+    11", "0-25", "under 5s", "16+", "Year 7 to 11"). Records that give no age are not
+    reported.
+
+    **Why it matters.** Families rule themselves out (or in) by age; a wrong range means
+    eligible children miss out or families waste a referral.
+
+    **How to fix.** Correct whichever is wrong: the record or the catalogue.
+
+    **Options.** ``tolerance_years`` (default 0): differences this small are ignored.
+    """
+    site, tol = ctx.site, option(ctx, "service.age-mismatch", "tolerance_years") or 0
+    for m in active_matches(ctx):
+        s = m.service
+        if s.age_min is None and s.age_max is None:
+            continue
+        expected = (s.age_min or 0, OPEN_MAX if s.age_max is None else s.age_max)
+        found = record_ages(m.page)
+        if found is None or all(abs(a - b) <= tol for a, b in zip(expected, found)):
+            continue
+        yield make("service.age-mismatch", s.id, f"The record for \"{s.name}\" gives a different age range from the catalogue.",
+                   url=site.url_of(m.page), expected=_ages_text(*expected), found=_ages_text(*found),
+                   fix="Correct the age range on the record or in the catalogue.",
+                   evidence={"expected": list(expected), "found": list(found), "match": m.evidence(site)},
+                   **service_fields(s))

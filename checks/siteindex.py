@@ -1,0 +1,257 @@
+"""An in-memory index of one crawl, built once and shared by every rule (``ctx.site``).
+
+It answers the questions rules keep asking: which page does this link point to, what
+status did it get, who links to a page, which pages are service records (and which URLs
+are the same record), which pages carry content.
+
+Service records are recognised from the URL shapes of the common directory platforms
+(:data:`RECORD_PATTERNS`), from ``checks.service_url_patterns`` (regular expressions
+searched in the URL) and from ``checks.service_markers`` (CSS selectors: the crawler
+records the ones found on a page in ``Page.meta["markers"]``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from w3lib.url import canonicalize_url
+
+from crawler.model import Link, LinkStatus, Page
+
+RECORD_PATTERNS: dict[str, re.Pattern] = {
+    "kb5": re.compile(r"/kb5/[^?#]*/service\.page\?(?:[^#]*&)?id=[^&#]+", re.I),
+    "outpost": re.compile(r"^https?://[^/]+/services/[^/?#]+/?(?:[?#]|$)", re.I),
+    "openplace": re.compile(r"/o/[^?#]*/service/[^/?#]+|^https?://[^/]+/service/[^/?#]+/?(?:[?#]|$)", re.I),
+}
+"""Built-in service-record URL shapes: Open Objects/Idox kb5, Outpost/Scout, Open Place."""
+
+SOFT_404 = re.compile(
+    r"page (?:was |could not be |cannot be )?not (?:be )?found|"
+    r"(?:can(?:no|'|’)?t|could(?:n'|n’| no)t|unable to) find (?:that|the|this|the page|what)|"
+    r"(?:no longer|does not|doesn'?t|doesn’t) exists?|no longer available|"
+    r"has been (?:removed|deleted)|page (?:you (?:are|were) looking for )?(?:has )?moved",
+    re.I)
+"""Words of a "page not found" message (soft 404: such a page answered 200)."""
+TITLE_404 = re.compile(r"\b(?:error )?404\b")
+"""A bare "404" counts only in a title or h1 (in text it may be part of a phone number)."""
+
+DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ppt", ".pptx")
+
+
+def norm_url(url: str) -> str:
+    """A comparison key for a URL: canonical query order, no fragment, no trailing slash."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return url.strip()
+    try:
+        key = canonicalize_url(url.strip(), keep_fragments=False)
+    except ValueError:
+        return url.strip()
+    parts = urlsplit(key)
+    path = parts.path.rstrip("/") if parts.path not in ("", "/") else ""
+    host = (parts.hostname or "").removeprefix("www.")
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    return f"{host}{port}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def is_document_url(url: str) -> bool:
+    """True when the URL's path ends like a PDF, Word or other office document."""
+    return urlsplit(url).path.lower().endswith(DOCUMENT_EXTENSIONS)
+
+
+def platform_of(url: str) -> str:
+    """The directory platform whose record URL shape ``url`` has, or ""."""
+    return next((name for name, rx in RECORD_PATTERNS.items() if rx.search(url)), "")
+
+
+@dataclass
+class SiteIndex:
+    """The crawl of one run, indexed. Build with :meth:`build`."""
+
+    pages: list[Page]
+    links: list[Link]
+    link_status: dict[str, LinkStatus]
+    sitemap: dict[str, str]
+    run: dict[str, Any] = field(default_factory=dict)
+    record_patterns: tuple[re.Pattern, ...] = ()
+    service_markers: tuple[str, ...] = ()
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(cls, store: Any, config: Any = None) -> "SiteIndex":
+        """Read one run of a ``StoreReader``; ``config`` is the ``ChecksConfig`` (optional)."""
+        patterns = tuple(re.compile(p, re.I) for p in getattr(config, "service_url_patterns", ()) or ())
+        try:
+            run = store.run()
+        except Exception:  # noqa: BLE001 - a store without run row still indexes
+            run = {}
+        return cls(pages=list(store.pages()), links=list(store.links()), link_status=store.link_statuses(),
+                   sitemap=store.sitemap_urls(), run=run, record_patterns=patterns,
+                   service_markers=tuple(getattr(config, "service_markers", ()) or ()))
+
+    @cached_property
+    def by_url(self) -> dict[str, Page]:
+        """Page by stored URL, and by final URL when no page was stored under it."""
+        out = {p.url: p for p in self.pages}
+        for p in self.pages:
+            if p.final_url:
+                out.setdefault(p.final_url, p)
+        return out
+
+    @cached_property
+    def _by_key(self) -> dict[str, Page]:
+        out: dict[str, Page] = {}
+        for p in sorted(self.pages, key=lambda p: (p.url != p.final_url and bool(p.final_url), p.url)):
+            for u in (p.url, p.final_url):
+                if u:
+                    out.setdefault(norm_url(u), p)
+        return out
+
+    @cached_property
+    def links_by_source(self) -> dict[str, list[Link]]:
+        out: dict[str, list[Link]] = defaultdict(list)
+        for link in self.links:
+            out[link.source].append(link)
+        return dict(out)
+
+    @cached_property
+    def inlinks(self) -> dict[str, set[str]]:
+        """Target URL -> distinct pages linking to it (only links from HTML pages, no self-links)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for link in self.links:
+            src = self.by_url.get(link.source)
+            if src is not None and src.kind == "html" and link.source != link.target:
+                out[link.target].add(link.source)
+        return dict(out)
+
+    # ------------------------------------------------------------------ lookups
+    def page(self, url: str) -> Page | None:
+        """The crawled page for ``url`` (exact, then after normalisation), or None."""
+        return self.by_url.get(url) or self._by_key.get(norm_url(url))
+
+    def url_of(self, page: Page) -> str:
+        """The URL to report for a page: where it ended up after redirects."""
+        return page.final_url or page.url
+
+    def identity(self, page: Page) -> str:
+        """One key per document: a kb5 record's id, else the normalised final URL."""
+        url = self.url_of(page)
+        if platform_of(url) == "kb5":
+            parts = urlsplit(url)
+            return f"kb5:{parts.hostname}{parts.path}?id={parse_qs(parts.query).get('id', [''])[0]}"
+        return norm_url(url)
+
+    @cached_property
+    def variants(self) -> dict[str, set[str]]:
+        """Identity -> every URL (requested and final) under which that document was fetched."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for p in self.pages:
+            out[self.identity(p)].update(u for u in (p.url, p.final_url) if u)
+        return dict(out)
+
+    def inlinks_to(self, page: Page) -> set[str]:
+        """Pages linking to ``page`` under any of its URLs, leaving out its own variants."""
+        own = self.variants.get(self.identity(page), {page.url})
+        sources: set[str] = set()
+        for url in own:
+            sources |= self.inlinks.get(url, set())
+        return sources - own
+
+    def target_status(self, target: str) -> tuple[int, str, bool]:
+        """``(status, error, known)`` of a link target: its crawled page, else its status check."""
+        page = self.page(target)
+        if page is not None and not page.guard:
+            return page.status, page.error, True
+        ls = self.link_status.get(target)
+        if ls is not None:
+            return ls.status, ls.error, True
+        return 0, "", False
+
+    def links_to(self, page: Page) -> Iterable[Link]:
+        """Every link whose target is one of ``page``'s URLs."""
+        own = self.variants.get(self.identity(page), {page.url})
+        return (link for link in self.links if link.target in own)
+
+    # ------------------------------------------------------------------ page sets
+    @staticmethod
+    def is_ok_html(page: Page) -> bool:
+        return page.kind == "html" and 200 <= page.status < 300 and not page.guard and not page.error
+
+    @cached_property
+    def ok_pages(self) -> list[Page]:
+        """HTML pages that answered 2xx, one per document (redirect and kb5 duplicates collapsed)."""
+        seen: dict[str, Page] = {}
+        for p in sorted(self.pages, key=lambda p: (p.url != self.url_of(p), len(p.url), p.url)):
+            if self.is_ok_html(p):
+                seen.setdefault(self.identity(p), p)
+        return sorted(seen.values(), key=self.url_of)
+
+    @staticmethod
+    def soft_404_text(page: Page) -> str:
+        """The "not found" words of a page that answered 200, or "" for a real page.
+
+        The title and h1 are searched; the main text only when it is short (under 150 words)
+        and then only its first 300 characters, so articles that merely mention the words pass.
+        """
+        h1 = " ".join(t for level, t in page.headings if level == 1)
+        for text in (page.title, h1):
+            if SOFT_404.search(text or "") or TITLE_404.search(text or ""):
+                return " ".join(text.split())
+        body = page.main_text or ""
+        if len(body.split()) < 150:
+            m = SOFT_404.search(body[:300])
+            if m:
+                return " ".join(body[max(0, m.start() - 40): m.end() + 40].split())
+        return ""
+
+    @cached_property
+    def content_pages(self) -> list[Page]:
+        """:attr:`ok_pages` without soft 404s: the pages that carry content."""
+        return [p for p in self.ok_pages if not self.soft_404_text(p)]
+
+    @cached_property
+    def content_urls(self) -> set[str]:
+        """Stored URLs of :attr:`content_pages` (the pages whose links rules report on)."""
+        return {p.url for p in self.content_pages}
+
+    def is_record(self, page: Page) -> bool:
+        """True when the page is a service-directory record (by platform, pattern or marker)."""
+        if not self.is_ok_html(page):
+            return False
+        url = self.url_of(page)
+        if platform_of(url) or platform_of(page.url):
+            return True
+        if any(rx.search(url) or rx.search(page.url) for rx in self.record_patterns):
+            return True
+        return bool(page.meta.get("markers")) or bool(page.meta.get("service_record"))
+
+    @cached_property
+    def records(self) -> list[Page]:
+        """Service-record pages, one per record."""
+        return [p for p in self.content_pages if self.is_record(p)]
+
+    @cached_property
+    def articles(self) -> list[Page]:
+        """Content pages that are not service records (CMS articles, listings, guides)."""
+        return [p for p in self.content_pages if not self.is_record(p)]
+
+    @cached_property
+    def start_urls(self) -> set[str]:
+        return {norm_url(u) for u in self.run.get("start_urls", []) or []}
+
+    def is_home(self, page: Page) -> bool:
+        """True for a start URL or a host's root page."""
+        key = norm_url(self.url_of(page))
+        return key in self.start_urls or norm_url(page.url) in self.start_urls or urlsplit(
+            self.url_of(page)).path in ("", "/")
+
+    @cached_property
+    def https_hosts(self) -> set[str]:
+        """Hosts that served at least one page over https."""
+        return {urlsplit(self.url_of(p)).hostname or "" for p in self.pages
+                if self.url_of(p).startswith("https://") and p.status and p.status < 400}

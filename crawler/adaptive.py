@@ -1,0 +1,73 @@
+"""Adaptive rendering: render in Chromium only where JavaScript changes what we see.
+
+Per URL template the first ``SAMPLES`` pages that carry scripts are fetched plainly
+*and* rendered; if the rendered DOM has links or much more text than the static HTML
+the template is marked as needing JavaScript (every page of it is rendered), otherwise
+as static (its pages are read from plain HTTP). Cheap signals in the static HTML (an
+empty app root, a ``<noscript>`` asking for JavaScript, a "load more" button, a JSON
+data source, a near-empty body) force a render of that page. Pages without scripts are
+never rendered. ``cfg.render`` ``always``/``never`` override all of this.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .parse import ParsedHtml
+
+SAMPLES = 2
+TEXT_GROWTH = 1.2
+TEXT_SLACK = 200
+
+
+@dataclass
+class RenderPlanner:
+    """Render decisions and the axe sample of one crawl."""
+
+    mode: str = "auto"
+    a11y: bool = True
+    a11y_per_template: int = 3
+    a11y_max_pages: int = 150
+    needs_js: dict[str, bool] = field(default_factory=dict)
+    static_samples: Counter = field(default_factory=Counter)
+    axe_per_template: Counter = field(default_factory=Counter)
+    axe_total: int = 0
+
+    def decide(self, template: str, parsed: ParsedHtml) -> tuple[bool, str]:
+        """``(render?, reason)`` for an HTML page of ``template``."""
+        if self.mode == "never":
+            return False, "never"
+        if self.mode == "always":
+            return True, "forced"
+        if not parsed.has_scripts:
+            return False, "no-scripts"
+        if parsed.js_signals:
+            return True, "js-signal:" + parsed.js_signals[0]
+        state = self.needs_js.get(template)
+        if state is None:
+            return True, "sample"
+        return (True, "template-needs-js") if state else (False, "static-template")
+
+    def learn(self, template: str, static: ParsedHtml, rendered: ParsedHtml, static_targets: set[str],
+              rendered_targets: set[str]) -> bool:
+        """Record what a sample render showed; True when JavaScript changed the page."""
+        more_text = len(rendered.main_text) > len(static.main_text) * TEXT_GROWTH + TEXT_SLACK
+        changed = bool(rendered_targets - static_targets) or more_text
+        if changed:
+            self.needs_js[template] = True
+        elif template not in self.needs_js:
+            self.static_samples[template] += 1
+            if self.static_samples[template] >= SAMPLES:
+                self.needs_js[template] = False
+        return changed
+
+    def wants_axe(self, template: str, parsed: ParsedHtml) -> bool:
+        """Reserve an axe run for this page if it is in the sample (or looks faulty)."""
+        if not self.a11y or self.mode == "never" or self.axe_total >= self.a11y_max_pages:
+            return False
+        if self.axe_per_template[template] >= self.a11y_per_template and not parsed.a11y_hints:
+            return False
+        self.axe_per_template[template] += 1
+        self.axe_total += 1
+        return True

@@ -1,0 +1,164 @@
+"""The crawler's entry point: ``crawl(cfg) -> CrawlResult`` (the CLI and the demo call it).
+
+1. Scope: allowed hosts (default: the start URLs' ``host:port``), credentials resolved.
+2. robots.txt of each start host; if no start host answers, ``StartUrlUnreachable``.
+3. A new run in the store (or the unfinished one with ``resume``).
+4. Sitemaps seed the frontier (``found_via='sitemap'``) and are saved for orphan checks.
+5. ``Engine`` crawls (HTTP first, Chromium where needed), writing pages as they finish.
+6. External links are status-checked with linkchecker; the run is marked complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lo_audit import __version__
+from lo_audit.errors import StartUrlUnreachable
+from lo_audit.progress import Counts
+
+from . import browser as browser_mod
+from .engine import Engine
+from .external import check_external
+from .fetch import Fetcher
+from .pagebuild import Scope
+from .render import BrowserPool, RenderSettings
+from .robots import HostRobots, fetch_robots
+from .secrets import redacted_settings, resolved_headers
+from .sitemaps import read_sitemaps
+from .store import StoreWriter
+from .urls import host_key, normalise
+
+MAX_TABS = 6
+HTTP_WORKERS_MIN = 16
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """What a crawl did (counts come from the store)."""
+
+    db: str
+    run_id: int
+    pages: int
+    rendered: int
+    errors: int
+    elapsed_s: float
+    guarded: int = 0
+    documents: int = 0
+    external_checked: int = 0
+    resumed: bool = False
+
+    def summary(self) -> str:
+        rate = self.pages / self.elapsed_s if self.elapsed_s else 0.0
+        return (f"crawled {self.pages} pages ({self.rendered} rendered, {self.documents} documents, "
+                f"{self.errors} errors, {self.guarded} stopped by guards) in {self.elapsed_s:.1f} s "
+                f"({rate:.0f} pages/s); {self.external_checked} external links checked; "
+                f"run {self.run_id}{' (resumed)' if self.resumed else ''} in {self.db}")
+
+
+def user_agent(contact_url: str) -> str:
+    return f"LocalOfferAudit/{__version__}" + (f" (+{contact_url})" if contact_url else "")
+
+
+def allowed_hosts(cfg) -> frozenset[str]:
+    hosts = cfg.allow_hosts or tuple(host_key(u) for u in cfg.start_urls)
+    return frozenset(host_key(h if "://" in h else f"http://{h}") for h in hosts)
+
+
+def origins(urls) -> list[str]:
+    return list(dict.fromkeys(f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in urls))
+
+
+def crawl(cfg, browser: str | None = None, progress=None) -> CrawlResult:
+    """Crawl ``cfg.start_urls`` into ``cfg.db`` (synchronous; see the module docstring)."""
+    if cfg.render == "always" or (cfg.a11y and cfg.render != "never"):
+        browser_mod.find_chromium(browser)  # BrowserNotFound before any request
+    return asyncio.run(_crawl(cfg, browser, progress))
+
+
+async def _crawl(cfg, browser: str | None, progress) -> CrawlResult:
+    started = time.monotonic()
+    allowed, agent = allowed_hosts(cfg), user_agent(cfg.contact_url)
+    scope = Scope(allowed, tuple(cfg.strip_params))
+    starts = [normalise(u, scope.strip) for u in cfg.start_urls]
+    headers = resolved_headers(cfg.headers, cfg.cookies)
+    Path(cfg.db).parent.mkdir(parents=True, exist_ok=True)
+    writer = StoreWriter(cfg.db)
+    workers = cfg.concurrency
+    pool = BrowserPool(RenderSettings(tabs=min(cfg.concurrency, MAX_TABS), allowed=allowed, extra_headers=headers,
+                                      user_agent=agent, timeout=cfg.timeout, cookie_selectors=cfg.cookie_selectors,
+                                      load_more_selectors=cfg.load_more_selectors, max_load_more=cfg.max_load_more,
+                                      executable=browser))
+    try:
+        async with Fetcher(allowed, agent, headers, cfg.rate, cfg.timeout, cfg.max_page_bytes, workers) as fetcher:
+            robots = await _start_robots(fetcher, starts)
+            run_id, resumed = _open_run(writer, cfg, starts, allowed)
+            engine = Engine(cfg, writer, run_id, fetcher, pool, scope, progress,
+                            writer.previous_complete_run(run_id), set())
+            engine.robots.update(robots)
+            await _seed(engine, writer, fetcher, cfg, run_id, resumed, starts, robots)
+            counts = await engine.run(workers)
+            checked = await _check_links(writer, run_id, cfg, agent, started)
+    finally:
+        await pool.close()
+    writer.finish_run(run_id)
+    if progress is not None:
+        progress.close(counts)
+    return _result(writer, cfg, run_id, started, checked, resumed)
+
+
+async def _start_robots(fetcher: Fetcher, starts: list[str]) -> dict[str, HostRobots]:
+    """robots.txt of each start origin; raise when none of them answers at all."""
+    keys = origins(starts)
+    found = dict(zip(keys, await asyncio.gather(*(fetch_robots(fetcher, k) for k in keys))))
+    if found and all(r.unreachable for r in found.values()):
+        detail = ", ".join(f"{k} ({r.error})" for k, r in found.items())
+        raise StartUrlUnreachable(f"none of the start URLs answered: {detail}; check the address and your network")
+    return found
+
+
+def _open_run(writer: StoreWriter, cfg, starts: list[str], allowed: frozenset[str]) -> tuple[int, bool]:
+    if cfg.resume and (run_id := writer.unfinished_run()) is not None:
+        return run_id, True
+    return writer.start_run(starts, sorted(allowed), redacted_settings(cfg)), False
+
+
+async def _seed(engine: Engine, writer: StoreWriter, fetcher: Fetcher, cfg, run_id: int, resumed: bool,
+                starts: list[str], robots: dict[str, HostRobots]) -> None:
+    """Fill the frontier: a resumed run's own, or start URLs then sitemap URLs."""
+    if resumed:
+        engine.sitemap.update(writer.sitemap_entries(run_id))
+        engine.restore(writer.frontier(run_id))
+        engine.counts.done = writer.page_count(run_id)
+        return
+    roots = [s for r in robots.values() for s in r.sitemaps] + [o + "/sitemap.xml" for o in origins(starts)]
+    roots = [r for r in dict.fromkeys(roots) if host_key(r) in engine.scope.allowed]
+    entries = await read_sitemaps(fetcher, roots)
+    writer.save_sitemap_urls(run_id, [(normalise(u, engine.scope.strip), lastmod) for u, lastmod in entries
+                                      if urlsplit(u).scheme in ("http", "https")])
+    engine.sitemap.update(writer.sitemap_entries(run_id))
+    engine.add([(u, 0, "", "start") for u in starts])
+    engine.add([(u, 1, "", "sitemap") for u in sorted(engine.sitemap)])
+
+
+async def _check_links(writer: StoreWriter, run_id: int, cfg, agent: str, started: float) -> int:
+    if not cfg.check_external:
+        return 0
+    urls = writer.external_targets(run_id)
+    remaining = max(30.0, cfg.total_timeout - (time.monotonic() - started))
+    statuses = await check_external(urls, cfg.allow_private, agent, cfg.timeout, cfg.rate, remaining)
+    writer.save_link_status(run_id, statuses)
+    return len(statuses)
+
+
+def _result(writer: StoreWriter, cfg, run_id: int, started: float, checked: int, resumed: bool) -> CrawlResult:
+    row = writer.conn.execute(
+        "SELECT COUNT(*), SUM(rendered), SUM(error != '' OR status >= 400), SUM(guard != ''), "
+        "SUM(kind = 'document') FROM pages WHERE run_id=?", (run_id,)).fetchone()
+    writer.close()
+    return CrawlResult(db=str(cfg.db), run_id=run_id, pages=row[0] or 0, rendered=row[1] or 0, errors=row[2] or 0,
+                       elapsed_s=round(time.monotonic() - started, 2), guarded=row[3] or 0, documents=row[4] or 0,
+                       external_checked=checked, resumed=resumed)

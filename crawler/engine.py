@@ -1,0 +1,260 @@
+"""The crawl loop: a prioritised frontier, HTTP workers, guards, rendering, streaming writes.
+
+Steps for one URL (``Engine.process``): stop if a guard applies (total timeout,
+failing host, robots.txt) -> fetch over HTTP (conditional when a previous run saw it)
+-> unchanged? reuse the previous extraction -> document? record it -> HTML: parse,
+decide whether to render (``adaptive``), render and/or run axe -> save the page and
+its links -> queue new in-scope URLs (guarded ones are saved as guard pages).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from dataclasses import dataclass, replace
+from datetime import date
+
+from lo_audit.progress import Counts
+
+from .a11y import violations_from_axe
+from .adaptive import RenderPlanner
+from .fetch import Fetcher, Response
+from .guards import Guards
+from .model import Link, Page
+from .pagebuild import (Scope, Target, base_page, build_links, content_hash, decode, document_page, guard_page,
+                        html_page, now_iso)
+from .parse import parse_html
+from .render import BrowserPool
+from .robots import HostRobots, fetch_robots
+from .store import StoreWriter
+from .urls import host_key, normalise, template_of
+
+FAILURE_ERRORS = ("dns", "tls", "refused", "connection", "timeout")
+
+
+@dataclass
+class Entry:
+    """A frontier entry held in memory while the crawl runs."""
+
+    url: str
+    depth: int
+    parent: str
+    via: str
+    state: str = "queued"
+
+
+class Engine:
+    """One crawl run's loop and state (see the module docstring)."""
+
+    def __init__(self, cfg, writer: StoreWriter, run_id: int, fetcher: Fetcher, pool: BrowserPool,
+                 scope: Scope, progress, prev_run: int | None, sitemap: set[str]) -> None:
+        self.cfg, self.writer, self.run_id, self.fetcher, self.pool = cfg, writer, run_id, fetcher, pool
+        self.scope, self.progress, self.prev_run, self.sitemap = scope, progress, prev_run, sitemap
+        self.today = date.today()
+        self.guards = Guards(cfg.max_pages, cfg.max_depth, cfg.max_per_pattern, self.today)
+        self.planner = RenderPlanner(cfg.render, cfg.a11y, cfg.a11y_per_template, cfg.a11y_max_pages)
+        self.entries: dict[str, Entry] = {}
+        self.queue: asyncio.PriorityQueue = asyncio.PriorityQueue()
+        self.seq = itertools.count()
+        self.robots: dict[str, HostRobots | asyncio.Future] = {}
+        self.failures: dict[str, int] = {}
+        self.counts = Counts()
+        self.deadline = time.monotonic() + cfg.total_timeout
+
+    # -- the frontier ---------------------------------------------------------------
+    def _push(self, entry: Entry) -> None:
+        priority = 1 if entry.via == "sitemap" else 0
+        self.queue.put_nowait((priority, entry.depth, next(self.seq), entry.url))
+
+    def add(self, items: list[tuple[str, int, str, str]]) -> None:
+        """Queue new in-scope URLs ``(url, depth, parent, via)``; guarded ones are saved at once."""
+        fresh, guarded = [], []
+        for url, depth, parent, via in items:
+            known = self.entries.get(url)
+            if known is not None:
+                if known.state == "queued" and known.via == "sitemap" and via != "sitemap":
+                    known.via, known.depth = via, min(depth, known.depth)
+                    self._push(known)
+                continue
+            if host_key(url) not in self.scope.allowed:
+                continue
+            guard = self.guards.check(url, depth)
+            entry = Entry(url, depth, parent, via, "done" if guard else "queued")
+            self.entries[url] = entry
+            fresh.append((url, depth, parent, via))
+            if guard:
+                guarded.append((entry, guard))
+        self.writer.enqueue(self.run_id, fresh)
+        for entry, guard in guarded:
+            self._save(guard_page(self._target(entry), guard), [])
+        for url, *_ in fresh:
+            if self.entries[url].state == "queued":
+                self._push(self.entries[url])
+                self.counts.queued += 1
+
+    def restore(self, frontier: list[tuple[str, int, str, str, str]]) -> None:
+        """Rebuild the in-memory frontier of a resumed run (guards re-count what was accepted)."""
+        for url, depth, parent, via, state in frontier:
+            self.entries[url] = Entry(url, depth, parent, via, state)
+            self.guards.check(url, depth)
+            if state == "queued":
+                self._push(self.entries[url])
+                self.counts.queued += 1
+
+    def _target(self, entry: Entry) -> Target:
+        return Target(entry.url, entry.depth, entry.via, entry.url in self.sitemap)
+
+    # -- running ---------------------------------------------------------------------
+    async def run(self, workers: int) -> Counts:
+        tasks = [asyncio.create_task(self._worker()) for _ in range(workers)]
+        try:
+            await self.queue.join()
+        finally:
+            for task in tasks:
+                task.cancel()
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+                raise result
+        return self.counts
+
+    async def _worker(self) -> None:
+        while True:
+            *_, url = await self.queue.get()
+            try:
+                entry = self.entries[url]
+                if entry.state == "queued":
+                    entry.state = "active"
+                    self.counts.queued = max(0, self.counts.queued - 1)
+                    await self.process(entry)
+                    entry.state = "done"
+            finally:
+                self.queue.task_done()
+
+    async def process(self, entry: Entry) -> None:
+        """Fetch, extract and save one URL (see the module docstring)."""
+        target, host = self._target(entry), host_key(entry.url)
+        guard = await self._pre_guard(entry.url, host)
+        if guard:
+            self._save(guard_page(target, guard), [])
+            return
+        previous = self.writer.previous_page(self.prev_run, entry.url) if self.prev_run else None
+        response = await self.fetcher.get(entry.url, _conditional(previous[0]) if previous else None)
+        self._count_failure(host, response)
+        page, links = await self._build(target, response, previous)
+        self._save(page, links)
+        self._follow(entry, page, links, response)
+
+    async def _pre_guard(self, url: str, host: str) -> str:
+        if time.monotonic() > self.deadline:
+            return "timeout"
+        if self.failures.get(host, 0) >= self.cfg.host_failure_limit:
+            return "host-failing"
+        if not self.cfg.ignore_robots and not (await self._robots(url)).allows(url):
+            return "robots"
+        return ""
+
+    async def _robots(self, url: str) -> HostRobots:
+        origin = url.split("/", 3)
+        key = "/".join(origin[:3])
+        if key not in self.robots:
+            self.robots[key] = asyncio.ensure_future(fetch_robots(self.fetcher, key))
+        found = self.robots[key]
+        if isinstance(found, asyncio.Future):
+            found = await found
+        return found
+
+    def _count_failure(self, host: str, response: Response) -> None:
+        failed = response.error in FAILURE_ERRORS or response.status >= 500
+        self.failures[host] = self.failures.get(host, 0) + 1 if failed else 0
+
+    async def _build(self, target: Target, response: Response, previous) -> tuple[Page, list[Link]]:
+        if response.error or response.left_scope:
+            return base_page(target, response, self.scope, kind="other" if response.left_scope else "html"), []
+        if response.too_large:
+            return base_page(target, response, self.scope, guard="too-large"), []
+        if response.status == 304 and previous:
+            return self._reuse(target, response, previous)
+        if response.kind == "document":
+            return document_page(target, response, self.scope), []
+        if response.kind != "html" or not response.body:
+            return base_page(target, response, self.scope, kind=response.kind), []
+        if previous and previous[0].content_hash == content_hash(response.body):
+            return self._reuse(target, response, previous)
+        return await self._html(target, response)
+
+    def _reuse(self, target: Target, response: Response, previous) -> tuple[Page, list[Link]]:
+        """An unchanged page: the previous run's extraction, not re-parsed or re-rendered."""
+        old, links = previous
+        page = replace(old, depth=target.depth, found_via=target.found_via, in_sitemap=target.in_sitemap,
+                       fetched_at=now_iso(), elapsed_ms=response.elapsed_ms, rendered=False,
+                       render_reason="unchanged",
+                       meta={**old.meta, "reused_from_run": self.prev_run, "not_modified": response.status == 304})
+        if old.meta.get("axe"):
+            self.writer.copy_axe(self.prev_run, self.run_id, old.url)
+        return page, links
+
+    async def _html(self, target: Target, response: Response) -> tuple[Page, list[Link]]:
+        parsed = parse_html(decode(response))
+        template = template_of(target.url)
+        render, reason = self.planner.decide(template, parsed)
+        axe = self.planner.wants_axe(template, parsed)
+        static_links = build_links(target.url, response.final_url, parsed, self.scope)
+        if not render and not axe:
+            return html_page(target, response, parsed, self.scope, self.today, False, reason), static_links
+        served = (response.status, response.headers.get("content-type", "text/html"), response.body)
+        rendered = await self.pool.render(response.final_url, served, axe)
+        if rendered.error:
+            page = html_page(target, response, parsed, self.scope, self.today, False, reason)
+            return replace(page, meta={**page.meta, "render_error": rendered.error}), static_links
+        self.counts.rendered += 1
+        if axe:
+            self.writer.save_axe(self.run_id, violations_from_axe(target.url, template, rendered.axe or []))
+        page, links = self._from_render(target, response, parsed, rendered, static_links, render, reason, template)
+        extra = {"axe": axe, "cookie_banner": rendered.cookie_banner, "load_more_clicks": rendered.load_more_clicks,
+                 "dialogs": rendered.dialogs, "render_ms": rendered.elapsed_ms}
+        return replace(page, meta={**page.meta, **{k: v for k, v in extra.items() if v}}), links
+
+    def _from_render(self, target, response, parsed, rendered, static_links, render, reason, template):
+        if not render:  # rendered only for axe: keep the static extraction
+            return html_page(target, response, parsed, self.scope, self.today, True, "a11y-sample"), static_links
+        static_targets = {link.target for link in static_links}
+        live = parse_html(rendered.html)
+        links = build_links(target.url, rendered.final_url or response.final_url, live, self.scope, static_targets)
+        if reason == "sample":
+            changed = self.planner.learn(template, parsed, live, static_targets, {link.target for link in links})
+            reason = "sample-needs-js" if changed else "sample-static"
+        return html_page(target, response, live, self.scope, self.today, True, reason), links
+
+    def _save(self, page: Page, links: list[Link]) -> None:
+        self.writer.save_page(self.run_id, page, links)
+        self.counts.done += 1
+        if page.error or page.status >= 400:
+            self.counts.errors += 1
+        if self.progress is not None:
+            self.progress.update(self.counts)
+
+    def _follow(self, entry: Entry, page: Page, links: list[Link], response: Response) -> None:
+        """Queue the page's in-scope links, its canonical URL and its redirect target."""
+        items = [(link.target, entry.depth + 1, entry.url, "link") for link in links
+                 if link.kind in ("page", "document")]
+        if page.final_url and page.final_url != entry.url and not response.left_scope and not page.error:
+            items.append((page.final_url, entry.depth, entry.url, "redirect"))
+        if page.canonical and page.canonical != entry.url:
+            items.append((page.canonical, entry.depth, entry.url, "link"))
+        if items:
+            self.add(items)
+
+
+def _conditional(page: Page) -> dict[str, str]:
+    headers = {}
+    if page.etag:
+        headers["If-None-Match"] = page.etag
+    if page.last_modified:
+        headers["If-Modified-Since"] = page.last_modified
+    return headers
+
+
+def normalised_start(urls, strip) -> list[str]:
+    return [normalise(u, strip) for u in urls]

@@ -1,0 +1,121 @@
+"""Turn a fetch (and its parsed HTML) into the ``Page`` and ``Link`` records the store keeps."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+
+from w3lib.encoding import html_to_unicode
+
+from .extract import dates, emails, phones, postcodes
+from .fetch import Response
+from .model import Link, Page
+from .parse import ParsedHtml
+from .urls import link_kind, normalise, resolve, scheme_of, split_fragment, template_of
+
+MAX_LINKS = 5000
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the frontier knows about a URL when it is fetched."""
+
+    url: str
+    depth: int = 0
+    found_via: str = "link"
+    in_sitemap: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Allowed hosts and URL normalisation settings of one crawl."""
+
+    allowed: frozenset[str]
+    strip: tuple[str, ...] = ()
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def decode(response: Response) -> str:
+    """The body as text (charset from the header, a BOM or ``<meta charset>``)."""
+    _, text = html_to_unicode(response.headers.get("content-type"), response.body)
+    return text
+
+
+def content_hash(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def base_page(target: Target, response: Response | None, scope: Scope, **extra) -> Page:
+    """The fields every page has, from the frontier entry and the response."""
+    fields = dict(url=target.url, depth=target.depth, found_via=target.found_via, in_sitemap=target.in_sitemap,
+                  template=template_of(target.url), fetched_at=now_iso(), final_url=target.url)
+    if response is not None:
+        fields.update(
+            final_url=normalise(response.final_url, scope.strip) if scheme_of(response.final_url) in ("http", "https")
+            else response.final_url,
+            status=response.status, content_type=response.content_type, size=response.size or len(response.body),
+            etag=response.headers.get("etag", ""), last_modified=response.headers.get("last-modified", ""),
+            redirects=tuple((normalise(u, scope.strip), s) for u, s in response.redirects),
+            error=response.error, elapsed_ms=response.elapsed_ms)
+    fields.update(extra)
+    return Page(**fields)
+
+
+def guard_page(target: Target, guard: str) -> Page:
+    """A URL stopped by a trap guard: recorded, not fetched."""
+    return replace(base_page(target, None, Scope(frozenset())), guard=guard, final_url="", fetched_at="")
+
+
+def document_page(target: Target, response: Response, scope: Scope) -> Page:
+    """A PDF/Word file: status, size and dates only (never parsed or rendered)."""
+    found = dates.from_header(response.headers.get("last-modified", ""))
+    return base_page(target, response, scope, kind="document", render_reason="document",
+                     last_updated=found.iso if found else "", last_updated_source=found.source if found else "",
+                     last_updated_raw=found.raw if found else "")
+
+
+def build_links(page_url: str, base: str, parsed: ParsedHtml, scope: Scope,
+                static_targets: set[str] | None = None) -> list[Link]:
+    """The page's links, absolute and normalised; ``scripted`` when absent from ``static_targets``."""
+    links = []
+    for raw in parsed.links[:MAX_LINKS]:
+        absolute = resolve(base, raw.href)
+        if absolute is None:
+            continue
+        kind = link_kind(absolute, scope.allowed)
+        if kind in ("page", "external", "document"):
+            target_no_fragment, fragment = split_fragment(absolute)
+            target = normalise(target_no_fragment, scope.strip)
+        else:
+            target, fragment = raw.href.strip(), ""
+        scripted = static_targets is not None and target not in static_targets
+        links.append(Link(source=page_url, target=target, href=raw.href[:2000], text=raw.text, region=raw.region,
+                          kind=kind, fragment=fragment[:500], scripted=scripted))
+    return links
+
+
+def html_page(target: Target, response: Response, parsed: ParsedHtml, scope: Scope, today: date,
+              rendered: bool, reason: str) -> Page:
+    """An HTML page with everything extracted from ``parsed``."""
+    base = resolve(response.final_url, parsed.base_href) if parsed.base_href else response.final_url
+    found = dates.best_date(parsed.body_text, list(parsed.times), parsed.meta or {}, list(parsed.jsonld),
+                            response.headers.get("last-modified", ""), today)
+    hrefs = [link.href for link in parsed.links if link.region in ("main", "body")]
+    canonical = resolve(base, parsed.canonical) if parsed.canonical else None
+    meta = {"fields": parsed.fields or {}, "images_missing_alt": parsed.images_missing_alt}
+    meta.update({k: list(v) for k, v in (("a11y_hints", parsed.a11y_hints), ("js_signals", parsed.js_signals)) if v})
+    if (parsed.meta or {}).get("description"):
+        meta["description"] = parsed.meta["description"][:500]
+    return base_page(
+        target, response, scope, kind="html", title=parsed.title, headings=parsed.headings, main_text=parsed.main_text,
+        lang=parsed.lang, last_updated=found.iso if found else "", last_updated_source=found.source if found else "",
+        last_updated_raw=found.raw[:200] if found else "",
+        phones=phones.find_phones(parsed.main_text, tuple(h for h in hrefs if h.lower().startswith("tel:"))),
+        emails=emails.find_emails(parsed.main_text, tuple(h for h in hrefs if h.lower().startswith("mailto:"))),
+        postcodes=postcodes.find_postcodes(parsed.main_text), content_hash=content_hash(response.body),
+        canonical=normalise(canonical, scope.strip) if canonical and scheme_of(canonical) in ("http", "https") else "",
+        anchors=parsed.anchors, rendered=rendered, render_reason=reason, meta=meta)

@@ -1,0 +1,198 @@
+"""HTML -> ``ParsedHtml``: everything the crawler reads from one page, with selectolax.
+
+Pure and fast (lexbor). Everything here comes from an untrusted page: lengths are
+capped and nothing is evaluated. Raw hrefs are returned as written; making them
+absolute and classifying them is ``crawler.pagebuild``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from . import signals
+
+REGION_TAGS = {"nav": "nav", "header": "header", "main": "main", "footer": "footer", "aside": "aside"}
+ROLE_REGIONS = {"navigation": "nav", "banner": "header", "main": "main", "contentinfo": "footer",
+                "complementary": "aside"}
+COOKIE_SELECTOR = ("[id*=cookie i],[class*=cookie i],[id*=consent i],[class*=consent i],"
+                   "[aria-label*=cookie i],#onetrust-banner-sdk,#onetrust-consent-sdk,.cc-window,#ccc")
+NOISE = "script,style,noscript,template,svg,iframe,object"
+_BLOCK_END = re.compile(
+    r"(</(?:p|div|h[1-6]|li|tr|td|th|dd|dt|section|article|table|ul|ol|blockquote|pre|header|footer|nav|"
+    r"main|aside|form|label|option|figcaption|caption|address)\s*>|<br\s*/?>)", re.I)
+MAX_TEXT = 500_000
+MAX_FIELDS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class RawLink:
+    """A link as written: ``href``, anchor text and page region."""
+
+    href: str
+    text: str
+    region: str
+
+
+@dataclass(frozen=True)
+class ParsedHtml:
+    """What one HTML document says (see ``parse_html``)."""
+
+    title: str = ""
+    lang: str = ""
+    canonical: str = ""
+    base_href: str = ""
+    headings: tuple[tuple[int, str], ...] = ()
+    body_text: str = ""
+    main_text: str = ""
+    links: tuple[RawLink, ...] = ()
+    anchors: tuple[str, ...] = ()
+    meta: dict | None = None
+    jsonld: tuple[str, ...] = ()
+    times: tuple[tuple[str, str], ...] = ()
+    fields: dict | None = None
+    images_missing_alt: int = 0
+    a11y_hints: tuple[str, ...] = ()
+    js_signals: tuple[str, ...] = ()
+    has_scripts: bool = False
+    forms: int = 0
+
+
+def clean(text: str | None, limit: int = 500) -> str:
+    """Whitespace collapsed and length capped."""
+    return " ".join((text or "").split())[:limit]
+
+
+def _text_lines(node: LexborNode | None) -> str:
+    if node is None:
+        return ""
+    lines = (" ".join(line.split()) for line in node.text(separator="").splitlines())
+    return "\n".join(line for line in lines if line)[:MAX_TEXT]
+
+
+def region_of(node: LexborNode) -> str:
+    """The landmark a node sits in: nav, header, main, footer, aside or body."""
+    current = node.parent
+    while current is not None and current.tag not in ("body", "html"):
+        if current.tag in REGION_TAGS:
+            return REGION_TAGS[current.tag]
+        role = (current.attributes.get("role") or "").lower()
+        if role in ROLE_REGIONS:
+            return ROLE_REGIONS[role]
+        current = current.parent
+    return "body"
+
+
+def link_text(node: LexborNode) -> str:
+    """Anchor text, else an image's alt, else aria-label/title."""
+    text = clean(node.text(separator=" "), 300)
+    if text:
+        return text
+    img = node.css_first("img[alt]")
+    attrs = node.attributes
+    return clean((img.attributes.get("alt") if img else "") or attrs.get("aria-label") or attrs.get("title"), 300)
+
+
+def _links(tree: LexborHTMLParser) -> tuple[RawLink, ...]:
+    return tuple(RawLink(node.attributes.get("href") or "", link_text(node), region_of(node))
+                 for node in tree.css("a[href], area[href]"))
+
+
+def _meta(tree: LexborHTMLParser) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = attrs.get("name") or attrs.get("property") or attrs.get("http-equiv") or attrs.get("itemprop")
+        if key:
+            out.setdefault(key.lower()[:100], clean(attrs.get("content"), 1000))
+    return out
+
+
+def _canonical(tree: LexborHTMLParser) -> str:
+    for node in tree.css("link[rel][href]"):
+        if "canonical" in (node.attributes.get("rel") or "").lower().split():
+            return (node.attributes.get("href") or "").strip()
+    return ""
+
+
+def _fields(tree: LexborHTMLParser) -> dict[str, str]:
+    """Labelled values: ``<dt>/<dd>`` pairs and two-cell table rows."""
+    fields: dict[str, str] = {}
+    for dl in tree.css("dl"):
+        label = ""
+        for child in dl.iter():
+            if child.tag == "dt":
+                label = clean(child.text(separator=" "), 80).rstrip(":").strip()
+            elif child.tag == "dd" and label and label not in fields:
+                fields[label] = clean(child.text(separator=" "), 1000)
+    for row in tree.css("tr"):
+        cells = [c for c in row.iter() if c.tag in ("th", "td")]
+        if len(cells) == 2:
+            label = clean(cells[0].text(separator=" "), 81).rstrip(":").strip()
+            if label and len(label) <= 80:
+                fields.setdefault(label, clean(cells[1].text(separator=" "), 1000))
+    return dict(list(fields.items())[:MAX_FIELDS])
+
+
+def _main_container(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in ("main", "[role=main]", "article"):
+        if node := tree.css_first(selector):
+            return node
+    return tree.body
+
+
+def _strip(root: LexborNode | None, selector: str) -> None:
+    if root is not None:
+        for node in root.css(selector):
+            node.decompose()
+
+
+def _main_text(tree: LexborHTMLParser) -> str:
+    container = _main_container(tree)
+    regions = "nav,aside,[role=navigation],[role=complementary],[hidden],[aria-hidden=true]"
+    if container is tree.body:
+        regions += ",header,footer,[role=banner],[role=contentinfo]"
+    _strip(container, regions)
+    return _text_lines(container)
+
+
+def parse_html(html: str) -> ParsedHtml:
+    """Parse one HTML document (a str; decode bytes first)."""
+    tree = LexborHTMLParser(_BLOCK_END.sub(r"\1\n", html))
+    html_node = tree.css_first("html")
+    head_meta = _meta(tree)
+    jsonld = tuple(clean_script(n.text()) for n in tree.css('script[type="application/ld+json"]'))[:20]
+    has_scripts = signals.has_scripts(tree)
+    js = signals.js_signals(tree, has_scripts)
+    hints = signals.a11y_hints(tree)
+    _strip(tree.root, NOISE)
+    _strip(tree.body, COOKIE_SELECTOR)
+    title_node = tree.css_first("title")
+    base = tree.css_first("base[href]")
+    return ParsedHtml(
+        title=clean(title_node.text() if title_node else "", 300),
+        lang=clean(html_node.attributes.get("lang") if html_node else "", 20),
+        canonical=_canonical(tree), base_href=(base.attributes.get("href") or "") if base else "",
+        headings=tuple((int(n.tag[1]), clean(n.text(separator=" "), 300)) for n in tree.css("h1,h2,h3,h4,h5,h6")),
+        body_text=_text_lines(tree.body), links=_links(tree),
+        anchors=tuple(dict.fromkeys(a for a in _anchor_names(tree) if a))[:5000],
+        meta=head_meta, jsonld=jsonld,
+        times=tuple((n.attributes.get("datetime") or "", clean(n.parent.text(separator=" ") if n.parent else "", 300))
+                    for n in tree.css("time[datetime]"))[:50],
+        fields=_fields(tree), images_missing_alt=len(tree.css("img:not([alt])")),
+        a11y_hints=hints, js_signals=js, has_scripts=has_scripts, forms=len(tree.css("form")),
+        main_text=_main_text(tree),
+    )
+
+
+def clean_script(text: str | None) -> str:
+    return (text or "")[:100_000]
+
+
+def _anchor_names(tree: LexborHTMLParser):
+    for node in tree.css("[id]"):
+        yield (node.attributes.get("id") or "")[:200]
+    for node in tree.css("a[name]"):
+        yield (node.attributes.get("name") or "")[:200]

@@ -1,0 +1,221 @@
+"""Rendering in Chromium: one browser, a pool of tabs, launched only when first needed.
+
+Each render: the HTML already fetched over HTTP is served to the tab (no second
+request), images/media/fonts/analytics are blocked (CSS kept for axe), dialogs are
+accepted, ``window.print`` is neutralised, the page waits for DOM content plus a short
+quiet network period (capped), a cookie banner is dismissed, "load more" buttons are
+followed, then the rendered DOM is returned (and axe-core run when asked).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from . import browser as browser_mod
+from .pagejs import CLICK_LOAD_MORE, COOKIE_SELECTORS, COUNT_LINKS, DISMISS_COOKIES, INIT_SCRIPT, as_function
+from .signals import LOAD_MORE
+from .urls import host_key
+
+BLOCKED_TYPES = {"image", "media", "font"}
+ANALYTICS = ("google-analytics.com", "googletagmanager.com", "doubleclick.net", "hotjar.com", "clarity.ms",
+             "facebook.net", "connect.facebook", "siteimprove", "analytics.", "matomo", "newrelic", "nr-data.net",
+             "quantserve", "scorecardresearch", "segment.io", "mixpanel", "fullstory", "crazyegg")
+RECYCLE_AFTER = 50
+QUIET_S, QUIET_CAP_S = 0.2, 1.5
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The outcome of one render."""
+
+    html: str = ""
+    final_url: str = ""
+    error: str = ""
+    cookie_banner: str = ""
+    load_more_clicks: int = 0
+    dialogs: int = 0
+    axe: list | None = None
+    elapsed_ms: int = 0
+
+
+@dataclass
+class Tab:
+    page: object
+    inflight: int = 0
+    navigations: int = 0
+    dialogs: int = 0
+    served: dict = field(default_factory=dict)
+
+
+@dataclass
+class RenderSettings:
+    """What the pool needs from the crawl config."""
+
+    tabs: int
+    allowed: frozenset[str]
+    extra_headers: dict
+    user_agent: str
+    timeout: float
+    cookie_selectors: tuple[str, ...] = ()
+    load_more_selectors: tuple[str, ...] = ()
+    max_load_more: int = 20
+    executable: str | None = None
+
+
+class BrowserPool:
+    """A lazily launched Chromium and up to ``tabs`` pages working at once."""
+
+    def __init__(self, settings: RenderSettings) -> None:
+        self.settings = settings
+        self.free: asyncio.Queue[Tab] = asyncio.Queue()
+        self.created = 0
+        self.lock = asyncio.Lock()
+        self.playwright = self.browser = self.context = None
+        self.axe = None
+        self.renders = 0
+
+    async def _launch(self) -> None:
+        from playwright.async_api import async_playwright
+
+        browser_mod.find_chromium(self.settings.executable)  # BrowserNotFound with a clear message
+        self.playwright = await async_playwright().start()
+        self.browser = await browser_mod.launch(self.playwright, self.settings.executable)
+        self.context = await self.browser.new_context(user_agent=self.settings.user_agent, service_workers="block",
+                                                      java_script_enabled=True)
+        await self.context.add_init_script(INIT_SCRIPT)
+
+    async def _tab(self) -> Tab:
+        async with self.lock:
+            if self.context is None:
+                await self._launch()
+            if self.free.empty() and self.created < self.settings.tabs:
+                self.created += 1
+                return await self._new_tab()
+        return await self.free.get()
+
+    async def _new_tab(self) -> Tab:
+        page = await self.context.new_page()
+        tab = Tab(page=page)
+        page.on("request", lambda r: setattr(tab, "inflight", tab.inflight + 1))
+        page.on("requestfinished", lambda r: setattr(tab, "inflight", max(0, tab.inflight - 1)))
+        page.on("requestfailed", lambda r: setattr(tab, "inflight", max(0, tab.inflight - 1)))
+        page.on("dialog", lambda d: self._dialog(tab, d))
+        await page.route("**/*", lambda route: self._route(tab, route))
+        return tab
+
+    def _dialog(self, tab: Tab, dialog) -> None:
+        tab.dialogs += 1
+        asyncio.ensure_future(dialog.accept())
+
+    async def _route(self, tab: Tab, route) -> None:
+        request = route.request
+        url = request.url
+        try:
+            if request.resource_type in BLOCKED_TYPES or any(a in url for a in ANALYTICS):
+                await route.abort()
+            elif request.is_navigation_request() and url in tab.served:
+                status, ctype, body = tab.served.pop(url)
+                await route.fulfill(status=status, content_type=ctype or "text/html", body=body)
+            elif urlsplit(url).scheme in ("http", "https") and host_key(url) in self.settings.allowed \
+                    and self.settings.extra_headers:
+                await route.continue_(headers={**request.headers, **self.settings.extra_headers})
+            else:
+                await route.continue_()
+        except Exception:  # noqa: BLE001 - the tab closed or the request was cancelled
+            pass
+
+    async def _release(self, tab: Tab) -> None:
+        if tab.navigations >= RECYCLE_AFTER:
+            try:
+                await tab.page.close()
+            except Exception:  # noqa: BLE001
+                pass
+            tab = await self._new_tab()
+        self.free.put_nowait(tab)
+
+    async def render(self, url: str, served: tuple[int, str, bytes] | None = None, axe: bool = False) -> Rendered:
+        """Render ``url`` (serving ``(status, content type, body)`` as its document when given)."""
+        tab = await self._tab()
+        started = time.monotonic()
+        try:
+            if served is not None:
+                tab.served[url] = served
+            tab.navigations += 1
+            tab.dialogs = 0
+            result = await asyncio.wait_for(self._render(tab, url, axe), timeout=self.settings.timeout * 2)
+        except Exception as exc:  # noqa: BLE001 - a page must never stop the crawl
+            result = Rendered(error=_render_error(exc))
+            tab.navigations = RECYCLE_AFTER  # a broken tab is replaced
+        finally:
+            tab.served.pop(url, None)
+            await self._release(tab)
+        self.renders += 1
+        return Rendered(**{**result.__dict__, "elapsed_ms": int((time.monotonic() - started) * 1000)})
+
+    async def _render(self, tab: Tab, url: str, axe: bool) -> Rendered:
+        page = tab.page
+        await page.goto(url, wait_until="domcontentloaded", timeout=self.settings.timeout * 1000)
+        await quiet(tab)
+        banner = await page.evaluate(as_function(DISMISS_COOKIES), [*COOKIE_SELECTORS, *self.settings.cookie_selectors])
+        if banner:
+            await quiet(tab)
+        clicks = await self._load_more(tab)
+        html = await page.content()
+        violations = await self._axe(page) if axe else None
+        return Rendered(html=html, final_url=page.url, cookie_banner=banner or "", load_more_clicks=clicks,
+                        dialogs=tab.dialogs, axe=violations)
+
+    async def _load_more(self, tab: Tab) -> int:
+        clicks, unchanged = 0, 0
+        script, args = as_function(CLICK_LOAD_MORE), [list(self.settings.load_more_selectors), LOAD_MORE.pattern]
+        while clicks < self.settings.max_load_more and unchanged < 2:
+            before = await tab.page.evaluate(COUNT_LINKS)
+            if not await tab.page.evaluate(script, args):
+                break
+            clicks += 1
+            await quiet(tab)
+            unchanged = unchanged + 1 if await tab.page.evaluate(COUNT_LINKS) == before else 0
+        return clicks
+
+    async def _axe(self, page) -> list:
+        if self.axe is None:
+            from axe_playwright_python.async_playwright import Axe
+
+            self.axe = Axe()
+        options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+        results = await self.axe.run(page, options=options)
+        return list(results.response.get("violations", []))
+
+    async def close(self) -> None:
+        """Close the browser and Playwright (safe when never launched)."""
+        for closer in (self.context, self.browser):
+            if closer is not None:
+                try:
+                    await closer.close()
+                except Exception:  # noqa: BLE001
+                    pass
+        if self.playwright is not None:
+            await self.playwright.stop()
+
+
+async def quiet(tab: Tab, idle: float = QUIET_S, cap: float = QUIET_CAP_S) -> None:
+    """Wait until no request has been in flight for ``idle`` seconds, at most ``cap``."""
+    deadline, calm_since = time.monotonic() + cap, None
+    while time.monotonic() < deadline:
+        if tab.inflight == 0:
+            calm_since = calm_since or time.monotonic()
+            if time.monotonic() - calm_since >= idle:
+                return
+        else:
+            calm_since = None
+        await asyncio.sleep(0.03)
+
+
+def _render_error(exc: BaseException) -> str:
+    if isinstance(exc, asyncio.TimeoutError) or "Timeout" in type(exc).__name__:
+        return "render-timeout"
+    return "render-error"

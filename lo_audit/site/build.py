@@ -1,0 +1,155 @@
+"""``build_site(cfg)``: generate the findings pages, then build the site with MkDocs Material.
+
+The steps, each leaving the previous state in place if it fails:
+
+1. Read the reports folder (``cfg.reports.out``); a missing ``findings.json`` gives a site
+   with the guides and a "no audit yet" page.
+2. Write the generated Markdown and the downloads into a temporary folder inside
+   ``<docs_dir>`` and swap it in for ``<docs_dir>/audit/``.
+3. Run MkDocs (strict) into a temporary folder next to ``cfg.site.dir`` and swap it in.
+   A failed build raises ``BuildError`` listing MkDocs' warnings; the old site stays.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from lo_audit.config import Config
+from lo_audit.errors import BuildError
+
+from .data import load_audit
+from .escape import slug
+from .generate import Context, generate
+
+log = logging.getLogger(__name__)
+GENERATED_DIR = "audit"
+DOWNLOADS = ("findings.json", "findings.csv", "pages.csv")
+
+
+def load_rules() -> dict:
+    """Every registered rule, or ``{}`` when the rules cannot be imported (logged)."""
+    try:
+        from checks.registry import all_rules
+
+        return all_rules()
+    except Exception as exc:  # the rules are optional for the site: say so and go on
+        log.warning("rule documentation skipped: cannot load checks.registry (%s)", exc)
+        return {}
+
+
+def find_mkdocs_yml(docs_dir: Path) -> Path:
+    """The ``mkdocs.yml`` next to ``docs_dir`` (or in the working folder)."""
+    for candidate in (docs_dir.parent / "mkdocs.yml", Path.cwd() / "mkdocs.yml"):
+        if candidate.is_file():
+            return candidate
+    raise BuildError(f"no mkdocs.yml found next to {docs_dir} or in {Path.cwd()}")
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put folder ``new`` at ``target``; the old ``target`` is removed only after the rename."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _copy_downloads(reports: Path, files_dir: Path) -> tuple[list[str], dict[str, list[str]]]:
+    downloads, owners = [], {}
+    for name in DOWNLOADS:
+        if (reports / name).is_file():
+            files_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(reports / name, files_dir / name)
+            downloads.append(name)
+    owner_dir = reports / "owners"
+    for path in sorted(owner_dir.glob("*")) if owner_dir.is_dir() else []:
+        if path.suffix.lower() in (".csv", ".xlsx") and path.is_file():
+            dest = files_dir / "owners" / f"{slug(path.stem, 'owner')}{path.suffix.lower()}"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest)
+            owners.setdefault(slug(path.stem, "owner"), []).append(f"owners/{dest.name}")
+    return downloads, owners
+
+
+def write_generated(cfg: Config, docs_dir: Path, rules: dict | None = None) -> int:
+    """Write ``<docs_dir>/audit/`` afresh (atomically); return the number of generated pages."""
+    rules = load_rules() if rules is None else rules
+    audit = load_audit(cfg.reports.out)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".audit-new-", dir=docs_dir))
+    try:
+        downloads, owner_files = _copy_downloads(Path(cfg.reports.out), tmp / "files") if audit else ([], {})
+        ctx = Context(site_name=cfg.site.name, council=cfg.site.council, start_urls=tuple(cfg.crawl.start_urls),
+                      docs_dir=docs_dir, downloads=downloads, owner_files=owner_files)
+        pages = generate(audit, rules, ctx)
+        for rel, text in pages.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        _swap(tmp, docs_dir / GENERATED_DIR)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sum(1 for rel in pages if rel.endswith(".md") and rel != "GENERATED.md")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, cfg: Config) -> None:
+    """Build with MkDocs (strict) into ``site_dir``; raise ``BuildError`` with its warnings."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on stderr
+    collect = _Collect()
+    mk_log = logging.getLogger("mkdocs")
+    mk_log.addHandler(collect)
+    overrides = {"site_name": f"{cfg.site.name} audit" if cfg.site.name else "Local Offer audit"}
+    if cfg.site.url:
+        overrides["site_url"] = cfg.site.url
+    try:
+        mk_cfg = load_config(config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir),
+                             strict=True, **overrides)
+        mk_cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(mk_cfg)
+        finally:
+            mk_cfg.plugins.on_shutdown()
+    except Exception as exc:
+        detail = "; ".join(collect.messages[:20])
+        raise BuildError(f"MkDocs could not build {docs_dir}: {exc}" + (f" ({detail})" if detail else "")) from exc
+    finally:
+        mk_log.removeHandler(collect)
+
+
+def build_site(cfg: Config) -> Path:
+    """Regenerate ``<docs_dir>/audit/`` and build the whole site into ``cfg.site.dir``."""
+    started = time.monotonic()
+    docs_dir = Path(cfg.site.docs_dir).resolve()
+    site_dir = Path(cfg.site.dir).resolve()
+    config_file = find_mkdocs_yml(docs_dir)
+    count = write_generated(cfg, docs_dir)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp_site = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
+    try:
+        run_mkdocs(config_file, docs_dir, tmp_site, cfg)
+        _swap(tmp_site, site_dir)
+    except BaseException:
+        shutil.rmtree(tmp_site, ignore_errors=True)
+        raise
+    log.info("site built in %.1f s: %d generated pages, into %s", time.monotonic() - started, count, site_dir)
+    return site_dir

@@ -1,0 +1,71 @@
+"""Adaptive rendering learns per URL template; speed and memory on a generated static site."""
+
+from __future__ import annotations
+
+
+import pytest
+from crawlsite import Route, page, static_site
+
+from crawler.crawl import crawl
+from crawler.store import StoreReader
+from lo_audit.errors import BrowserNotFound
+from lo_audit.progress import Counts
+
+TEXT = "<p>Short breaks give disabled children and their families a break from caring.</p>"
+DECOR = "<script>document.title = document.title;</script>"
+ADDS_LINK = "<script>const a = document.createElement('a'); a.href = '/extra'; a.textContent = 'Extra';" \
+            "document.querySelector('main').appendChild(a);</script>"
+
+
+@pytest.mark.browser
+def test_templates_learned_from_samples(make_site, crawl_cfg):
+    routes = {"/": Route(page("Home", "".join(f"<a href='/static/s{i}'>s</a><a href='/js/j{i}'>j</a>" for i in range(5))))}
+    routes.update({f"/static/s{i}": Route(page(f"S{i}", TEXT + DECOR)) for i in range(5)})
+    routes.update({f"/js/j{i}": Route(page(f"J{i}", TEXT + ADDS_LINK)) for i in range(5)})
+    routes["/extra"] = Route(page("Extra", ""))
+    site = make_site(routes)
+    cfg = crawl_cfg(site.url("/"), render="auto", concurrency=1)
+    crawl(cfg)
+    pages = {p.url: p for p in StoreReader(cfg.db).pages()}
+    static = [pages[site.url(f"/static/s{i}")].render_reason for i in range(5)]
+    js = [pages[site.url(f"/js/j{i}")].render_reason for i in range(5)]
+    assert static[:2] == ["sample-static"] * 2 and static[2:] == ["static-template"] * 3
+    assert js[0] == "sample-needs-js" and js[1:] == ["template-needs-js"] * 4
+    assert site.url("/extra") in pages
+
+
+def test_static_site_is_crawled_without_rendering_and_reports_progress(make_site, crawl_cfg):
+    """Speed and memory are measured by the benchmark (bench/run.py), not here."""
+    site = make_site(static_site(1500))
+    updates: list[Counts] = []
+
+    class Recorder:
+        def update(self, counts, force=False):
+            updates.append(Counts(**vars(counts)))
+
+        def close(self, counts):
+            updates.append(Counts(**vars(counts)))
+
+    cfg = crawl_cfg(site.url("/"), render="auto", max_per_pattern=5000)
+    result = crawl(cfg, progress=Recorder())
+    assert result.pages >= 1450 and result.rendered == 0
+    assert updates[-1].done == result.pages and updates[-1].queued == 0
+    assert len(updates) >= result.pages
+
+
+def test_total_timeout_and_too_large_are_recorded(make_site, crawl_cfg):
+    routes = {"/": Route(page("Home", "<a href='/big'>big</a>" + "".join(f"<a href='/p{i}'>p</a>" for i in range(30))))}
+    routes.update({f"/p{i}": Route(page(f"P{i}", "")) for i in range(30)})
+    routes["/big"] = Route(page("Big", "x" * 5000))
+    site = make_site(routes)
+    cfg = crawl_cfg(site.url("/"), rate=20, total_timeout=0.5, max_page_bytes=2000, concurrency=2)
+    crawl(cfg)
+    pages = {p.url: p for p in StoreReader(cfg.db).pages()}
+    assert len(pages) == 32
+    assert pages[site.url("/big")].guard == "too-large"
+    assert sum(p.guard == "timeout" for p in pages.values()) >= 10
+
+
+def test_browser_not_found_when_rendering_needed(crawl_cfg):
+    with pytest.raises(BrowserNotFound):
+        crawl(crawl_cfg("http://127.0.0.1:9/", render="always"), browser="/nonexistent/chromium")

@@ -1,0 +1,91 @@
+"""A crawl killed with SIGKILL resumes from its frontier; an unchanged re-crawl reuses work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from crawlsite import Route, page
+
+from crawler.crawl import crawl
+from crawler.store import StoreReader
+
+PAGES = 60
+
+
+def chain_site() -> dict[str, Route]:
+    links = "".join(f"<a href='/p{i}'>Page {i}</a>" for i in range(PAGES))
+    routes = {"/": Route(page("Home", links))}
+    routes.update({f"/p{i}": Route(page(f"Page {i}", "<p>text</p>")) for i in range(PAGES)})
+    return routes
+
+
+def stored_urls(db: str) -> set[str]:
+    """Pages stored so far (none while the crawler is still creating the file)."""
+    try:
+        with sqlite3.connect(db) as conn:
+            return {row[0] for row in conn.execute("SELECT url FROM pages")}
+    except sqlite3.OperationalError:
+        return set()
+
+
+def test_killed_crawl_resumes_without_refetching(make_site, crawl_cfg, tmp_path):
+    site = make_site(chain_site())
+    db = str(tmp_path / "crawl.sqlite")
+    config = tmp_path / "audit.yml"
+    config.write_text("crawl:\n  a11y: false\n  check_external: false\n")
+    cli = Path(sys.executable).with_name("lo-audit")
+    proc = subprocess.Popen([str(cli), "-q", "crawl", site.url("/"), "--config", str(config), "--db", db,
+                             "--rate", "25", "--render", "never", "--concurrency", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (not os.path.exists(db) or len(stored_urls(db)) < 15):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = stored_urls(db)
+    assert 15 <= len(done_before) < PAGES + 1, "the crawl should have been killed midway"
+
+    result = crawl(crawl_cfg(site.url("/"), db=db, resume=True))
+    assert result.resumed and result.run_id == 1
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT url, COUNT(*) FROM pages WHERE run_id=1 GROUP BY url").fetchall()
+        assert conn.execute("SELECT status FROM runs WHERE id=1").fetchone()[0] == "complete"
+    assert {url for url, _ in rows} == {site.url("/")} | {site.url(f"/p{i}") for i in range(PAGES)}
+    assert all(count == 1 for _, count in rows)
+    for url in done_before:
+        path = url.removeprefix(site.root)
+        assert site.count(path) == 1, f"{path} was fetched again after resuming"
+
+
+@pytest.mark.browser
+def test_unchanged_recrawl_uses_conditional_requests_and_skips_rendering(make_site, crawl_cfg):
+    app = page("App", "<div id='root'></div><script>const a = document.createElement('a'); a.href = '/late';"
+                      "a.textContent = 'Late'; document.getElementById('root').appendChild(a);</script>")
+    site = make_site({
+        "/": Route(page("Home", "<a href='/app'>App</a> <a href='/dated'>Dated</a>"), etag='"home-1"'),
+        "/app": Route(app, etag='"app-1"'),
+        "/dated": Route(page("Dated", "<p>Last updated 1 May 2024</p>"),
+                        headers={"Last-Modified": "Wed, 01 May 2024 10:00:00 GMT"}),
+        "/late": Route(page("Late", "")),
+    })
+    cfg = crawl_cfg(site.url("/"), render="auto")
+    first = crawl(cfg)
+    assert StoreReader(cfg.db, run_id=first.run_id).page(site.url("/app")).rendered
+    second = crawl(cfg)
+    reader = StoreReader(cfg.db, run_id=second.run_id)
+    app_page, dated = reader.page(site.url("/app")), reader.page(site.url("/dated"))
+    assert (app_page.rendered, app_page.render_reason, app_page.status) == (False, "unchanged", 200)
+    assert app_page.meta["not_modified"] and not dated.meta["not_modified"]
+    assert [link.target for link in reader.links(site.url("/app")) if link.scripted] == [site.url("/late")]
+    assert dated.render_reason == "unchanged" and dated.last_updated == "2024-05-01"
+    app_requests = [r for r in site.requests if r.path == "/app"]
+    assert app_requests[-1].headers.get("if-none-match") == '"app-1"'
+    assert [r for r in site.requests if r.path == "/dated"][-1].headers.get("if-modified-since")
+    assert second.rendered == 0
