@@ -3,7 +3,8 @@
 Most pages are static CMS-like articles (navigation, main text, footer, a "Last
 updated" line, 8 links); one page in ten is a directory search page whose result
 links exist only after JavaScript fetches them from a JSON endpoint; a few pages
-are reachable only through those script-added links. Every page sends a
+are reachable only through those script-added links. Pages carry ETags and answer
+conditional requests with 304, as most CMSs do. Every page sends a
 ``LinkChecker`` response header so linkchecker lifts its rate limit above 10/s.
 
 Run: ``python -m bench.synthetic --pages 1500 --port-file /tmp/port``
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 from pathlib import Path
 
@@ -68,6 +70,15 @@ def render(i: int, n: int) -> str:
             f"</footer></body></html>")
 
 
+def cacheable(request: web.Request, html: str) -> web.Response:
+    """A page with an ETag, answering 304 to a matching If-None-Match, as most CMSs do."""
+    etag = '"' + hashlib.sha1(html.encode()).hexdigest()[:16] + '"'
+    base = {"LinkChecker": "allow", "ETag": etag}
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers=base)
+    return web.Response(text=html, headers=base | {"Content-Type": "text/html; charset=utf-8"})
+
+
 def make_app(n: int) -> web.Application:
     index = {page_url(i): i for i in range(n)}
     headers = {"LinkChecker": "allow", "Content-Type": "text/html; charset=utf-8"}
@@ -77,7 +88,7 @@ def make_app(n: int) -> web.Application:
         sections = "".join(f'<a href="/{s}/">{s}</a> ' for s in SECTIONS)
         html = (f'<!doctype html><html lang="en"><head><title>Local Offer</title></head><body><main>'
                 f"<h1>Local Offer</h1>{sections}{links}<p>Last updated: 1 May 2026</p></main></body></html>")
-        return web.Response(text=html, headers=headers)
+        return cacheable(request, html)
 
     async def section(request: web.Request) -> web.Response:
         name = request.match_info["section"]
@@ -88,13 +99,13 @@ def make_app(n: int) -> web.Application:
                         if not js_only(i, n))
         html = (f'<!doctype html><html lang="en"><head><title>{name}</title></head><body><main><h1>{name}</h1>'
                 f"{links}<p>Last updated: 2 May 2026</p></main></body></html>")
-        return web.Response(text=html, headers=headers)
+        return cacheable(request, html)
 
     async def page(request: web.Request) -> web.Response:
         i = index.get(request.path)
         if i is None:
             return web.Response(status=404, text="not found", headers=headers)
-        return web.Response(text=render(i, n), headers=headers)
+        return cacheable(request, render(i, n))
 
     async def results(request: web.Request) -> web.Response:
         i = int(request.query.get("i", "0"))

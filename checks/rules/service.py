@@ -118,14 +118,19 @@ def unlisted(ctx: RuleContext) -> Iterable[Finding]:
                    evidence={"record_title": title})
 
 
+def _host(url: str) -> str:
+    """Host and port: two hosts on one name (``127.0.0.1:8001``/``:8002``) are different sites."""
+    return urlsplit(url).netloc.lower()
+
+
 def _directory_hosts(site: SiteIndex) -> set[str]:
-    return {urlsplit(site.url_of(p)).hostname or "" for p in site.records}
+    return {_host(site.url_of(p)) for p in site.records}
 
 
 def _cms_articles(site: SiteIndex) -> list[Page]:
     """Article pages on the CMS hosts (hosts without records), or all articles on a one-host site."""
     hosts = _directory_hosts(site)
-    cms = [p for p in site.articles if (urlsplit(site.url_of(p)).hostname or "") not in hosts]
+    cms = [p for p in site.articles if _host(site.url_of(p)) not in hosts]
     return cms or site.articles
 
 

@@ -1,0 +1,126 @@
+"""``lo-audit demo``: serve Exampleshire on loopback, crawl it, check it, build the site.
+
+The bundled data files hold ``{cms}``, ``{dir}``, ``{ext}`` (and ``{cms_host}``,
+``{dir_host}``) placeholders; they are filled with the running demo's addresses into
+``.lo-audit/demo/`` and the audit runs from that config like any council's would.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from .content import data_path, fill
+from .server import DemoSite
+
+WORK_DIR = Path(".lo-audit") / "demo"
+
+
+def placeholders(site: DemoSite) -> dict[str, str]:
+    """Placeholder -> value for the running demo."""
+    values = dict(site.bases)
+    values["cms_host"] = urlsplit(site.bases["cms"]).netloc
+    values["dir_host"] = urlsplit(site.bases["dir"]).netloc
+    return values
+
+
+def resolve_data(site: DemoSite, args, work_dir: Path = WORK_DIR) -> Path:
+    """Write the filled-in catalogue, waivers and config into ``work_dir``; returns the config path."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    values = placeholders(site)
+    for name in ("catalogue.yml", "waivers.yml"):
+        (work_dir / name).write_text(fill(data_path(name).read_text(encoding="utf-8"), values), encoding="utf-8")
+    config = yaml.safe_load(fill(data_path("config.yml").read_text(encoding="utf-8"), values))
+    config["crawl"]["db"] = str(Path(args.db).resolve())
+    config["reports"]["out"] = str(Path(args.out).resolve())
+    config["site"]["dir"] = str(Path(args.site_dir).resolve())
+    config["site"]["docs_dir"] = str(Path(args.docs_dir).resolve())
+    path = work_dir / "config.yml"
+    path.write_text("# Written by `lo-audit demo` from lo_audit/demo/data/config.yml.\n"
+                    + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def audit(config_path: Path, args) -> object:
+    """Crawl, check, write the reports and build the site; returns the check result."""
+    from checks.engine import run_checks
+    from checks.reports import write_reports
+    from crawler.crawl import crawl
+    from lo_audit.config import load
+    from lo_audit.progress import reporter
+    from lo_audit.site.build import build_site
+
+    cfg = load(config_path)
+    crawl(cfg.crawl, browser=getattr(args, "browser", None), progress=reporter(quiet=getattr(args, "quiet", False)))
+    result = run_checks(cfg)
+    write_reports(result, cfg)
+    build_site(cfg)
+    return result
+
+
+def summary(out_dir: Path, site_dir: Path) -> str:
+    """A few lines: pages crawled, findings by severity and family, where to look."""
+    lines = ["", "Exampleshire demo audit finished."]
+    findings_file = out_dir / "findings.json"
+    if findings_file.exists():
+        data = json.loads(findings_file.read_text(encoding="utf-8"))
+        findings = data.get("findings", [])
+        pages = (data.get("metrics") or {}).get("pages") or {}
+        by_severity = Counter(f.get("severity", "") for f in findings)
+        by_family = Counter(f.get("family") or str(f.get("rule", "")).split(".")[0] for f in findings)
+        lines.append(f"Pages crawled: {pages.get('crawled', '?')} ({pages.get('rendered', 0)} rendered in Chromium).")
+        lines.append("Findings: " + ", ".join(f"{by_severity[s]} {s}s" for s in ("error", "warning", "notice"))
+                     + f" ({len(data.get('waived', []))} waived).")
+        lines.append("By family: " + ", ".join(f"{fam} {n}" for fam, n in sorted(by_family.items())) + ".")
+    lines += [
+        "Where to look:",
+        f"  {out_dir / 'findings.json'}",
+        f"  {out_dir / 'findings.csv'}",
+        f"  {out_dir / 'summary.md'}",
+        f"  {site_dir / 'index.html'}",
+        "Preview the site with: lo-audit demo --serve",
+    ]
+    return "\n".join(lines)
+
+
+def serve(site_dir: Path, port: int) -> None:
+    """Serve the built site on 127.0.0.1:``port`` until Ctrl+C."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+        print(f"Serving {site_dir} on http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            print("Stopped.")
+
+
+def _read_ports(path: Path) -> dict[str, int]:
+    """The ports the last demo used (so finding ids and history carry over), if any."""
+    try:
+        ports = json.loads(path.read_text())
+        return {str(k): int(v) for k, v in ports.items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def run_demo(args) -> int:
+    """``lo-audit demo``: the whole pipeline against the bundled demo; 0 when it ran."""
+    ports_file = WORK_DIR / "ports.json"
+    with DemoSite(ports=_read_ports(ports_file)) as site:
+        config_path = resolve_data(site, args)
+        ports_file.write_text(json.dumps(site.ports))
+        if not getattr(args, "quiet", False):
+            print(f"Demo Local Offer on {site.bases['cms']}/send/ and {site.start_urls[1]}", file=sys.stderr)
+        audit(config_path, args)
+    out_dir, site_dir = Path(args.out).resolve(), Path(args.site_dir).resolve()
+    print(summary(out_dir, site_dir))
+    if getattr(args, "serve", False):
+        serve(site_dir, int(getattr(args, "port", 8000)))
+    return 0
