@@ -1,47 +1,81 @@
-"""End to end: crawl the demo, run the checks, score the findings against the ground truth.
-
-Prints recall and precision per family and asserts at least 0.95 for each. Needs the
-crawler (``crawler.crawl.crawl``), the checks (``checks.engine.run_checks``) and a
-Chromium for the script-only parts of the demo.
+"""End to end through the real command: ``lo-audit demo`` crawls the demo, checks it,
+writes the reports and builds the site; then the findings are scored against the
+ground truth (recall and precision per family are printed), and the outputs the
+issues promise are checked.
 """
 
 from __future__ import annotations
 
 import json
-from argparse import Namespace
+import shutil
+import sqlite3
+from pathlib import Path
 
 import pytest
 
+from lo_audit.cli import main
 from lo_audit.demo.content import data_path
 from lo_audit.demo.groundtruth import format_scores, load_truth, score
-from lo_audit.demo.run import resolve_data
-from lo_audit.demo.server import DemoSite
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_recall_and_precision_per_family(tmp_path, capsys):
-    from checks.engine import run_checks
-    from checks.reports import write_reports
-    from crawler.crawl import crawl
-    from lo_audit.config import load
-    from lo_audit.progress import reporter
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """Run ``lo-audit demo`` once in a scratch copy of the project's docs."""
+    work = tmp_path_factory.mktemp("demo")
+    shutil.copytree(ROOT / "docs", work / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
+    summary = work / "step-summary.md"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(work)
+        mp.setenv("GITHUB_STEP_SUMMARY", str(summary))
+        status = main(["-q", "demo"])
+    return work, status
 
-    args = Namespace(db=str(tmp_path / "crawl.sqlite"), out=str(tmp_path / "reports"),
-                     site_dir=str(tmp_path / "site"), docs_dir=str(tmp_path / "docs"), browser=None, quiet=True)
-    with DemoSite() as site:
-        cfg = load(resolve_data(site, args, tmp_path / "demo"))
-        crawl(cfg.crawl, browser=None, progress=reporter(quiet=True))
-        result = run_checks(cfg)
-        write_reports(result, cfg)
-        truth = load_truth(data_path("ground_truth.yml"), site.bases)
-        admin_requests = site.requested("/kb5/exampleshire/directory/admin/")
-    assert not admin_requests, "robots.txt disallows the admin pages, but they were fetched"
-    data = json.loads((tmp_path / "reports" / "findings.json").read_text(encoding="utf-8"))
-    findings = data["findings"] + data.get("waived", [])
-    scores = score(findings, truth)
+
+def _ports(work: Path) -> dict[str, str]:
+    ports = json.loads((work / ".lo-audit" / "demo" / "ports.json").read_text())
+    return {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+
+
+def test_demo_exits_0_and_writes_the_reports(demo_run):
+    work, status = demo_run
+    assert status == 0
+    for name in ("findings.json", "findings.csv", "pages.csv", "summary.md"):
+        assert (work / "reports" / name).stat().st_size > 0, name
+
+
+def test_recall_and_precision_per_family(demo_run, capsys):
+    work, _ = demo_run
+    data = json.loads((work / "reports" / "findings.json").read_text(encoding="utf-8"))
+    truth = load_truth(data_path("ground_truth.yml"), _ports(work))
+    scores = score(data["findings"] + data.get("waived", []), truth)
     with capsys.disabled():
         print("\n" + format_scores(scores))
+    assert len(scores) >= 5
     low = {fam: (s["recall"], s["precision"]) for fam, s in scores.items()
            if s["recall"] < 0.95 or s["precision"] < 0.95}
     assert not low, f"families below 0.95 recall/precision: {low}"
+
+
+def test_job_summary_is_written_within_github_limits(demo_run):
+    work, _ = demo_run
+    size = (work / "step-summary.md").stat().st_size
+    assert 200 <= size < 2**20
+
+
+def test_site_has_at_least_20_pages_and_five_families(demo_run):
+    work, _ = demo_run
+    pages = list((work / "site").rglob("index.html"))
+    assert len(pages) >= 20
+    families = {f["family"] for f in json.loads((work / "reports" / "findings.json").read_text())["findings"]}
+    assert len(families) >= 5, families
+
+
+def test_robots_disallowed_pages_were_not_fetched(demo_run):
+    work, _ = demo_run
+    with sqlite3.connect(work / ".lo-audit" / "demo.sqlite") as conn:
+        rows = conn.execute("SELECT guard, status FROM pages WHERE url LIKE '%/directory/admin/%'").fetchall()
+    assert rows and all(guard == "robots" and not status for guard, status in rows)
