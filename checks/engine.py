@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
 
+from crawler.model import Page
 from crawler.store import StoreReader
 from lo_audit.errors import ConfigError
 
@@ -112,10 +113,10 @@ def unique(findings: Iterable[Finding]) -> list[Finding]:
     return list(seen.values())
 
 
-def page_metrics(store: StoreReader) -> dict:
+def page_metrics(pages: Iterable[Page]) -> dict:
     """``metrics.pages``: crawled (fetched, not stopped by a guard), html, rendered, documents, errors."""
     counts = {"crawled": 0, "html": 0, "rendered": 0, "documents": 0, "errors": 0}
-    for page in store.pages():
+    for page in pages:
         if page.guard:
             continue
         counts["crawled"] += 1
@@ -151,6 +152,22 @@ def _catalogue(checks_cfg):
     return load_catalogue(checks_cfg.catalogue, checks_cfg.catalogue_format, checks_cfg.mapping)
 
 
+def validate_inputs(cfg) -> None:
+    """Read the rule settings, catalogue file and waivers now, raising their ``InputError``.
+
+    ``lo-audit run`` calls this before crawling, so a mistake in a hand-edited file
+    is reported in seconds rather than after a crawl. A catalogue given as an API URL
+    is fetched only by the checks themselves.
+    """
+    from .catalogue import is_url
+
+    check_rule_ids(all_rules(), cfg.checks.rules, cfg.path)
+    if cfg.checks.catalogue and not is_url(cfg.checks.catalogue):
+        _catalogue(cfg.checks)
+    if cfg.checks.waivers:
+        load_waivers(cfg.checks.waivers)
+
+
 def run_checks(cfg) -> CheckResult:
     """Run the enabled rules on the crawl in ``cfg.crawl.db`` (see the module docstring)."""
     checks_cfg = cfg.checks
@@ -165,7 +182,7 @@ def run_checks(cfg) -> CheckResult:
         log.info("rules enabled (%d): %s", len(todo), ", ".join(r.id for r, _ in todo))
         ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
         findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules)
-        metrics = {**ctx.metrics, "pages": page_metrics(store)}
+        metrics = {**ctx.metrics, "pages": page_metrics(ctx.site.pages)}
         run = run_info(store)
     finally:
         store.close()

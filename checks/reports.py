@@ -105,18 +105,25 @@ def owner_row(f: Finding) -> list[str]:
     return [f.severity.value, f.rule, f.url, f.message, f.expected, f.found, f.fix, f.service_id, f.status]
 
 
+def _xlsx_cell(value: object) -> object:
+    """A value openpyxl accepts: control characters (from crawled pages) removed."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _xlsx_bytes(title: str, rows: list[list[str]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
-    ws.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Findings"
+    ws.title = re.sub(r"[\[\]:*?/\\]", " ", _xlsx_cell(title))[:31] or "Findings"
     ws.append(list(OWNER_COLUMNS))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append([_xlsx_cell(v) for v in row])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for letter, width in zip("ABCDEFGHI", (10, 24, 50, 60, 30, 30, 60, 16, 12)):

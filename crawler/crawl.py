@@ -99,6 +99,7 @@ async def _crawl(cfg, browser: str | None, progress) -> CrawlResult:
             engine = Engine(cfg, writer, run_id, fetcher, pool, scope, progress,
                             writer.previous_complete_run(run_id), set())
             engine.robots.update(robots)
+            pool.settings.disallowed = engine.disallowed
             await _seed(engine, writer, fetcher, cfg, run_id, resumed, starts, robots)
             counts = await engine.run(workers)
             checked = await _check_links(writer, run_id, cfg, agent, started)

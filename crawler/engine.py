@@ -155,6 +155,14 @@ class Engine:
             return "robots"
         return ""
 
+    def disallowed(self, url: str) -> bool:
+        """True when robots.txt (already read) forbids ``url`` on an allowed host: the browser
+        must not load it either (scripts, frames, XHR)."""
+        if self.cfg.ignore_robots or host_key(url) not in self.scope.allowed:
+            return False
+        found = self.robots.get("/".join(url.split("/", 3)[:3]))
+        return isinstance(found, HostRobots) and not found.allows(url)
+
     async def _robots(self, url: str) -> HostRobots:
         origin = url.split("/", 3)
         key = "/".join(origin[:3])

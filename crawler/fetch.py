@@ -23,6 +23,8 @@ MAX_RETRIES = 3
 MAX_RETRY_WAIT = 30.0
 DOCUMENT_TYPES = ("application/pdf", "application/msword", "officedocument", "opendocument", "application/rtf",
                   "application/vnd.ms-")
+MAGIC_DOCUMENTS = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
+"""The first bytes of PDF, Office Open XML/OpenDocument (zip), old Office and RTF files."""
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-length", "retry-after", "location")
 
 
@@ -50,6 +52,8 @@ class Response:
     def kind(self) -> str:
         """``html``, ``document`` or ``other``."""
         ctype = self.content_type
+        if self.body.lstrip()[:8].startswith(MAGIC_DOCUMENTS):  # a document served as HTML or text
+            return "document"
         if any(t in ctype for t in DOCUMENT_TYPES) or (is_document_url(self.final_url) and "html" not in ctype):
             return "document"
         if "html" in ctype or (not ctype and self.body.lstrip()[:1] == b"<"):

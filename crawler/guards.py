@@ -13,14 +13,21 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .urls import template_of
 
-CALENDAR_LIMIT = 24
-"""Distinct dates under one calendar-like path before the rest are guarded."""
+CALENDAR_LIMIT = 12
+"""Distinct dates under one calendar (a path prefix, whatever the date parameters or date
+segments that follow it) before the rest are guarded."""
+CALENDAR_HOST_LIMIT = 24
+"""Distinct calendar dates on one host, all calendars together."""
 CALENDAR_YEARS = (5, 2)
 """Dates more than 5 years back or 2 ahead of today are guarded at once."""
 MAX_KEYSETS_PER_PATH = 30
 MAX_PARAMS = 8
-MAX_COMBINATIONS = 200
-"""Distinct values of one set of three or more parameters under one path (faceted search)."""
+MAX_FACETED = 24
+"""Distinct queries under one path once two or more of its parameters each take more than
+``FACET_VALUES`` values (a faceted search: ``q`` x ``sort`` x ``page``). A path where only
+one parameter varies (``?id=`` records, ``?page=`` lists) is left to ``max_per_pattern``."""
+FACET_VALUES = 3
+VALUES_KEPT = 64
 
 DATE_PARAM = re.compile(r"^(?:month|date|day|year|week|yr|mon|cal\w*|start\w*|end\w*|from|to|period|when|d|m|y)$", re.I)
 DATE_VALUE = re.compile(r"^(?:(19|20)\d\d(?:[-/]?\d{1,2}(?:[-/]?\d{1,2})?)?|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d"
@@ -30,7 +37,10 @@ YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def calendar_parts(url: str) -> tuple[str, str] | None:
-    """``(calendar key, date value)`` when the URL ends in dates (path or query), else None."""
+    """``(calendar key, date value)`` when the URL ends in dates (path or query), else None.
+
+    The key is the host and the path before the dates: ``/events/?month=2026-11``,
+    ``/events/2026/11/`` and ``/events/2026/11/23/`` are one calendar."""
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     dated = [(k, v) for k, v in pairs if DATE_PARAM.match(k) and DATE_VALUE.match(v)]
@@ -44,8 +54,7 @@ def calendar_parts(url: str) -> tuple[str, str] | None:
         segments = parts.path.rstrip("/").split("/")
     if not dated and not tail:
         return None
-    other_keys = sorted(k for k, _ in pairs if (k, dict(pairs).get(k)) not in dated)
-    key = f"{parts.netloc}{'/'.join(segments)}/{'{date}/' * len(tail)}?{'&'.join(sorted(k for k, _ in dated))}|{other_keys}"
+    key = f"{parts.netloc}{'/'.join(segments).rstrip('/')}"
     return key, "/".join(tail) + "?" + "&".join(f"{k}={v}" for k, v in sorted(dated))
 
 
@@ -63,8 +72,10 @@ class Guards:
         self.accepted = 0
         self.templates: Counter[str] = Counter()
         self.calendars: dict[str, set[str]] = defaultdict(set)
+        self.calendar_hosts: Counter[str] = Counter()
         self.keysets: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-        self.combinations: Counter[str] = Counter()
+        self.queries: dict[str, set[str]] = defaultdict(set)
+        self.values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
     def check(self, url: str, depth: int) -> str:
         """The guard that stops ``url`` (``max-depth``, ``calendar``, ``param-explosion``,
@@ -88,29 +99,43 @@ class Guards:
         if found is None:
             return ""
         key, value = found
-        seen = self.calendars[key]
+        seen, host = self.calendars[key], urlsplit(url).netloc
         if value in seen:
             return ""
-        if _far_from_today(value, self.today) or len(seen) >= CALENDAR_LIMIT:
+        if (_far_from_today(value, self.today) or len(seen) >= CALENDAR_LIMIT
+                or self.calendar_hosts[host] >= CALENDAR_HOST_LIMIT):
             return "calendar"
         seen.add(value)
+        self.calendar_hosts[host] += 1
         return ""
 
     def _params(self, url: str) -> str:
         parts = urlsplit(url)
         if not parts.query:
             return ""
-        keys = tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        keys = tuple(sorted({k for k, _ in pairs}))
         path = parts.netloc + parts.path
         if len(keys) > MAX_PARAMS:
             return "param-explosion"
         keysets = self.keysets[path]
         if keys not in keysets and len(keysets) >= MAX_KEYSETS_PER_PATH:
             return "param-explosion"
+        if self._faceted(path, parts.query, pairs):
+            return "param-explosion"
         keysets.add(keys)
-        if len(keys) >= 3:
-            combo = f"{path}?{'&'.join(keys)}"
-            if self.combinations[combo] >= MAX_COMBINATIONS:
-                return "param-explosion"
-            self.combinations[combo] += 1
         return ""
+
+    def _faceted(self, path: str, query: str, pairs: list[tuple[str, str]]) -> bool:
+        """True when ``query`` is one more combination of a faceted search already at its budget."""
+        queries, values = self.queries[path], self.values[path]
+        if query in queries:
+            return False
+        varied = sum(1 for k, v in pairs if len(values[k] | {v}) > FACET_VALUES)
+        if varied >= 2 and len(queries) >= MAX_FACETED:
+            return True
+        queries.add(query)
+        for k, v in pairs:
+            if len(values[k]) < VALUES_KEPT:
+                values[k].add(v)
+        return False

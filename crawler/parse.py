@@ -25,6 +25,8 @@ _BLOCK_END = re.compile(
     r"main|aside|form|label|option|figcaption|caption|address)\s*>|<br\s*/?>)", re.I)
 MAX_TEXT = 500_000
 MAX_FIELDS = 100
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+"""Control characters (binary served as HTML, broken encodings): never kept in text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +63,14 @@ class ParsedHtml:
 
 
 def clean(text: str | None, limit: int = 500) -> str:
-    """Whitespace collapsed and length capped."""
-    return " ".join((text or "").split())[:limit]
+    """Whitespace collapsed, control characters removed and length capped."""
+    return " ".join(_CONTROL.sub(" ", text or "").split())[:limit]
 
 
 def _text_lines(node: LexborNode | None) -> str:
     if node is None:
         return ""
-    lines = (" ".join(line.split()) for line in node.text(separator="").splitlines())
+    lines = (" ".join(line.split()) for line in _CONTROL.sub(" ", node.text(separator="")).splitlines())
     return "\n".join(line for line in lines if line)[:MAX_TEXT]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -64,6 +65,8 @@ class RenderSettings:
     load_more_selectors: tuple[str, ...] = ()
     max_load_more: int = 20
     executable: str | None = None
+    disallowed: Callable[[str], bool] | None = None
+    """True for URLs the page may not load (robots.txt of an allowed host); set by the engine."""
 
 
 class BrowserPool:
@@ -109,13 +112,13 @@ class BrowserPool:
 
     def _dialog(self, tab: Tab, dialog) -> None:
         tab.dialogs += 1
-        asyncio.ensure_future(dialog.accept())
+        asyncio.ensure_future(_accept(dialog))
 
     async def _route(self, tab: Tab, route) -> None:
         request = route.request
         url = request.url
         try:
-            if request.resource_type in BLOCKED_TYPES or any(a in url for a in ANALYTICS):
+            if request.resource_type in BLOCKED_TYPES or any(a in url for a in ANALYTICS) or self._disallowed(url):
                 await route.abort()
             elif request.is_navigation_request() and url in tab.served:
                 status, ctype, body = tab.served.pop(url)
@@ -127,6 +130,10 @@ class BrowserPool:
                 await route.continue_()
         except Exception:  # noqa: BLE001 - the tab closed or the request was cancelled
             pass
+
+    def _disallowed(self, url: str) -> bool:
+        check = self.settings.disallowed
+        return check is not None and urlsplit(url).scheme in ("http", "https") and check(url)
 
     async def _release(self, tab: Tab) -> None:
         if tab.navigations >= RECYCLE_AFTER:
@@ -200,6 +207,14 @@ class BrowserPool:
                     pass
         if self.playwright is not None:
             await self.playwright.stop()
+
+
+async def _accept(dialog) -> None:
+    """Answer a dialog (alert, confirm, prompt, beforeunload); the page may already be gone."""
+    try:
+        await dialog.accept()
+    except Exception:  # noqa: BLE001 - a closed tab or an endless dialog loop must not be logged as a crash
+        pass
 
 
 async def quiet(tab: Tab, idle: float = QUIET_S, cap: float = QUIET_CAP_S) -> None:

@@ -21,8 +21,8 @@ class Counts:
 class PlainProgress:
     """One log line every ``every`` seconds (and at the end): for CI logs."""
 
-    def __init__(self, every: float = 10.0, stream=sys.stderr) -> None:
-        self.every, self.stream = every, stream
+    def __init__(self, every: float = 10.0, stream=None) -> None:
+        self.every, self.stream = every, stream or sys.stderr  # the stderr of now, not of import time
         self.start = self.last = time.monotonic()
 
     def update(self, c: Counts, force: bool = False) -> None:

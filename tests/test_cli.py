@@ -49,3 +49,16 @@ def test_check_on_missing_store_is_an_input_error(tmp_path, capsys):
 def test_version():
     done = run_cli("--version")
     assert done.returncode == 0 and "lo-audit" in done.stdout
+
+
+def test_run_rejects_a_bad_catalogue_before_crawling(tmp_path, capsys):
+    """The start URL is a closed port: reaching the crawl would fail differently."""
+    catalogue = tmp_path / "catalogue.yml"
+    catalogue.write_text("services:\n  - id: a\n    name: A\n    contacts: {emails: [not-an-email]}\n")
+    cfg = tmp_path / "lo-audit.yml"
+    cfg.write_text(f"crawl:\n  start_urls: [http://127.0.0.1:9/]\n  db: {tmp_path / 'crawl.sqlite'}\n"
+                   "checks:\n  catalogue: catalogue.yml\n")
+    assert main(["run", "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "catalogue.yml" in err and "services.0.contacts.emails.0" in err
+    assert not (tmp_path / "crawl.sqlite").exists()

@@ -105,7 +105,7 @@ def server_error(ctx: RuleContext) -> Iterable[Finding]:
 
 
 def _loops(page: Page) -> bool:
-    err = page.error.lower()
+    err = page.error.lower().replace("-", " ")
     urls = [u for u, _ in page.redirects]
     return "redirect" in err and ("loop" in err or "too many" in err) or len(urls) != len(set(urls))
 

@@ -22,12 +22,9 @@ _DOMAIN = re.compile(r"(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[
 
 def _pairs(site: SiteIndex, kinds: Iterable[str] = _HTTP_KINDS) -> Iterator[tuple[Page, str, list[Link]]]:
     """(source page, target, links) once per pair, for links on content pages."""
-    grouped: dict[tuple[str, str], list[Link]] = {}
-    for link in site.links:
-        if link.source in site.content_urls and link.kind in kinds:
-            grouped.setdefault((link.source, link.target), []).append(link)
-    for (source, target), links in sorted(grouped.items()):
-        yield site.by_url[source], target, links
+    if kinds == _HTTP_KINDS:
+        return iter(site.http_link_pairs)
+    return iter(site.link_pairs(kinds))
 
 
 def _failed(status: int, error: str) -> bool:

@@ -6,16 +6,17 @@ from . import build, check, crawl
 
 
 def run(args) -> int:
+    from checks.engine import validate_inputs
     from crawler.crawl import crawl as do_crawl
 
     from ..progress import reporter
 
     args.start_urls = []
-    cfg = crawl.crawl_config(args)
+    cfg = check.check_config(args, crawl.crawl_config(args))
+    validate_inputs(cfg)  # a bad catalogue or waivers file fails now, not after the crawl
     result = do_crawl(cfg.crawl, browser=args.browser, progress=reporter(quiet=args.quiet))
     if not args.quiet:
         print(result.summary())
-    cfg = check.check_config(args, cfg)
     status = check.run(args, cfg)
     build.run(args, cfg)
     return status

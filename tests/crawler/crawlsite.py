@@ -2,15 +2,17 @@
 
 Each test builds a ``Site`` from a dict of routes (path with query -> ``Route`` or a
 function of the request returning one) and reads ``site.requests`` to see what the
-crawler asked for.
+crawler asked for. A ``Route`` with ``stream`` writes its own body after the headers
+(hanging, trickling or endless responses); ``Site(..., ssl_context=...)`` serves HTTPS.
 """
 
 from __future__ import annotations
 
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
+from typing import BinaryIO, Callable
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,9 @@ class Route:
     headers: dict = field(default_factory=dict)
     etag: str = ""
     delay: float = 0.0
+    stream: Callable[[BinaryIO, threading.Event], None] | None = None
+    """Writes the body itself after the headers (no Content-Length unless in ``headers``);
+    must return once the event (set when the server closes) is set."""
 
 
 @dataclass(frozen=True)
@@ -38,18 +43,24 @@ def page(title: str, body: str, head: str = "", lang: str = "en") -> str:
 class Site:
     """Routes served by a threaded server; ``requests`` logs every request in order."""
 
-    def __init__(self, routes: dict[str, Route | Callable[[Request], Route]]) -> None:
+    def __init__(self, routes: dict[str, Route | Callable[[Request], Route]],
+                 ssl_context: ssl.SSLContext | None = None) -> None:
         self.routes = dict(routes)
         self.requests: list[Request] = []
         self.lock = threading.Lock()
+        self.closing = threading.Event()
+        self.scheme = "https" if ssl_context else "http"
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        if ssl_context is not None:
+            self.server.socket = ssl_context.wrap_socket(self.server.socket, server_side=True,
+                                                         do_handshake_on_connect=False)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     @property
     def root(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
 
     def url(self, path: str = "/") -> str:
         return self.root + path
@@ -63,6 +74,7 @@ class Site:
             return [r.path for r in self.requests]
 
     def close(self) -> None:
+        self.closing.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -79,6 +91,12 @@ class Site:
             def log_message(self, *args) -> None:  # quiet
                 pass
 
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except (OSError, ssl.SSLError):  # the client hung up or refused our certificate
+                    pass
+
             def do_GET(self) -> None:  # noqa: N802
                 request = Request(self.path, {k.lower(): v for k, v in self.headers.items()})
                 with site.lock:
@@ -94,6 +112,9 @@ class Site:
                 self._send(route, request)
 
             def _send(self, route: Route, request: Request) -> None:
+                if route.stream is not None:
+                    self._stream(route)
+                    return
                 body = route.body.encode() if isinstance(route.body, str) else route.body
                 status = route.status
                 if route.etag and request.headers.get("if-none-match") == route.etag:
@@ -107,6 +128,20 @@ class Site:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
+
+            def _stream(self, route: Route) -> None:
+                self.close_connection = True
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.content_type)
+                self.send_header("Connection", "close")
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.flush()
+                try:
+                    route.stream(self.wfile, site.closing)
+                except OSError:  # the crawler gave up and closed the connection
+                    pass
 
         return Handler
 

@@ -48,9 +48,11 @@ def test_killed_crawl_resumes_without_refetching(make_site, crawl_cfg, tmp_path)
     while time.monotonic() < deadline and (not os.path.exists(db) or len(stored_urls(db)) < 15):
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    assert proc.wait() == -signal.SIGKILL, "the crawler must die by SIGKILL, not finish"
     done_before = stored_urls(db)
     assert 15 <= len(done_before) < PAGES + 1, "the crawl should have been killed midway"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT status FROM runs WHERE id=1").fetchone()[0] == "running"
 
     result = crawl(crawl_cfg(site.url("/"), db=db, resume=True))
     assert result.resumed and result.run_id == 1
@@ -59,6 +61,11 @@ def test_killed_crawl_resumes_without_refetching(make_site, crawl_cfg, tmp_path)
         assert conn.execute("SELECT status FROM runs WHERE id=1").fetchone()[0] == "complete"
     assert {url for url, _ in rows} == {site.url("/")} | {site.url(f"/p{i}") for i in range(PAGES)}
     assert all(count == 1 for _, count in rows)
+    with sqlite3.connect(db) as conn:
+        links = conn.execute("SELECT source, target, COUNT(*) FROM links WHERE run_id=1 GROUP BY source, target").fetchall()
+        frontier = conn.execute("SELECT COUNT(*), SUM(state='done') FROM frontier WHERE run_id=1").fetchone()
+    assert len(links) == PAGES and all(count == 1 for *_, count in links)  # no link stored twice
+    assert frontier == (PAGES + 1, PAGES + 1)
     for url in done_before:
         path = url.removeprefix(site.root)
         assert site.count(path) == 1, f"{path} was fetched again after resuming"

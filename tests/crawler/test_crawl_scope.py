@@ -8,7 +8,7 @@ import sqlite3
 from crawlsite import Route, page
 
 from crawler.crawl import crawl
-from crawler.guards import Guards
+from crawler.guards import CALENDAR_HOST_LIMIT, CALENDAR_LIMIT, MAX_FACETED, Guards, calendar_parts
 from crawler.store import StoreReader
 from crawler.urls import link_kind, normalise, template_of
 from lo_audit.config import DEFAULT_STRIP_PARAMS
@@ -40,8 +40,23 @@ def test_guards_param_explosion_and_per_template():
     assert verdicts.count("max-per-pattern") == 3
     guards = Guards(max_pages=10_000, max_depth=10, max_per_pattern=10_000)
     facets = [guards.check(f"https://x.uk/search?a={i}&b={i % 7}&c={i % 3}", 1) for i in range(300)]
-    assert "param-explosion" in facets and facets.count("") == 200
+    assert "param-explosion" in facets and facets.count("") == MAX_FACETED
+    records = [guards.check(f"https://x.uk/service.page?id={i}&channel={i % 2}", 1) for i in range(300)]
+    assert records.count("") == 300  # one parameter varies: records, not a faceted search
     assert Guards(2, 10, 10).check("https://x.uk/a", 11) == "max-depth"
+
+
+def test_calendar_views_of_one_path_are_one_calendar():
+    keys = {calendar_parts(u)[0] for u in ("https://x.uk/events/?month=2026-11", "https://x.uk/events/2026/11/",
+                                           "https://x.uk/events/2026/11/23/", "https://x.uk/events?year=2026&m=11")}
+    assert keys == {"x.uk/events"}
+    guards = Guards(max_pages=10_000, max_depth=10, max_per_pattern=10_000)
+    months = [f"2026-{m:02d}" for m in range(1, 13)] + [f"2027-{m:02d}" for m in range(1, 13)]
+    verdicts = [guards.check(f"https://x.uk/events/?month={m}", 1) for m in months]
+    verdicts += [guards.check(f"https://x.uk/events/{m.replace('-', '/')}/", 1) for m in months]
+    assert verdicts.count("") == CALENDAR_LIMIT
+    others = [guards.check(f"https://x.uk/{name}/?month=2026-{m:02d}", 1) for name in ("a", "b", "c") for m in range(1, 13)]
+    assert others.count("") == CALENDAR_HOST_LIMIT - CALENDAR_LIMIT
 
 
 def test_credentials_only_to_allowed_hosts_and_redacted(make_site, crawl_cfg, monkeypatch):
