@@ -183,7 +183,7 @@ def run_checks(cfg) -> CheckResult:
         ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
         findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules)
         metrics = {**ctx.metrics, "pages": page_metrics(ctx.site.pages)}
-        run = run_info(store)
+        run = {**run_info(store), "site_name": cfg.site.name, "council": cfg.site.council, "site_url": cfg.site.url}
     finally:
         store.close()
     findings = assign_owners(unique(findings), catalogue, checks_cfg)

@@ -28,6 +28,9 @@ MAX_FACETED = 24
 one parameter varies (``?id=`` records, ``?page=`` lists) is left to ``max_per_pattern``."""
 FACET_VALUES = 3
 VALUES_KEPT = 64
+RECORD_PARAM = re.compile(r"^(?:id|.*[_-]id|.*Id|uuid|guid|ref|slug)$")
+"""Parameters that name one record (kb5 ``service.page?id=``): each value is a different
+page, not a facet, so they never make a query "faceted"."""
 
 DATE_PARAM = re.compile(r"^(?:month|date|day|year|week|yr|mon|cal\w*|start\w*|end\w*|from|to|period|when|d|m|y)$", re.I)
 DATE_VALUE = re.compile(r"^(?:(19|20)\d\d(?:[-/]?\d{1,2}(?:[-/]?\d{1,2})?)?|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d"
@@ -76,6 +79,7 @@ class Guards:
         self.keysets: dict[str, set[tuple[str, ...]]] = defaultdict(set)
         self.queries: dict[str, set[str]] = defaultdict(set)
         self.values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.faceted: set[str] = set()
 
     def check(self, url: str, depth: int) -> str:
         """The guard that stops ``url`` (``max-depth``, ``calendar``, ``param-explosion``,
@@ -131,8 +135,10 @@ class Guards:
         queries, values = self.queries[path], self.values[path]
         if query in queries:
             return False
-        varied = sum(1 for k, v in pairs if len(values[k] | {v}) > FACET_VALUES)
-        if varied >= 2 and len(queries) >= MAX_FACETED:
+        varied = sum(1 for k, v in pairs if not RECORD_PARAM.match(k) and len(values[k] | {v}) > FACET_VALUES)
+        if varied >= 2:
+            self.faceted.add(path)  # once faceted, always: blocked values are never counted
+        if path in self.faceted and len(queries) >= MAX_FACETED:
             return True
         queries.add(query)
         for k, v in pairs:

@@ -40,3 +40,33 @@ def static_server() -> Iterator[Callable[[dict], str]]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def demo_runs(tmp_path_factory):
+    """``lo-audit demo`` run twice in one scratch copy of the project's docs.
+
+    The first run's reports are kept in ``reports-first``; the second run reuses the
+    demo's ports, so its findings should be persisting rather than new. Each run's job
+    summary goes to its own ``GITHUB_STEP_SUMMARY`` file. Returns the folder and the
+    two exit statuses.
+    """
+    import shutil
+    from pathlib import Path
+
+    from lo_audit.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    work = tmp_path_factory.mktemp("demo")
+    shutil.copytree(root / "docs", work / "docs", ignore=shutil.ignore_patterns("audit"))
+    (work / "docs" / "audit").mkdir()
+    shutil.copy(root / "mkdocs.yml", work / "mkdocs.yml")
+    statuses = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(work)
+        for n in (1, 2):
+            mp.setenv("GITHUB_STEP_SUMMARY", str(work / f"step-summary-{n}.md"))
+            statuses.append(main(["-q", "demo"]))
+            if n == 1:
+                shutil.copytree(work / "reports", work / "reports-first")
+    return work, statuses

@@ -7,32 +7,22 @@ issues promise are checked.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from lo_audit.cli import main
 from lo_audit.demo.content import data_path
 from lo_audit.demo.groundtruth import format_scores, load_truth, score
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    """Run ``lo-audit demo`` once in a scratch copy of the project's docs."""
-    work = tmp_path_factory.mktemp("demo")
-    shutil.copytree(ROOT / "docs", work / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    summary = work / "step-summary.md"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(work)
-        mp.setenv("GITHUB_STEP_SUMMARY", str(summary))
-        status = main(["-q", "demo"])
-    return work, status
+def demo_run(demo_runs):
+    """The second of two ``lo-audit demo`` runs (see ``tests/conftest.py``)."""
+    work, statuses = demo_runs
+    return work, statuses[-1]
 
 
 def _ports(work: Path) -> dict[str, str]:
@@ -62,8 +52,19 @@ def test_recall_and_precision_per_family(demo_run, capsys):
 
 def test_job_summary_is_written_within_github_limits(demo_run):
     work, _ = demo_run
-    size = (work / "step-summary.md").stat().st_size
-    assert 200 <= size < 2**20
+    for n in (1, 2):
+        size = (work / f"step-summary-{n}.md").stat().st_size
+        assert 200 <= size < 2**20
+
+
+def test_a_second_run_keeps_finding_ids_so_nothing_is_new(demo_runs):
+    work, statuses = demo_runs
+    assert statuses == [0, 0]
+    first = json.loads((work / "reports-first" / "findings.json").read_text())
+    second = json.loads((work / "reports" / "findings.json").read_text())
+    assert {f["id"] for f in first["findings"]} == {f["id"] for f in second["findings"]}
+    assert {f["status"] for f in second["findings"]} == {"persisting"}
+    assert not second["fixed"]
 
 
 def test_site_has_at_least_20_pages_and_five_families(demo_run):
