@@ -8,9 +8,10 @@ A page is evidence for a criterion when the topic classifier's rules
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from .topics import PhraseClassifier
+from .topics import PhraseClassifier, Scored
 
 
 @dataclass(frozen=True)
@@ -74,14 +75,17 @@ def criterion_ids() -> tuple[str, ...]:
     return tuple(c.id for c in CRITERIA)
 
 
-def evidence_pages(pages: list[Any]) -> dict[str, list[tuple[int, Any]]]:
-    """Criterion id -> (score, page) of the pages that are evidence for it, best first."""
+def evidence_pages(pages: list[Any], scores: Mapping[str, Scored] | None = None) -> dict[str, list[tuple[int, Any]]]:
+    """Criterion id -> (score, page) of the pages that are evidence for it, best first.
+
+    ``scores`` (stored URL -> ``Scored``) saves scoring the pages again.
+    """
     clf = PhraseClassifier({c.id: c.phrases for c in CRITERIA})
     out: dict[str, list[tuple[int, Any]]] = {c.id: [] for c in CRITERIA}
     for page in pages:
-        scores = clf.scores(page)
-        for key in clf.matches(page):
-            out[key].append((scores[key], page))
+        scored = scores[page.url] if scores is not None else clf.score(page)
+        for key in scored.matches(clf.threshold):
+            out[key].append((scored.scores[key], page))
     for key in out:
         out[key].sort(key=lambda sp: (-sp[0], sp[1].url))
     return out

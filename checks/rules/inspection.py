@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..classify import content_scores
 from ..context import RuleContext
 from ..criteria import CRITERIA, evidence_pages
 from ..model import Finding
@@ -33,7 +34,8 @@ def evidence_missing(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    found = evidence_pages(ctx.site.content_pages)
+    scores = {url: by_criterion for url, (_, by_criterion) in content_scores(ctx).items()}
+    found = evidence_pages(ctx.site.content_pages, scores)
     ctx.metrics["inspection"] = {"criteria": [
         {"id": c.id, "title": c.title, "group": c.group,
          "pages": [{"url": ctx.site.url_of(p), "title": page_title(p)} for _, p in found[c.id][:5]]}

@@ -40,7 +40,7 @@ def reading_age(ctx: RuleContext) -> Iterable[Finding]:
         prose = text.prose_sentences(page.main_text)
         if len(prose) < min_sentences or sum(len(text.words(s)) for s in prose) < min_words:
             continue
-        age = text.reading_age(page.main_text)
+        age = text.prose_reading_age(prose)
         if age is None or age <= threshold:
             continue
         url = site.url_of(page)

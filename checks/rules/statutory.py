@@ -24,6 +24,11 @@ OFFLINE = re.compile(
     r"paper cop(?:y|ies)|printed cop(?:y|ies)|print(?:ed)? version|in another language|"
     r"(?:without|no|don['’]?t have|do not have|can['’]?t get|cannot get) (?:access to )?(?:the )?(?:internet|online)(?: access)?|"
     r"not online|offline", re.I)
+OFFLINE_WORDS = ("format", "print", "easy read", "braille", "audio", "cop", "another language", "internet", "online",
+                 "offline")
+"""Every phrase :data:`OFFLINE` finds contains one of these (lower case): a cheap test first."""
+_ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
+"""The letters ``re.I`` matches to an ASCII letter that ``str.lower`` does not turn into it (İ ı ſ K)."""
 A11Y_STATEMENT = re.compile(r"accessibility statement", re.I)
 
 
@@ -142,6 +147,14 @@ def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
                evidence={"last_updated": updated.isoformat() if updated else "", "pages": [ctx.site.url_of(p) for p in pages[:5]]})
 
 
+def _mentions_offline(text: str) -> bool:
+    """``OFFLINE.search(text)``, skipping the slow search when none of :data:`OFFLINE_WORDS` is there."""
+    lower = text.lower()
+    if not _ODD_CASE.search(text) and not any(word in lower for word in OFFLINE_WORDS):
+        return False
+    return bool(OFFLINE.search(text))
+
+
 @rule("statutory.offline-access", "warning")
 def offline_access(ctx: RuleContext) -> Iterable[Finding]:
     """No word on getting the information offline or in other formats
@@ -160,7 +173,7 @@ def offline_access(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** None.
     """
     for page in ctx.site.content_pages:
-        if OFFLINE.search(" ".join([page.title, *(t for _, t in page.headings), page.main_text])):
+        if _mentions_offline(" ".join([page.title, *(t for _, t in page.headings), page.main_text])):
             return
     yield make("statutory.offline-access", "offline-access",
                "No page says how to get the Local Offer's information without the internet or in another format.",
