@@ -1,6 +1,6 @@
-"""Keeps the README's generated blocks (every config option, the store schema) in
-step with the code. ``python -m lo_audit.readme_sync`` rewrites them; a test fails
-when they drift."""
+"""Keeps the generated blocks of the README and the site's configuration page (every
+config option, the store schema) in step with the code. ``python -m lo_audit.readme_sync``
+rewrites them; a test fails when they drift."""
 
 from __future__ import annotations
 
@@ -35,10 +35,13 @@ def render(text: str) -> str:
     return text
 
 
-def main(path: str = "README.md") -> int:
-    readme = Path(path)
-    new = render(readme.read_text(encoding="utf-8"))
-    readme.write_text(new, encoding="utf-8")
+FILES = ("README.md", "docs/reference/configuration.md")
+
+
+def main(*paths: str) -> int:
+    for path in paths or FILES:
+        file = Path(path)
+        file.write_text(render(file.read_text(encoding="utf-8")), encoding="utf-8")
     return 0
 
 

@@ -12,7 +12,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_generated_blocks_are_current():
-    assert readme_sync.render(README) == README, "run: python -m lo_audit.readme_sync"
+    for name in readme_sync.FILES:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert readme_sync.render(text) == text, f"{name} is stale: run python -m lo_audit.readme_sync"
 
 
 def test_two_commands_and_ci():
