@@ -11,6 +11,7 @@ never rendered. ``cfg.render`` ``always``/``never`` override all of this.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -27,12 +28,38 @@ class RenderPlanner:
 
     mode: str = "auto"
     a11y: bool = True
-    a11y_per_template: int = 3
+    a11y_per_template: int = 2
     a11y_max_pages: int = 150
     needs_js: dict[str, bool] = field(default_factory=dict)
     static_samples: Counter = field(default_factory=Counter)
     axe_per_template: Counter = field(default_factory=Counter)
     axe_total: int = 0
+    sampling: Counter = field(default_factory=Counter)
+    """Sample renders in flight per undecided template."""
+    changed: asyncio.Condition | None = None
+
+    async def claim_sample(self, template: str) -> bool | None:
+        """Before a ``sample`` render: ``None`` when this page is to be the template's next
+        sample, else the template's decision, waited for. Samples of one template render one
+        at a time, so a template that needs JavaScript is known after its first sample and
+        the other pages wait for the decision instead of all rendering as samples at once.
+        A sample ends with ``end_sample``."""
+        if self.changed is None:
+            self.changed = asyncio.Condition()
+        async with self.changed:
+            while self.needs_js.get(template) is None and \
+                    (self.sampling[template] or self.static_samples[template] >= SAMPLES):
+                await self.changed.wait()
+            decided = self.needs_js.get(template)
+            if decided is None:
+                self.sampling[template] += 1
+            return decided
+
+    async def end_sample(self, template: str) -> None:
+        assert self.changed is not None
+        async with self.changed:
+            self.sampling[template] -= 1
+            self.changed.notify_all()
 
     def decide(self, template: str, parsed: ParsedHtml) -> tuple[bool, str]:
         """``(render?, reason)`` for an HTML page of ``template``."""

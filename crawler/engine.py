@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -31,6 +32,22 @@ from .store import StoreWriter
 from .urls import host_key, normalise, template_of
 
 FAILURE_ERRORS = ("dns", "tls", "refused", "connection", "timeout")
+RENDER_BACKLOG = 512
+"""Fetched pages waiting for Chromium, at most (then HTTP workers wait too): bounds memory."""
+
+
+@dataclass
+class RenderJob:
+    """A fetched HTML page waiting for Chromium (render and/or axe)."""
+
+    target: Target
+    response: Response
+    parsed: object
+    template: str
+    render: bool
+    reason: str
+    axe: bool
+    static_links: list
 
 
 @dataclass
@@ -61,6 +78,7 @@ class Engine:
         self.failures: dict[str, int] = {}
         self.counts = Counts()
         self.deadline = time.monotonic() + cfg.total_timeout
+        self.cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lo-extract")
 
     # -- the frontier ---------------------------------------------------------------
     def _push(self, entry: Entry) -> None:
@@ -107,44 +125,86 @@ class Engine:
 
     # -- running ---------------------------------------------------------------------
     async def run(self, workers: int) -> Counts:
+        """HTTP workers take URLs from the frontier; a page that needs Chromium is handed to
+        a render task (at most ``render_backlog`` waiting) and the worker carries on, so
+        plain HTTP fetching never waits for the browser."""
+        self.render_slots = asyncio.Semaphore(RENDER_BACKLOG)
+        self.render_tasks: set[asyncio.Task] = set()
+        self.failed: list[BaseException] = []
         tasks = [asyncio.create_task(self._worker()) for _ in range(workers)]
+        flusher = asyncio.create_task(self._flusher())
         try:
             await self.queue.join()
         finally:
-            for task in tasks:
+            for task in [*tasks, flusher, *self.render_tasks]:
                 task.cancel()
-            results = await asyncio.gather(*tasks, return_exceptions=True)
-        for result in results:
+            results = await asyncio.gather(*tasks, flusher, *self.render_tasks, return_exceptions=True)
+            self.writer.flush()
+            self.cpu.shutdown(wait=False, cancel_futures=True)
+        for result in [*results, *self.failed]:
             if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
                 raise result
         return self.counts
 
+    async def _flusher(self) -> None:
+        while True:
+            await asyncio.sleep(self.writer.flush_s or 0.5)
+            self.writer.flush_if_due()
+
     async def _worker(self) -> None:
         while True:
             *_, url = await self.queue.get()
+            handed_over = False
             try:
                 entry = self.entries[url]
                 if entry.state == "queued":
                     entry.state = "active"
                     self.counts.queued = max(0, self.counts.queued - 1)
-                    await self.process(entry)
-                    entry.state = "done"
+                    job = await self.process(entry)
+                    if job is not None:
+                        await self.render_slots.acquire()
+                        task = asyncio.create_task(self._render_job(entry, job))
+                        self.render_tasks.add(task)
+                        task.add_done_callback(self.render_tasks.discard)
+                        handed_over = True
+                    else:
+                        entry.state = "done"
             finally:
-                self.queue.task_done()
+                if not handed_over:
+                    self.queue.task_done()
 
-    async def process(self, entry: Entry) -> None:
-        """Fetch, extract and save one URL (see the module docstring)."""
+    async def _render_job(self, entry: Entry, job: "RenderJob") -> None:
+        try:
+            page, links = await self._render(job)
+            self._save(page, links)
+            self._follow(entry, page, links, job.response)
+            entry.state = "done"
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - re-raised by run(), as a worker's would be
+            self.failed.append(exc)
+        finally:
+            self.render_slots.release()
+            self.queue.task_done()
+
+    async def process(self, entry: Entry) -> "RenderJob | None":
+        """Fetch, extract and save one URL (see the module docstring); a page that needs
+        Chromium is returned as a ``RenderJob`` for the caller to finish."""
         target, host = self._target(entry), host_key(entry.url)
         guard = await self._pre_guard(entry.url, host)
         if guard:
             self._save(guard_page(target, guard), [])
-            return
+            return None
         previous = self.writer.previous_page(self.prev_run, entry.url) if self.prev_run else None
         response = await self.fetcher.get(entry.url, _conditional(previous[0]) if previous else None)
         self._count_failure(host, response)
-        page, links = await self._build(target, response, previous)
+        built = await self._build(target, response, previous)
+        if isinstance(built, RenderJob):
+            return built
+        page, links = built
         self._save(page, links)
         self._follow(entry, page, links, response)
+        return None
 
     async def _pre_guard(self, url: str, host: str) -> str:
         if time.monotonic() > self.deadline:
@@ -177,7 +237,7 @@ class Engine:
         failed = response.error in FAILURE_ERRORS or response.status >= 500
         self.failures[host] = self.failures.get(host, 0) + 1 if failed else 0
 
-    async def _build(self, target: Target, response: Response, previous) -> tuple[Page, list[Link]]:
+    async def _build(self, target: Target, response: Response, previous) -> "tuple[Page, list[Link]] | RenderJob":
         if response.error or response.left_scope:
             return base_page(target, response, self.scope, kind="other" if response.left_scope else "html"), []
         if response.too_large:
@@ -203,16 +263,42 @@ class Engine:
             self.writer.copy_axe(self.prev_run, self.run_id, old.url)
         return page, links
 
-    async def _html(self, target: Target, response: Response) -> tuple[Page, list[Link]]:
-        parsed = parse_html(decode(response))
-        template = template_of(target.url)
+    async def _html(self, target: Target, response: Response) -> "tuple[Page, list[Link]] | RenderJob":
+        parsed, static_links, page = await asyncio.get_running_loop().run_in_executor(
+            self.cpu, self._extract, target, response)
+        template = page.template
         render, reason = self.planner.decide(template, parsed)
         axe = self.planner.wants_axe(template, parsed)
-        static_links = build_links(target.url, response.final_url, parsed, self.scope)
         if not render and not axe:
-            return html_page(target, response, parsed, self.scope, self.today, False, reason), static_links
+            return replace(page, render_reason=reason), static_links
+        return RenderJob(target, response, parsed, template, render, reason, axe, static_links)
+
+    def _extract(self, target: Target, response: Response) -> tuple:
+        """Parsing and extraction (pure, in the ``cpu`` thread: while it runs the event loop
+        keeps serving the browser and the network)."""
+        parsed = parse_html(decode(response))
+        static_links = build_links(target.url, response.final_url, parsed, self.scope)
+        return parsed, static_links, html_page(target, response, parsed, self.scope, self.today, False, "")
+
+    async def _render(self, job: "RenderJob") -> tuple[Page, list[Link]]:
+        target, response, parsed, template = job.target, job.response, job.parsed, job.template
+        render, reason, axe, static_links = job.render, job.reason, job.axe, job.static_links
+        if render and reason == "sample":
+            learned = await self.planner.claim_sample(template)
+            if learned is not None:  # decided by other samples while this page waited
+                render, reason = learned, "template-needs-js" if learned else "static-template"
+                if not render and not axe:
+                    return html_page(target, response, parsed, self.scope, self.today, False, reason), static_links
+            else:
+                try:
+                    return await self._render_page(target, response, parsed, template, render, reason, axe, static_links)
+                finally:
+                    await self.planner.end_sample(template)
+        return await self._render_page(target, response, parsed, template, render, reason, axe, static_links)
+
+    async def _render_page(self, target, response, parsed, template, render, reason, axe, static_links):
         served = (response.status, response.headers.get("content-type", "text/html"), response.body)
-        rendered = await self.pool.render(response.final_url, served, axe)
+        rendered = await self.pool.render(response.final_url, served, axe, full=axe)
         if rendered.error:
             page = html_page(target, response, parsed, self.scope, self.today, False, reason)
             return replace(page, meta={**page.meta, "render_error": rendered.error}), static_links

@@ -23,6 +23,9 @@ from urllib.parse import urlsplit
 from .model import LinkStatus
 
 THREADS = 10
+UNLIMITED_RATE = 1000
+"""``maxrequestspersecond`` for ``rate 0`` (unlimited, local runs): linkchecker only stops
+throttling (about 3 requests a second per host) when given a value above 10."""
 LINKCHECKER_CONFIG = """[checking]
 threads={threads}
 timeout={timeout}
@@ -94,7 +97,7 @@ def run_linkchecker(urls: list[str], user_agent: str, timeout: float, rate: floa
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "linkcheckerrc"
         config.write_text(LINKCHECKER_CONFIG.format(threads=THREADS, timeout=max(1, int(timeout)),
-                                                     rate=max(rate, 1.0) if rate else 10, agent=user_agent))
+                                                     rate=max(rate, 1.0) if rate else UNLIMITED_RATE, agent=user_agent))
         os.chmod(tmp, 0o755)
         config.chmod(0o644)
         cmd = [program, "-f", str(config), "--stdin", "--recursion-level=0", "--check-extern", "--no-status",

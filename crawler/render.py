@@ -1,10 +1,13 @@
 """Rendering in Chromium: one browser, a pool of tabs, launched only when first needed.
 
 Each render: the HTML already fetched over HTTP is served to the tab (no second
-request), images/media/fonts/analytics are blocked (CSS kept for axe), dialogs are
-accepted, ``window.print`` is neutralised, the page waits for DOM content plus a short
-quiet network period (capped), a cookie banner is dismissed, "load more" buttons are
-followed, then the rendered DOM is returned (and axe-core run when asked).
+request), images/media/fonts/analytics are blocked (stylesheets too, except when axe
+runs: colour contrast needs them), dialogs are accepted, ``window.print`` is
+neutralised, the page waits for DOM content plus a short quiet period (no fetch/XHR in
+flight and no DOM change for ``QUIET_S``, tracked inside the page and capped), a cookie
+banner is dismissed and "load more" candidates looked for in one round trip, "load
+more" buttons are followed when there are any, then the rendered DOM is returned (and
+axe-core run on the same navigation when asked).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from . import browser as browser_mod
-from .pagejs import CLICK_LOAD_MORE, COOKIE_SELECTORS, COUNT_LINKS, DISMISS_COOKIES, INIT_SCRIPT, as_function
+from .pagejs import (CLICK_LOAD_MORE, COOKIE_SELECTORS, COUNT_LINKS, DISMISS_COOKIES, INIT_SCRIPT, SERIALIZE, SETTLE,
+                     WAIT_QUIET, as_function)
 from .signals import LOAD_MORE
 from .urls import host_key
 
@@ -25,7 +29,12 @@ ANALYTICS = ("google-analytics.com", "googletagmanager.com", "doubleclick.net", 
              "facebook.net", "connect.facebook", "siteimprove", "analytics.", "matomo", "newrelic", "nr-data.net",
              "quantserve", "scorecardresearch", "segment.io", "mixpanel", "fullstory", "crazyegg")
 RECYCLE_AFTER = 50
-QUIET_S, QUIET_CAP_S = 0.2, 1.5
+BROWSER_ARGS: tuple[str, ...] = ()
+"""Not ``--renderer-process-limit``: it saved about 20% memory, but tabs sharing a renderer
+all hang when one page runs an endless script (the hostile fixture has one)."""
+QUIET_S, QUIET_CAP_S = 0.1, 1.0
+LIGHT_BLOCKED = BLOCKED_TYPES | {"stylesheet"}
+"""Blocked on renders that are not for axe."""
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -48,6 +57,7 @@ class Tab:
     page: object
     inflight: int = 0
     navigations: int = 0
+    full: bool = True
     dialogs: int = 0
     served: dict = field(default_factory=dict)
 
@@ -80,16 +90,30 @@ class BrowserPool:
         self.playwright = self.browser = self.context = None
         self.axe = None
         self.renders = 0
+        self.warming: asyncio.Future | None = None
 
     async def _launch(self) -> None:
         from playwright.async_api import async_playwright
 
         browser_mod.find_chromium(self.settings.executable)  # BrowserNotFound with a clear message
         self.playwright = await async_playwright().start()
-        self.browser = await browser_mod.launch(self.playwright, self.settings.executable)
+        self.browser = await browser_mod.launch(self.playwright, self.settings.executable, BROWSER_ARGS)
         self.context = await self.browser.new_context(user_agent=self.settings.user_agent, service_workers="block",
                                                       java_script_enabled=True)
         await self.context.add_init_script(INIT_SCRIPT)
+
+    def warm_up(self) -> None:
+        """Start launching the browser and opening its tabs in the background."""
+        async def opener() -> None:
+            async with self.lock:
+                if self.context is None:
+                    await self._launch()
+                while self.created < self.settings.tabs:
+                    self.created += 1
+                    self.free.put_nowait(await self._new_tab())
+
+        self.warming = asyncio.ensure_future(opener())
+        self.warming.add_done_callback(lambda f: f.cancelled() or f.exception())
 
     async def _tab(self) -> Tab:
         async with self.lock:
@@ -118,7 +142,8 @@ class BrowserPool:
         request = route.request
         url = request.url
         try:
-            if request.resource_type in BLOCKED_TYPES or any(a in url for a in ANALYTICS) or self._disallowed(url):
+            if request.resource_type in (BLOCKED_TYPES if tab.full else LIGHT_BLOCKED) or \
+                    any(a in url for a in ANALYTICS) or self._disallowed(url):
                 await route.abort()
             elif request.is_navigation_request() and url in tab.served:
                 status, ctype, body = tab.served.pop(url)
@@ -144,13 +169,16 @@ class BrowserPool:
             tab = await self._new_tab()
         self.free.put_nowait(tab)
 
-    async def render(self, url: str, served: tuple[int, str, bytes] | None = None, axe: bool = False) -> Rendered:
-        """Render ``url`` (serving ``(status, content type, body)`` as its document when given)."""
+    async def render(self, url: str, served: tuple[int, str, bytes] | None = None, axe: bool = False,
+                     full: bool | None = None) -> Rendered:
+        """Render ``url`` (serving ``(status, content type, body)`` as its document when given);
+        ``full`` loads stylesheets too (default: only when ``axe`` runs)."""
         tab = await self._tab()
         started = time.monotonic()
         try:
             if served is not None:
                 tab.served[url] = served
+            tab.full = axe if full is None else full
             tab.navigations += 1
             tab.dialogs = 0
             result = await asyncio.wait_for(self._render(tab, url, axe), timeout=self.settings.timeout * 2)
@@ -166,14 +194,18 @@ class BrowserPool:
     async def _render(self, tab: Tab, url: str, axe: bool) -> Rendered:
         page = tab.page
         await page.goto(url, wait_until="domcontentloaded", timeout=self.settings.timeout * 1000)
-        await quiet(tab)
-        banner = await page.evaluate(as_function(DISMISS_COOKIES), [*COOKIE_SELECTORS, *self.settings.cookie_selectors])
+        await settle(tab)
+        args = [[*COOKIE_SELECTORS, *self.settings.cookie_selectors], list(self.settings.load_more_selectors),
+                LOAD_MORE.pattern]
+        state = await page.evaluate(as_function(SETTLE), args)
+        banner, clicks, html = state.get("banner"), 0, state.get("html")
         if banner:
-            await quiet(tab)
-        clicks = await self._load_more(tab)
-        html = await page.content()
+            await settle(tab)
+        if state.get("more") or banner:
+            clicks = await self._load_more(tab)
+            html = await page.evaluate(SERIALIZE)
         violations = await self._axe(page) if axe else None
-        return Rendered(html=html, final_url=page.url, cookie_banner=banner or "", load_more_clicks=clicks,
+        return Rendered(html=html or "", final_url=page.url, cookie_banner=banner or "", load_more_clicks=clicks,
                         dialogs=tab.dialogs, axe=violations)
 
     async def _load_more(self, tab: Tab) -> int:
@@ -184,7 +216,7 @@ class BrowserPool:
             if not await tab.page.evaluate(script, args):
                 break
             clicks += 1
-            await quiet(tab)
+            await settle(tab)
             unchanged = unchanged + 1 if await tab.page.evaluate(COUNT_LINKS) == before else 0
         return clicks
 
@@ -199,6 +231,8 @@ class BrowserPool:
 
     async def close(self) -> None:
         """Close the browser and Playwright (safe when never launched)."""
+        if self.warming is not None and not self.warming.done():
+            self.warming.cancel()
         for closer in (self.context, self.browser):
             if closer is not None:
                 try:
@@ -215,6 +249,21 @@ async def _accept(dialog) -> None:
         await dialog.accept()
     except Exception:  # noqa: BLE001 - a closed tab or an endless dialog loop must not be logged as a crash
         pass
+
+
+async def settle(tab: Tab, idle: float = QUIET_S, cap: float = QUIET_CAP_S) -> None:
+    """Wait for a quiet page: fetch/XHR and DOM changes watched inside the page (one round
+    trip), then any other request still in flight (scripts, frames) watched from here."""
+    started = time.monotonic()
+    try:
+        await tab.page.evaluate(WAIT_QUIET, [idle * 1000, cap * 1000])
+    except Exception as exc:  # noqa: BLE001 - the page navigated (a script redirect): wait for the new one
+        if "Timeout" in type(exc).__name__:
+            raise
+        await tab.page.wait_for_load_state("domcontentloaded", timeout=cap * 1000)
+    left = cap - (time.monotonic() - started)
+    if tab.inflight and left > 0:
+        await quiet(tab, idle, left)
 
 
 async def quiet(tab: Tab, idle: float = QUIET_S, cap: float = QUIET_CAP_S) -> None:

@@ -19,8 +19,10 @@ Tables (all keyed by ``run_id``):
 from __future__ import annotations
 
 import json
+import time
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,6 +73,7 @@ CREATE TABLE IF NOT EXISTS axe (
   run_id INTEGER NOT NULL, url TEXT NOT NULL, template TEXT, rule TEXT, impact TEXT,
   help TEXT, help_url TEXT, tags TEXT, nodes INTEGER, example_target TEXT, example_html TEXT
 );
+CREATE INDEX IF NOT EXISTS axe_by_url ON axe (run_id, url);
 CREATE TABLE IF NOT EXISTS sitemap_urls (
   run_id INTEGER NOT NULL, url TEXT NOT NULL, lastmod TEXT, PRIMARY KEY (run_id, url)
 );
@@ -134,13 +137,47 @@ def row_to_page(row: sqlite3.Row) -> Page:
 class StoreWriter:
     """Streams a crawl into the store. Used only by the crawler.
 
-    Every method commits at once (autocommit), so a killed crawl loses at most the
-    pages in flight; ``--resume`` re-queues those.
+    Unbatched (the default) every method commits at once. With ``batch`` (the crawl's
+    choice) page, link, frontier and axe writes share one transaction that is committed
+    every ``batch`` pages or ``flush_s`` seconds (and before any read, ``finish_run`` and
+    ``close``): a killed crawl loses at most the unflushed batch, whose frontier entries
+    are still ``queued`` (the page, its links and its ``done`` mark are committed
+    together), so ``--resume`` re-queues exactly those pages.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, batch: int = 0, flush_s: float = 0.5) -> None:
         self.path = Path(path)
         self.conn = connect(self.path)
+        self.batch, self.flush_s = batch, flush_s
+        self.pending = 0
+        self.opened = 0.0
+
+    # -- transactions ----------------------------------------------------------
+    @contextmanager
+    def _tx(self, pages: int = 0):
+        """One write: its own transaction, or part of the open batch."""
+        if not self.batch:
+            with self.conn:
+                self.conn.execute("BEGIN")
+                yield
+            return
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+            self.opened = time.monotonic()
+        yield
+        self.pending += pages
+        if self.pending >= self.batch or time.monotonic() - self.opened >= self.flush_s:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the open batch (if any)."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.pending = 0
+
+    def flush_if_due(self) -> None:
+        if self.conn.in_transaction and time.monotonic() - self.opened >= self.flush_s:
+            self.flush()
 
     # -- runs ---------------------------------------------------------------
     def start_run(self, start_urls: list[str], allow_hosts: list[str], settings: dict) -> int:
@@ -162,14 +199,14 @@ class StoreWriter:
         return int(row[0]) if row else None
 
     def finish_run(self, run_id: int, status: str = "complete") -> None:
+        self.flush()
         self.conn.execute("UPDATE runs SET finished_at=?, status=? WHERE id=?", (_now(), status, run_id))
 
     # -- pages and links -----------------------------------------------------
     def save_page(self, run_id: int, page: Page, links: Iterable[Link] = ()) -> None:
         """Write a page, replace its links and mark it done in the frontier, atomically."""
         placeholders = ",".join("?" * (len(PAGE_FIELDS) + 1))
-        with self.conn:
-            self.conn.execute("BEGIN")
+        with self._tx(pages=1):
             self.conn.execute(f"INSERT OR REPLACE INTO pages (run_id,{','.join(PAGE_FIELDS)}) VALUES ({placeholders})",
                               page_to_row(run_id, page))
             self.conn.execute("DELETE FROM links WHERE run_id=? AND source=?", (run_id, page.url))
@@ -182,8 +219,7 @@ class StoreWriter:
     def enqueue(self, run_id: int, items: Iterable[tuple[str, int, str, str]]) -> list[str]:
         """Add ``(url, depth, parent, found_via)`` to the frontier; return the URLs that were new."""
         added = []
-        with self.conn:
-            self.conn.execute("BEGIN")
+        with self._tx():
             for url, depth, parent, via in items:
                 cur = self.conn.execute(
                     "INSERT OR IGNORE INTO frontier (run_id,url,depth,parent,found_via) VALUES (?,?,?,?,?)",
@@ -207,8 +243,7 @@ class StoreWriter:
 
     def copy_axe(self, from_run: int, to_run: int, url: str) -> None:
         """Carry an unchanged page's axe violations over from an earlier run."""
-        with self.conn:
-            self.conn.execute("BEGIN")
+        with self._tx():
             self.conn.execute("DELETE FROM axe WHERE run_id=? AND url=?", (to_run, url))
             self.conn.execute("INSERT INTO axe SELECT ?, url, template, rule, impact, help, help_url, tags, nodes, "
                               "example_target, example_html FROM axe WHERE run_id=? AND url=?", (to_run, from_run, url))
@@ -227,23 +262,20 @@ class StoreWriter:
         return {r[0] for r in self.conn.execute("SELECT url FROM frontier WHERE run_id=?", (run_id,))}
 
     def save_link_status(self, run_id: int, statuses: Iterable[LinkStatus]) -> None:
-        with self.conn:
-            self.conn.execute("BEGIN")
+        with self._tx():
             self.conn.executemany(
                 "INSERT OR REPLACE INTO link_status VALUES (?,?,?,?,?,?)",
                 [(run_id, s.url, s.status, s.error, s.final_url, s.checked_by) for s in statuses])
 
     def save_axe(self, run_id: int, violations: Iterable[AxeViolation]) -> None:
-        with self.conn:
-            self.conn.execute("BEGIN")
+        with self._tx():
             self.conn.executemany(
                 "INSERT INTO axe VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [(run_id, v.url, v.template, v.rule, v.impact, v.help, v.help_url, json.dumps(v.tags),
                   v.nodes, v.example_target, v.example_html) for v in violations])
 
     def save_sitemap_urls(self, run_id: int, entries: Iterable[tuple[str, str]]) -> None:
-        with self.conn:
-            self.conn.execute("BEGIN")
+        with self._tx():
             self.conn.executemany("INSERT OR REPLACE INTO sitemap_urls VALUES (?,?,?)",
                                   [(run_id, u, lastmod) for u, lastmod in entries])
 
@@ -262,6 +294,7 @@ class StoreWriter:
             self.conn.row_factory = None
 
     def close(self) -> None:
+        self.flush()
         self.conn.close()
 
 
@@ -312,7 +345,8 @@ class StoreReader:
             sql, args = sql + " AND source=?", args + [source]
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: much faster than sqlite3.Row for many rows
-        for src, target, href, text, region, kind, fragment, scripted in cursor.execute(sql + " ORDER BY source, rowid", args):
+        for src, target, href, text, region, kind, fragment, scripted in cursor.execute(
+                sql + " ORDER BY source, rowid", args):
             yield Link(src, target, href, text, region, kind, fragment, bool(scripted))
 
     def inlinks(self) -> dict[str, int]:

@@ -79,6 +79,10 @@ def resolve(base: str, href: str) -> str | None:
     href = (href or "").strip()
     if not href:
         return None
+    if href[0] == "/" and href[1:2] != "/" and "/." not in href and "\\" not in href and base[:4] == "http":
+        parts = base.split("/", 3)  # fast path for root-relative hrefs, as urljoin would resolve them
+        if len(parts) >= 3 and parts[1] == "" and "?" not in parts[2] and "#" not in parts[2]:
+            return "/".join(parts[:3]) + href
     try:
         return urljoin(base, href)
     except ValueError:
@@ -107,7 +111,8 @@ def template_of(url: str) -> str:
 
     ``/kb5/x/directory/service.page?id=abc`` -> ``host/kb5/x/directory/service.page?id``;
     without a query the last path segment is a wildcard (``/send/health/*``), so the
-    articles of one section share a template.
+    articles of one section share a template, and so is the last folder of a path ending
+    in ``/`` below the top level (``/send/health/`` -> ``/send/*/``), so section pages do.
     """
     parts = urlsplit(url)
     segments = parts.path.split("/")
@@ -116,5 +121,7 @@ def template_of(url: str) -> str:
     if not keys and len(out) > 1 and out[-1]:
         ext = out[-1].rpartition(".")[2] if "." in out[-1] else ""
         out[-1] = "*" + (f".{ext}" if ext and ext != out[-1] else "")
+    elif not keys and len(out) > 3 and not out[-1] and out[-2] not in ("{id}", "*"):
+        out[-2] = "*"  # /send/health/ and /send/education/: section pages share a template
     template = parts.netloc + "/".join(out)
     return template + ("?" + "&".join(keys) if keys else "")
