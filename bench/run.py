@@ -87,14 +87,14 @@ class PeakMemory:
         return self.peak / 2**20
 
 
-def timed(what: str, cmd: list[str], pages_of, stdout=subprocess.DEVNULL) -> Measure:
+def timed(what: str, cmd: list[str], pages_of, stdout=subprocess.DEVNULL, ok: tuple[int, ...] = (0,)) -> Measure:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True)
     peak = PeakMemory(proc.pid)
     _, err = proc.communicate()
     seconds = time.perf_counter() - start
     mib = peak.stop()
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in ok:
         raise SystemExit(f"{what} failed (exit {proc.returncode}): {err[-2000:]}")
     return Measure(what, pages_of(), round(seconds, 2), round(mib, 1))
 
@@ -105,9 +105,10 @@ def crawled(db: Path) -> int:
         return conn.execute("SELECT COUNT(*) FROM pages WHERE run_id=? AND kind='html'", (run,)).fetchone()[0]
 
 
-def start_site(n: int, work: Path) -> tuple[subprocess.Popen, str]:
+def start_site(n: int, work: Path, js_every: int = 10) -> tuple[subprocess.Popen, str]:
     port_file = work / "port"
-    proc = subprocess.Popen([sys.executable, "-m", "bench.synthetic", "--pages", str(n), "--port-file", str(port_file)],
+    proc = subprocess.Popen([sys.executable, "-m", "bench.synthetic", "--pages", str(n), "--port-file", str(port_file),
+                             "--js-every", str(js_every)],
                             cwd=ROOT)
     for _ in range(200):
         if port_file.exists() and port_file.read_text():
@@ -124,7 +125,7 @@ def linkchecker(url: str, work: Path, n: int) -> Measure:
     # As root, linkchecker drops privileges to `nobody` and cannot open -F files: read stdout.
     cmd = [str(BIN / "linkchecker"), "-f", str(rc), "--no-status", "-v", "-o", "csv", url]
     with out.open("w", encoding="utf-8") as sink:
-        m = timed("linkchecker (link-only, rate limit lifted)", cmd, lambda: 0, stdout=sink)
+        m = timed("linkchecker (link-only, rate limit lifted)", cmd, lambda: 0, stdout=sink, ok=(0, 1))
     with out.open(encoding="utf-8", errors="replace") as f:
         rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter=";")
         m.pages = len({row["url"] for row in rows if row.get("url")})
@@ -149,15 +150,16 @@ def build(work: Path, db: Path) -> Measure:
     return timed("lo-audit build", cmd, lambda: 0)
 
 
-def bench_size(n: int, repeat: int) -> dict:
+def bench_size(n: int, repeat: int, js_every: int = 10) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"lo-bench-{n}-"))
-    site, url = start_site(n, work)
+    site, url = start_site(n, work, js_every)
     rows: dict[str, list[Measure]] = {"linkchecker": [], "audit": [], "reaudit": [], "build": []}
     try:
         for _ in range(repeat):
             rows["linkchecker"].append(linkchecker(url, work, n))
             db = work / "crawl.sqlite"
-            db.unlink(missing_ok=True)
+            for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+                leftover.unlink(missing_ok=True)  # a fresh store: no stale WAL from the last repeat
             rows["audit"].append(audit(url, work, db, "full audit (crawl + checks)"))
             rows["reaudit"].append(audit(url, work, db, "re-audit, unchanged site"))
         rows["build"].append(build(work, db))
@@ -166,7 +168,7 @@ def bench_size(n: int, repeat: int) -> dict:
         shutil.rmtree(work, ignore_errors=True)
     best = {k: min(v, key=lambda m: m.seconds) for k, v in rows.items() if v}
     return {
-        "pages": n, "reachable": reachable_pages(n),
+        "pages": n, "reachable": reachable_pages(n), "js_every": js_every,
         "runs": {k: [asdict(m) | {"rate": round(m.rate, 1)} for m in v] for k, v in rows.items()},
         "ratio_audit_to_linkchecker": round(best["audit"].seconds / best["linkchecker"].seconds, 2),
         "ratio_reaudit_to_audit": round(best["reaudit"].seconds / best["audit"].seconds, 2),
@@ -189,13 +191,13 @@ def markdown(report: dict) -> str:
         "full audit (crawl with `--rate 0`, then every check), a re-audit of the unchanged site and",
         "`lo-audit build`. Memory is the peak of the whole process tree, the browser's processes included.",
         "", f"Machine: {m['cpus']} cores, {m['memory_gib']} GiB, Python {m['python']}; measured {m['date']}.", "",
-        "| pages | linkchecker s | audit s | ratio | pages/s | peak MiB | re-audit s | re-audit / audit | build s | pages found |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| pages | JS pages | linkchecker s | audit s | ratio | pages/s | peak MiB | re-audit s | re-audit / audit | build s | pages found |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["sizes"]:
         best = {k: min(v, key=lambda x: x["seconds"]) for k, v in r["runs"].items() if v}
         lines.append(
-            f"| {r['pages']:,} | {best['linkchecker']['seconds']} | {best['audit']['seconds']} | "
+            f"| {r['pages']:,} | {'1 in ' + str(r['js_every']) if r.get('js_every') else 'none'} | {best['linkchecker']['seconds']} | {best['audit']['seconds']} | "
             f"{r['ratio_audit_to_linkchecker']} | {best['audit']['rate']} | {best['audit']['peak_mib']} | "
             f"{best['reaudit']['seconds']} | {r['ratio_reaudit_to_audit']} | {best['build']['seconds']} | "
             f"{r['coverage']:.1%} |")
@@ -207,10 +209,12 @@ def markdown(report: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[1500])
+    parser.add_argument("--js-every", type=int, nargs="+", default=[10],
+                        help="one page in N needs JavaScript; 0 = a static site (several values: one run each)")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--no-page", action="store_true", help="do not rewrite the site's performance page")
     args = parser.parse_args()
-    report = {"machine": machine(), "sizes": [bench_size(n, args.repeat) for n in args.pages]}
+    report = {"machine": machine(), "sizes": [bench_size(n, args.repeat, js) for js in args.js_every for n in args.pages]}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report)

@@ -28,13 +28,17 @@ TEXT = ("This page explains the support available for children and young people 
         "help and what happens next. ") * 6
 
 
+JS_EVERY = 10
+"""One page in JS_EVERY is a directory search page needing JavaScript (0: a static site)."""
+
+
 def js_only(i: int, n: int) -> bool:
-    """Pages linked only from script-added links (1 in 20)."""
-    return i % 20 == 13
+    """Pages linked only from script-added links (1 in 20 when 1 page in 10 needs JavaScript)."""
+    return JS_EVERY == 10 and i % 20 == 13
 
 
 def is_js_page(i: int) -> bool:
-    return i % 10 == 7
+    return bool(JS_EVERY) and i % JS_EVERY == 7 % JS_EVERY
 
 
 def page_url(i: int) -> str:
@@ -149,5 +153,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=1500)
     parser.add_argument("--port-file", required=True)
+    parser.add_argument("--js-every", type=int, default=10, help="one page in N needs JavaScript; 0 = static site")
     args = parser.parse_args()
+    JS_EVERY = args.js_every
     asyncio.run(serve(args.pages, Path(args.port_file)))

@@ -113,21 +113,27 @@ def _xlsx_cell(value: object) -> object:
 
 
 def _xlsx_bytes(title: str, rows: list[list[str]]) -> bytes:
+    """One sheet: bold header, frozen first row, filter, column widths. Write-only mode
+    streams rows (several times faster than building the cell tree)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = re.sub(r"[\[\]:*?/\\]", " ", _xlsx_cell(title))[:31] or "Findings"
-    ws.append(list(OWNER_COLUMNS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([_xlsx_cell(v) for v in row])
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", _xlsx_cell(title))[:31] or "Findings")
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+    ws.auto_filter.ref = f"A1:I{len(rows) + 1}"
     for letter, width in zip("ABCDEFGHI", (10, 24, 50, 60, 30, 30, 60, 16, 12)):
         ws.column_dimensions[letter].width = width
+    bold = Font(bold=True)
+    header = []
+    for name in OWNER_COLUMNS:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    for row in rows:
+        ws.append([_xlsx_cell(v) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

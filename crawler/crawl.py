@@ -76,6 +76,7 @@ def origins(urls) -> list[str]:
 
 def crawl(cfg, browser: str | None = None, progress=None) -> CrawlResult:
     """Crawl ``cfg.start_urls`` into ``cfg.db`` (synchronous; see the module docstring)."""
+    browser = browser or cfg.browser or None
     if cfg.render == "always" or (cfg.a11y and cfg.render != "never"):
         browser_mod.find_chromium(browser)  # BrowserNotFound before any request
     return asyncio.run(_crawl(cfg, browser, progress))

@@ -39,8 +39,10 @@ class CrawlConfig:
     """Stop queueing new pages after this many (``--max-pages``); the rest are recorded with guard ``max-pages``."""
     max_depth: int = 30
     """Links further than this many clicks from a start URL are not followed (``--max-depth``)."""
-    max_per_pattern: int = 1000
-    """At most this many pages per URL template (ids and numbers replaced), a trap guard."""
+    max_per_pattern: int = 5000
+    """At most this many pages per URL template (ids and numbers replaced): a backstop trap guard
+    behind the calendar and faceted-search guards. Large directories keep thousands of records
+    under one template (kb5 ``service.page?id=``), so keep it at least the directory's size."""
     concurrency: int = 8
     """Pages fetched at once (``--concurrency``); browser tabs are at most this and 4 (rendering is
     CPU-bound: on 2 cores 4 tabs render as fast as 6 with less memory), and they never hold up
@@ -80,18 +82,22 @@ class CrawlConfig:
     """Status-check links to other hosts (with linkchecker)."""
     a11y: bool = True
     """Run axe-core (WCAG 2.2 AA) on a sample of rendered pages."""
-    a11y_per_template: int = 2
-    """Pages per URL template checked with axe (plus every page whose HTML shows a likely problem:
-    images without alt, inline colours, no language, empty links or buttons, unlabelled inputs).
-    Articles of one section and section pages share a template, so a handful of runs cover a
-    site's layouts; axe costs about three plain renders (CSS loaded, ~0.35 s of CPU a page here),
-    so raise this for a deeper audit at that price."""
+    a11y_per_template: int = 1
+    """Pages per URL template checked with axe, plus every page whose HTML shows a likely problem
+    (images without alt, inline colours, no language, empty links or buttons, unlabelled inputs).
+    Most axe violations belong to a template, which one page shows; page-specific ones are what
+    the hints catch. Articles of one section share a template, so a handful of runs cover a
+    site's layouts. axe costs about three plain renders (CSS loaded, ~0.35 s of CPU a page on
+    our 2-core machines): raise this for a deeper audit at that price."""
     a11y_max_pages: int = 150
     """Pages checked with axe at most (hinted pages included): bounds axe's share of a large crawl."""
     host_failure_limit: int = 15
     """A host that fails this many requests in a row is stopped, with a finding."""
     resume: bool = False
     """Continue the last crawl that did not finish (``--resume``)."""
+    browser: str = ""
+    """Path to a Chromium or Chrome executable (``--browser``); empty: ``LO_AUDIT_CHROMIUM``, an
+    installed Chromium/Chrome, or Playwright's own download, in that order."""
 
 
 @dataclass(frozen=True)

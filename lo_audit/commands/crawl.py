@@ -17,7 +17,7 @@ def crawl_config(args) -> config_mod.Config:
         db=args.db if getattr(args, "db", None) else None,
         max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
         rate=args.rate, timeout=args.timeout, render=args.render,
-        ignore_robots=args.ignore_robots, resume=args.resume,
+        ignore_robots=args.ignore_robots, resume=args.resume, browser=args.browser,
     )
     if not cfg.crawl.start_urls:
         raise ConfigError("no start URL: give one on the command line or as crawl.start_urls in the config")
@@ -31,6 +31,6 @@ def run(args) -> int:
     from crawler.crawl import crawl
 
     cfg = crawl_config(args)
-    result = crawl(cfg.crawl, browser=args.browser, progress=reporter(quiet=args.quiet))
+    result = crawl(cfg.crawl, browser=cfg.crawl.browser or None, progress=reporter(quiet=args.quiet))
     print(result.summary())
     return 0

@@ -14,7 +14,7 @@ def run(args) -> int:
     args.start_urls = []
     cfg = check.check_config(args, crawl.crawl_config(args))
     validate_inputs(cfg)  # a bad catalogue or waivers file fails now, not after the crawl
-    result = do_crawl(cfg.crawl, browser=args.browser, progress=reporter(quiet=args.quiet))
+    result = do_crawl(cfg.crawl, browser=cfg.crawl.browser or None, progress=reporter(quiet=args.quiet))
     if not args.quiet:
         print(result.summary())
     status = check.run(args, cfg)
