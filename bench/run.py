@@ -185,7 +185,6 @@ def machine() -> dict:
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
-        "# Performance", "",
         "Measured by `make bench` (`python -m bench.run`), which serves a synthetic Local Offer on this",
         "machine and, in one run, alternates linkchecker's link-only crawl (rate limit lifted) with our",
         "full audit (crawl with `--rate 0`, then every check), a re-audit of the unchanged site and",
@@ -206,6 +205,15 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def write_page(block: str) -> None:
+    """Replace the generated block of the site's performance page (the rest is hand-written)."""
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    page = PAGE.read_text(encoding="utf-8") if PAGE.exists() else f"# Performance\n\n{start}\n{end}\n"
+    head, _, rest = page.partition(start)
+    _, _, tail = rest.partition(end)
+    PAGE.write_text(f"{head}{start}\n{block}{end}{tail}", encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[1500])
@@ -219,8 +227,7 @@ def main() -> int:
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report)
     if not args.no_page:
-        PAGE.parent.mkdir(parents=True, exist_ok=True)
-        PAGE.write_text(text)
+        write_page(text)
     print(text)
     return 0
 
