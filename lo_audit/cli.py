@@ -117,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
     p.add_argument("--out", default="reports", help="reports folder (default reports)")
     p.add_argument("--site-dir", default="site", help="where to write the site (default site)")
-    p.add_argument("--docs-dir", default="docs", help="MkDocs source folder (default docs)")
+    p.add_argument("--docs-dir", help="MkDocs source folder (default: a scratch copy of docs/ in .lo-audit/demo, "
+                                      "so the demo leaves your checkout unchanged)")
     p.add_argument("--db", default=".lo-audit/demo.sqlite", help="crawl store (default .lo-audit/demo.sqlite)")
     p.add_argument("--browser", help="path to a Chromium/Chrome executable")
 

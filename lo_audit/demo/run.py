@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -110,8 +111,21 @@ def _read_ports(path: Path) -> dict[str, int]:
         return {}
 
 
+def scratch_docs(source: Path = Path("docs"), work_dir: Path = WORK_DIR) -> Path:
+    """A fresh copy of the hand-written docs for the demo's generated pages, so that a demo
+    run never modifies the checkout's own ``docs/audit/``."""
+    target = work_dir / "docs"
+    shutil.rmtree(target, ignore_errors=True)
+    if source.is_dir():
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("audit", ".audit*"))
+    (target / "audit").mkdir(parents=True, exist_ok=True)
+    return target
+
+
 def run_demo(args) -> int:
     """``lo-audit demo``: the whole pipeline against the bundled demo; 0 when it ran."""
+    if not getattr(args, "docs_dir", None):
+        args.docs_dir = str(scratch_docs())
     ports_file = WORK_DIR / "ports.json"
     with DemoSite(ports=_read_ports(ports_file)) as site:
         config_path = resolve_data(site, args)
