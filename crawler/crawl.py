@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 from lo_audit import __version__
 from lo_audit.errors import StartUrlUnreachable
-from lo_audit.progress import Counts
 
 from . import browser as browser_mod
 from .engine import Engine

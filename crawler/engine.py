@@ -29,7 +29,7 @@ from .parse import parse_html
 from .render import BrowserPool
 from .robots import HostRobots, fetch_robots
 from .store import StoreWriter
-from .urls import host_key, normalise, template_of
+from .urls import host_key, normalise
 
 FAILURE_ERRORS = ("dns", "tls", "refused", "connection", "timeout")
 RENDER_BACKLOG = 512

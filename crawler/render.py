@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from . import browser as browser_mod
-from .pagejs import (CLICK_LOAD_MORE, COOKIE_SELECTORS, COUNT_LINKS, DISMISS_COOKIES, INIT_SCRIPT, SERIALIZE, SETTLE,
+from .pagejs import (CLICK_LOAD_MORE, COOKIE_SELECTORS, COUNT_LINKS, INIT_SCRIPT, SERIALIZE, SETTLE,
                      WAIT_QUIET, as_function)
 from .signals import LOAD_MORE
 from .urls import host_key

@@ -270,7 +270,11 @@ def _build(cls, data: dict, path, file, lines, problems):
             continue
         if value is None:
             continue
-        kwargs[key] = _convert(value, hints[key], path + (key,), file, lines, problems)
+        before = len(problems)
+        converted = _convert(value, hints[key], path + (key,), file, lines, problems)
+        nested = hasattr(hints[key], "__dataclass_fields__")
+        if nested or len(problems) == before:  # a wrong value keeps its default: one message, not two
+            kwargs[key] = converted
     return cls(**kwargs)
 
 

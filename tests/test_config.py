@@ -35,6 +35,8 @@ def test_every_problem_is_reported_with_line_and_field(tmp_path):
     assert "crawl.maxpages: unknown key (did you mean 'max_pages'?)" in text
     assert f"{path}:6: checks.today: expected a date as YYYY-MM-DD" in text
     assert f"{path}:7: checks.fail_on: expected one of" in text
+    assert not any("max_pages: must be at least 1" in p for p in problems), "a type error is reported once"
+    assert len(problems) == 5
 
 
 def test_broken_yaml_names_the_line(tmp_path):

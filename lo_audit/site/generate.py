@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import charts
-from .data import SEVERITIES, Audit, family_of, history_point
+from .data import SEVERITIES, Audit, history_point
 from .escape import md_link, md_text, slug
-from .render import (SEVERITY_LABEL, SEVERITY_MEANING, STATUS_LABEL, UNASSIGNED, anchor, family_title,
+from .render import (SEVERITY_LABEL, SEVERITY_MEANING, UNASSIGNED, anchor, family_title,
                      finding_item, nice_date, owner_name, page_link, table)
 
 MAX_OWNER_PAGES = 30
