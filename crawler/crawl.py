@@ -5,7 +5,7 @@
 3. A new run in the store (or the unfinished one with ``resume``).
 4. Sitemaps seed the frontier (``found_via='sitemap'``) and are saved for orphan checks.
 5. ``Engine`` crawls (HTTP first, Chromium where needed), writing pages as they finish.
-6. External links are status-checked with linkchecker; the run is marked complete.
+6. Links to other hosts are status-checked (``crawler.external``); the run is marked complete.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from lo_audit.errors import StartUrlUnreachable
 
 from . import browser as browser_mod
 from .engine import Engine
-from .external import check_external
+from .external import CheckSettings, Screen, check_external
 from .fetch import Fetcher
 from .pagebuild import Scope
 from .render import BrowserPool, RenderSettings
@@ -106,7 +106,7 @@ async def _crawl(cfg, browser: str | None, progress) -> CrawlResult:
                 pool.warm_up()  # launch Chromium while sitemaps and the first pages are fetched
             await _seed(engine, writer, fetcher, cfg, run_id, resumed, starts, robots)
             counts = await engine.run(workers)
-            checked = await _check_links(writer, run_id, cfg, agent, started)
+            checked = await _check_links(writer, run_id, cfg, agent, started, allowed)
     finally:
         await pool.close()
     writer.finish_run(run_id)
@@ -149,14 +149,20 @@ async def _seed(engine: Engine, writer: StoreWriter, fetcher: Fetcher, cfg, run_
     engine.add([(u, 1, "", "sitemap") for u in sorted(engine.sitemap)])
 
 
-async def _check_links(writer: StoreWriter, run_id: int, cfg, agent: str, started: float) -> int:
+async def _check_links(writer: StoreWriter, run_id: int, cfg, agent: str, started: float,
+                       allowed: frozenset[str]) -> int:
+    """Status-check the run's link targets that were not crawled (cached good answers reused)."""
     if not cfg.check_external:
         return 0
     urls = writer.external_targets(run_id)
+    cached = writer.cached_links(urls, cfg.link_cache_days)
     remaining = max(30.0, cfg.total_timeout - (time.monotonic() - started))
-    statuses = await check_external(urls, cfg.allow_private, agent, cfg.timeout, cfg.rate, remaining)
-    writer.save_link_status(run_id, statuses)
-    return len(statuses)
+    settings = CheckSettings(Screen(allowed, cfg.allow_private), agent, cfg.timeout, cfg.rate, cfg.link_checker,
+                             remaining)
+    statuses = await check_external([u for u in urls if u not in cached], settings)
+    writer.save_link_status(run_id, [*cached.values(), *statuses])
+    writer.remember_links(statuses)
+    return len(statuses) + len(cached)
 
 
 def _result(writer: StoreWriter, cfg, run_id: int, started: float, checked: int, resumed: bool) -> CrawlResult:

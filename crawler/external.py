@@ -1,7 +1,25 @@
-"""Status checks of external links with linkchecker, run as a program (it is GPL-2.0).
+"""Status checks of links the crawl does not fetch as pages (other hosts' pages, documents).
 
-Targets resolving to private, loopback or link-local addresses are refused (nothing is
-sent) unless ``allow_private``; DNS failures are recorded without asking linkchecker.
+Two checkers (``crawl.link_checker``):
+
+- ``builtin`` (the default): in the crawler's own process, with aiohttp. Each target is
+  checked once (targets are de-duplicated), ``HEAD`` first and ``GET`` when ``HEAD`` does
+  not give a clean answer (405, 501 and any other status of 400 or more, so a reported
+  failure is always a ``GET``'s), redirects followed hop by hop, at most ``PER_HOST``
+  requests at once per host and the crawl's ``rate`` per host. A host whose name does not
+  resolve is not asked again. Targets that answered well within ``link_cache_days`` are
+  taken from the store's cache instead of being checked again.
+- ``linkchecker``: the linkchecker program (GPL-2.0, so run as a program), one process
+  for all targets, through a local screening proxy (``crawler.screenproxy``) so that it
+  obeys the same screen.
+
+The screen: no connection is made to a private, loopback, link-local, reserved or
+multicast address unless ``allow_private`` (allowed hosts you name yourself are always
+allowed). It is applied when connecting, to the address actually connected to, for every
+hop of every check: names are resolved and screened in one step by ``ScreeningResolver``
+(the connection uses exactly the addresses that were screened, so a name that resolves
+differently the second time, DNS rebinding, gains nothing) and every socket is screened
+again by ``Screen.socket`` just before it connects (IP literals never reach a resolver).
 Only http(s) URLs are ever checked.
 """
 
@@ -14,13 +32,22 @@ import ipaddress
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+from aiohttp.abc import AbstractResolver
 
 from .model import LinkStatus
+from .ratelimit import HostLimiter
+from .urls import host_key
 
 THREADS = 10
 UNLIMITED_RATE = 1000
@@ -34,6 +61,13 @@ useragent={agent}
 [output]
 status=0
 """
+PER_HOST = 4
+"""Status checks in flight per host, at most (beside the per-host ``rate``)."""
+CONNECTIONS = 64
+"""Status checks in flight in all, at most."""
+MAX_REDIRECTS = 10
+REDIRECTS = (301, 302, 303, 307, 308)
+REFUSED = "refused-private"
 
 
 def linkchecker_path() -> str | None:
@@ -43,31 +77,212 @@ def linkchecker_path() -> str | None:
 
 
 def is_private(address: str) -> bool:
+    """True for private, loopback, link-local, reserved, multicast and unspecified addresses
+    (IPv4-mapped IPv6 addresses are judged by their IPv4 address)."""
     ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
     return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
             or ip.is_unspecified)
 
 
-async def screen(url: str, allow_private: bool) -> LinkStatus | None:
-    """A verdict without a request (refused/dns/unsupported) or None when it may be checked."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return LinkStatus(url=url, status=0, error="unsupported-scheme", checked_by="crawler")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+class PrivateAddressRefused(OSError):
+    """Raised by the screen (resolver or socket) for an address it may not connect to."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{REFUSED}: {host} is {address}")
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Which addresses a status check may connect to.
+
+    allowed: ``host_key``s of the crawl's allowed hosts (never screened).
+    allow_private: no screening at all (``crawl.allow_private``).
+    private: the predicate on an IP address; ``is_private`` except in tests, which run
+        everything on loopback and need one loopback address to stand for the internet.
+    """
+
+    allowed: frozenset[str] = frozenset()
+    allow_private: bool = False
+    private: Callable[[str], bool] = is_private
+
+    def exempt(self, url: str) -> bool:
+        return self.allow_private or host_key(url) in self.allowed
+
+    def refuses(self, address: str) -> bool:
+        try:
+            return not self.allow_private and self.private(address)
+        except ValueError:
+            return True
+
+    def socket(self, addr_info) -> socket.socket:
+        """aiohttp's ``socket_factory``: the last screen, on the address about to be connected."""
+        family, kind, proto, _, sockaddr = addr_info
+        if self.refuses(sockaddr[0]):
+            raise PrivateAddressRefused(str(sockaddr[0]), str(sockaddr[0]))
+        sock = socket.socket(family=family, type=kind, proto=proto)
+        sock.setblocking(False)
+        return sock
+
+
+class ScreeningResolver(AbstractResolver):
+    """Resolves a name and refuses it when any address is screened out (one step, so the
+    connection can only use addresses that passed)."""
+
+    def __init__(self, screen: Screen, inner: AbstractResolver | None = None) -> None:
+        self.screen = screen
+        self.inner = inner or aiohttp.ThreadedResolver()
+
+    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET):
+        infos = await self.inner.resolve(host, port, family)
+        for info in infos:
+            if self.screen.refuses(info["host"]):
+                raise PrivateAddressRefused(host, info["host"])
+        return infos
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+def _chain(exc: BaseException | None) -> Iterable[BaseException]:
+    seen = 0
+    while exc is not None and seen < 10:
+        yield exc
+        exc = getattr(exc, "os_error", None) or exc.__cause__ or exc.__context__
+        seen += 1
+
+
+def error_name(exc: BaseException) -> str:
+    """A short error name for a failed status check (``refused-private``, ``dns``...)."""
+    for cause in _chain(exc):
+        if isinstance(cause, PrivateAddressRefused) or REFUSED in str(cause):
+            return REFUSED
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "dns"
+    if isinstance(exc, (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError)):
+        return "tls"
+    if isinstance(exc, (asyncio.TimeoutError, TimeoutError, aiohttp.ServerTimeoutError)):
+        return "timeout"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return "refused" if isinstance(exc.os_error, ConnectionRefusedError) else "connection"
+    if isinstance(exc, (aiohttp.InvalidURL, ValueError, UnicodeError)):
+        return "invalid-url"
+    return "connection"
+
+
+def _literal(host: str) -> str | None:
     try:
-        infos = await asyncio.wait_for(asyncio.get_running_loop().getaddrinfo(parts.hostname, port), timeout=10)
-    except (OSError, asyncio.TimeoutError, UnicodeError):
-        return LinkStatus(url=url, status=0, error="dns", checked_by="crawler")
-    if not allow_private and any(is_private(info[4][0]) for info in infos):
-        return LinkStatus(url=url, status=0, error="refused-private", checked_by="crawler")
-    return None
+        return str(ipaddress.ip_address(host.strip("[]").split("%")[0]))
+    except ValueError:
+        return None
 
 
+@dataclass
+class StatusChecker:
+    """The built-in checker: one aiohttp session, screened at connect time (module docstring)."""
+
+    screen: Screen
+    user_agent: str
+    timeout: float = 20.0
+    rate: float = 0.0
+    resolver: AbstractResolver | None = None
+    """The resolver behind the screen (tests give a fake one; default: the system's)."""
+    session: aiohttp.ClientSession | None = None
+    per_host: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    dead_hosts: dict[str, str] = field(default_factory=dict)
+    done: dict[str, asyncio.Future] = field(default_factory=dict)
+    requests: int = 0
+
+    async def __aenter__(self) -> "StatusChecker":
+        connector = aiohttp.TCPConnector(limit=CONNECTIONS, limit_per_host=PER_HOST, use_dns_cache=False,
+                                         resolver=ScreeningResolver(self.screen, self.resolver),
+                                         socket_factory=self.screen.socket)
+        timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=min(self.timeout, 10))
+        self.session = aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False,
+                                             cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False)
+        self.limiter = HostLimiter(self.rate)
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    async def check_all(self, urls: Iterable[str]) -> list[LinkStatus]:
+        """Check each distinct URL once (in parallel, bounded per host)."""
+        return list(await asyncio.gather(*(self.check(u) for u in dict.fromkeys(urls))))
+
+    def check(self, url: str) -> "asyncio.Future[LinkStatus]":
+        """The status of ``url``; one check per URL however often it is asked for."""
+        if url not in self.done:
+            self.done[url] = asyncio.ensure_future(self._check(url))
+        return self.done[url]
+
+    async def _check(self, url: str) -> LinkStatus:
+        current, seen = url, {url}
+        for _ in range(MAX_REDIRECTS + 1):
+            status, location, error = await self._hop(current)
+            if error or status not in REDIRECTS or not location:
+                return LinkStatus(url=url, status=status, error=error, final_url=current, checked_by="crawler")
+            target = urljoin(current, location).split("#")[0]
+            if urlsplit(target).scheme not in ("http", "https"):
+                return LinkStatus(url=url, status=status, error="unsupported-scheme", final_url=target,
+                                  checked_by="crawler")
+            if target in seen:
+                return LinkStatus(url=url, status=status, error="redirect-loop", final_url=target, checked_by="crawler")
+            seen.add(target)
+            current = target
+        return LinkStatus(url=url, status=0, error="too-many-redirects", final_url=current, checked_by="crawler")
+
+    async def _hop(self, url: str) -> tuple[int, str, str]:
+        """``(status, location, error)`` of one URL without following redirects."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return 0, "", "unsupported-scheme"
+        host = parts.hostname
+        literal = _literal(host)
+        if literal is not None and not self.screen.exempt(url) and self.screen.refuses(literal):
+            return 0, "", REFUSED
+        if host in self.dead_hosts:
+            return 0, "", self.dead_hosts[host]
+        key = host_key(url)
+        async with self.per_host.setdefault(key, asyncio.Semaphore(PER_HOST)):
+            status, location, error = await self._request("HEAD", url, key)
+            if not error and status >= 400:
+                status, location, error = await self._request("GET", url, key)
+        if error == "dns":
+            self.dead_hosts[host] = "dns"
+        return status, location, error
+
+    async def _request(self, method: str, url: str, key: str) -> tuple[int, str, str]:
+        assert self.session is not None
+        await self.limiter.wait(key)
+        self.requests += 1
+        headers = {"User-Agent": self.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                   "Accept-Encoding": "identity"}
+        session = self.session if not self.screen.exempt(url) or self.screen.allow_private else self._open()
+        try:
+            async with session.request(method, url, headers=headers, allow_redirects=False) as resp:
+                return resp.status, resp.headers.get("Location", ""), ""
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as exc:
+            return 0, "", error_name(exc)
+
+    def _open(self) -> aiohttp.ClientSession:
+        """A session without the screen, for the crawl's allowed hosts (documents, guarded pages)."""
+        if getattr(self, "trusted", None) is None:
+            self.trusted = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=CONNECTIONS, limit_per_host=PER_HOST),
+                timeout=self.session.timeout, trust_env=False, cookie_jar=aiohttp.DummyCookieJar(),
+                auto_decompress=False)
+        return self.trusted
+
+
+# ----------------------------------------------------------------------------- linkchecker
 def _error_name(result: str) -> str:
     text = result.lower()
-    for needle, name in (("timed out", "timeout"), ("timeout", "timeout"), ("name or service", "dns"),
-                         ("nameresolution", "dns"), ("getaddrinfo", "dns"), ("ssl", "tls"), ("certificate", "tls"),
-                         ("refused", "refused"), ("connection", "connection")):
+    for needle, name in ((REFUSED, REFUSED), ("timed out", "timeout"), ("timeout", "timeout"),
+                         ("name or service", "dns"), ("nameresolution", "dns"), ("getaddrinfo", "dns"),
+                         ("ssl", "tls"), ("certificate", "tls"), ("refused", "refused"), ("connection", "connection")):
         if needle in text:
             return name
     return result[:200] or "error"
@@ -82,18 +297,26 @@ def parse_csv(text: str) -> list[LinkStatus]:
         match = re.match(r"^(\d{3})\b", result)
         status = int(match.group(1)) if match else 0
         error = "" if status else _error_name(result)
+        proxied = re.search(r"proxy-error-(\w+)", result)
+        if REFUSED in result or proxied:  # the screening proxy's answer, not the target's
+            status, error = 0, REFUSED if REFUSED in result else proxied.group(1)
         out.append(LinkStatus(url=url, status=status, error=error, final_url=row.get("url") or url,
                               checked_by="linkchecker"))
     return out
 
 
-def run_linkchecker(urls: list[str], user_agent: str, timeout: float, rate: float, deadline_s: float) -> list[LinkStatus]:
-    """Check ``urls`` (no recursion) and parse the results; unreported URLs get ``not-checked``."""
+def run_linkchecker(urls: list[str], user_agent: str, timeout: float, rate: float, deadline_s: float,
+                    proxy: str = "") -> list[LinkStatus]:
+    """Check ``urls`` (no recursion) and parse the results; unreported URLs get ``not-checked``.
+    ``proxy`` (``http://127.0.0.1:port``) is where every request goes (the screening proxy)."""
     program = linkchecker_path()
     if not urls:
         return []
     if program is None:
         return [LinkStatus(url=u, status=0, error="linkchecker-missing", checked_by="crawler") for u in urls]
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    if proxy:
+        env.update(http_proxy=proxy, https_proxy=proxy, HTTP_PROXY=proxy, HTTPS_PROXY=proxy)
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "linkcheckerrc"
         config.write_text(LINKCHECKER_CONFIG.format(threads=THREADS, timeout=max(1, int(timeout)),
@@ -104,20 +327,63 @@ def run_linkchecker(urls: list[str], user_agent: str, timeout: float, rate: floa
                "--no-warnings", "-v", "-o", "csv", "-t", str(THREADS), "--timeout", str(max(1, int(timeout)))]
         try:
             done = subprocess.run(cmd, input="\n".join(urls) + "\n", capture_output=True, text=True,
-                                  timeout=max(30.0, deadline_s), cwd=tmp)
+                                  timeout=max(30.0, deadline_s), cwd=tmp, env=env)
         except subprocess.TimeoutExpired as exc:
             done = subprocess.CompletedProcess(cmd, 124, exc.stdout or "", "")
     found = {s.url: s for s in parse_csv(done.stdout if isinstance(done.stdout, str) else "")}
     return [found.get(u) or LinkStatus(url=u, status=0, error="not-checked", checked_by="linkchecker") for u in urls]
 
 
-async def check_external(urls: list[str], allow_private: bool, user_agent: str, timeout: float, rate: float,
-                         deadline_s: float) -> list[LinkStatus]:
-    """Screen every URL, then check the rest with linkchecker in a worker thread."""
-    verdicts = await asyncio.gather(*(screen(u, allow_private) for u in urls))
-    screened = [v for v in verdicts if v is not None]
-    allowed = [u for u, v in zip(urls, verdicts) if v is None]
-    checked = await asyncio.to_thread(run_linkchecker, allowed, user_agent, timeout, rate, deadline_s)
-    return screened + checked
+# ----------------------------------------------------------------------------- entry point
+@dataclass(frozen=True)
+class CheckSettings:
+    """What the status checks need from the crawl config."""
+
+    screen: Screen
+    user_agent: str
+    timeout: float = 20.0
+    rate: float = 0.0
+    checker: str = "builtin"
+    deadline_s: float = 3600.0
 
 
+def unsupported(url: str) -> LinkStatus | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return LinkStatus(url=url, status=0, error="unsupported-scheme", checked_by="crawler")
+    return None
+
+
+async def check_external(urls: list[str], settings: CheckSettings,
+                         resolver: AbstractResolver | None = None) -> list[LinkStatus]:
+    """Status of each URL with the configured checker (see the module docstring)."""
+    urls = list(dict.fromkeys(urls))
+    verdicts = {u: v for u in urls if (v := unsupported(u)) is not None}
+    todo = [u for u in urls if u not in verdicts]
+    started = time.monotonic()
+    if settings.checker == "linkchecker":
+        from .screenproxy import ScreeningProxy
+
+        async with ScreeningProxy(settings.screen, resolver) as proxy:
+            left = settings.deadline_s - (time.monotonic() - started)
+            checked = await asyncio.to_thread(run_linkchecker, todo, settings.user_agent, settings.timeout,
+                                              settings.rate, left, proxy.url)
+        checked = [proxy.verdict(s) for s in checked]
+    else:
+        async with StatusChecker(settings.screen, settings.user_agent, settings.timeout, settings.rate,
+                                 resolver) as checker:
+            try:
+                checked = await asyncio.wait_for(checker.check_all(todo), timeout=max(30.0, settings.deadline_s))
+            except asyncio.TimeoutError:
+                checked = [_settled(checker.done.get(u)) or LinkStatus(url=u, status=0, error="not-checked",
+                                                                      checked_by="crawler") for u in todo]
+            trusted = getattr(checker, "trusted", None)
+            if trusted is not None:
+                await trusted.close()
+    return list(verdicts.values()) + checked
+
+
+def _settled(future: "asyncio.Future | None") -> LinkStatus | None:
+    if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+        return None
+    return future.result()

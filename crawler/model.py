@@ -122,7 +122,8 @@ class LinkStatus:
     """The result of status-checking one URL that the crawl did not fetch as a page
     (external links, documents, targets beyond a guard).
 
-    checked_by: ``linkchecker`` or ``crawler``.
+    checked_by: ``linkchecker``, ``crawler`` (the built-in checker, or no request needed)
+        or ``cache`` (answered well in an earlier run less than ``crawl.link_cache_days`` ago).
     """
 
     url: str

@@ -14,6 +14,8 @@ Tables (all keyed by ``run_id``):
 - ``link_status``: status checks of URLs not crawled as pages (external links).
 - ``axe``: axe-core violations on rendered pages.
 - ``sitemap_urls``: URLs listed in the site's sitemaps, with ``lastmod``.
+- ``link_cache`` (not per run): link targets whose status check answered well, with
+  when, so later runs need not check them again (``crawl.link_cache_days``).
 """
 
 from __future__ import annotations
@@ -73,6 +75,9 @@ CREATE TABLE IF NOT EXISTS axe (
   help TEXT, help_url TEXT, tags TEXT, nodes INTEGER, example_target TEXT, example_html TEXT
 );
 CREATE INDEX IF NOT EXISTS axe_by_url ON axe (run_id, url);
+CREATE TABLE IF NOT EXISTS link_cache (
+  url TEXT PRIMARY KEY, status INTEGER NOT NULL, final_url TEXT, checked_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS sitemap_urls (
   run_id INTEGER NOT NULL, url TEXT NOT NULL, lastmod TEXT, PRIMARY KEY (run_id, url)
 );
@@ -265,6 +270,25 @@ class StoreWriter:
             self.conn.executemany(
                 "INSERT OR REPLACE INTO link_status VALUES (?,?,?,?,?,?)",
                 [(run_id, s.url, s.status, s.error, s.final_url, s.checked_by) for s in statuses])
+
+    def cached_links(self, urls: Iterable[str], max_age_days: float) -> dict[str, LinkStatus]:
+        """Targets among ``urls`` whose check answered well less than ``max_age_days`` ago."""
+        if max_age_days <= 0:
+            return {}
+        since = time.time() - max_age_days * 86400
+        wanted = set(urls)
+        return {r[0]: LinkStatus(url=r[0], status=r[1], final_url=r[2] or r[0], checked_by="cache")
+                for r in self.conn.execute("SELECT url, status, final_url FROM link_cache WHERE checked_at >= ?", (since,))
+                if r[0] in wanted}
+
+    def remember_links(self, statuses: Iterable[LinkStatus]) -> None:
+        """Cache targets that answered well; forget those that did not."""
+        now = time.time()
+        good = [(s.url, s.status, s.final_url, now) for s in statuses if 0 < s.status < 400 and not s.error]
+        bad = [(s.url,) for s in statuses if not (0 < s.status < 400 and not s.error)]
+        with self._tx():
+            self.conn.executemany("INSERT OR REPLACE INTO link_cache VALUES (?,?,?,?)", good)
+            self.conn.executemany("DELETE FROM link_cache WHERE url=?", bad)
 
     def save_axe(self, run_id: int, violations: Iterable[AxeViolation]) -> None:
         with self._tx():

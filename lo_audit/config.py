@@ -79,7 +79,16 @@ class CrawlConfig:
     """Allow status checks of external links that resolve to private, loopback or link-local
     addresses (allowed hosts you name yourself are always allowed)."""
     check_external: bool = True
-    """Status-check links to other hosts (with linkchecker)."""
+    """Status-check links to other hosts (and documents the crawl did not fetch)."""
+    link_checker: str = "builtin"
+    """How links to other hosts are status-checked: ``builtin`` (in the crawler's process:
+    each target once, HEAD first and GET when HEAD fails, a few at once per host, every hop
+    screened for private addresses as it connects) or ``linkchecker`` (the linkchecker
+    program, sent through a local proxy that applies the same screen; slower, as it starts a
+    process of its own)."""
+    link_cache_days: float = 7.0
+    """Links to other hosts that answered well less than this many days ago are not checked
+    again (the store remembers them); 0 checks every link on every run."""
     a11y: bool = True
     """Run axe-core (WCAG 2.2 AA) on a sample of rendered pages."""
     a11y_per_template: int = 1
@@ -280,6 +289,7 @@ def _build(cls, data: dict, path, file, lines, problems):
 
 _CHOICES = {
     ("crawl", "render"): ("auto", "always", "never"),
+    ("crawl", "link_checker"): ("builtin", "linkchecker"),
     ("checks", "fail_on"): ("error", "warning", "never"),
     ("checks", "catalogue_format"): ("", "yaml", "csv", "xlsx", "oruk"),
 }
@@ -300,7 +310,7 @@ def validate(cfg: Config, file: str = "<flags>", lines: dict | None = None) -> l
     for key in ("max_pages", "max_depth", "concurrency", "max_per_pattern", "max_page_bytes"):
         if getattr(cfg.crawl, key) < 1:
             problems.add(_where(file, lines, ("crawl", key)), "must be at least 1")
-    for key in ("rate", "timeout", "total_timeout"):
+    for key in ("rate", "timeout", "total_timeout", "link_cache_days"):
         if getattr(cfg.crawl, key) < 0:
             problems.add(_where(file, lines, ("crawl", key)), "must not be negative")
     if cfg.checks.today and not _is_iso_date(cfg.checks.today):

@@ -32,6 +32,7 @@ class Route:
 class Request:
     path: str
     headers: dict
+    method: str = "GET"
 
 
 def page(title: str, body: str, head: str = "", lang: str = "en") -> str:
@@ -44,13 +45,14 @@ class Site:
     """Routes served by a threaded server; ``requests`` logs every request in order."""
 
     def __init__(self, routes: dict[str, Route | Callable[[Request], Route]],
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+                 ssl_context: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> None:
         self.routes = dict(routes)
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.closing = threading.Event()
         self.scheme = "https" if ssl_context else "http"
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.host = host
+        self.server = ThreadingHTTPServer((host, 0), self._handler())
         if ssl_context is not None:
             self.server.socket = ssl_context.wrap_socket(self.server.socket, server_side=True,
                                                          do_handshake_on_connect=False)
@@ -60,7 +62,7 @@ class Site:
 
     @property
     def root(self) -> str:
-        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://{self.host}:{self.server.server_address[1]}"
 
     def url(self, path: str = "/") -> str:
         return self.root + path
@@ -97,8 +99,11 @@ class Site:
                 except (OSError, ssl.SSLError):  # the client hung up or refused our certificate
                     pass
 
-            def do_GET(self) -> None:  # noqa: N802
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()})
+            def do_HEAD(self) -> None:  # noqa: N802 - the GET's status and headers, no body
+                self.do_GET("HEAD")
+
+            def do_GET(self, method: str = "GET") -> None:  # noqa: N802
+                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, method)
                 with site.lock:
                     site.requests.append(request)
                 route = site._find(self.path)
@@ -127,7 +132,8 @@ class Site:
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body)
+                if request.method != "HEAD":
+                    self.wfile.write(body)
 
             def _stream(self, route: Route) -> None:
                 self.close_connection = True

@@ -98,7 +98,7 @@ def test_canonical_recorded_and_crawled(make_site, crawl_cfg):
     assert reader.page(site.url("/service.page?id=1")) is not None
 
 
-def test_external_links_checked_with_linkchecker(make_site, crawl_cfg):
+def test_external_links_status_checked(make_site, crawl_cfg):
     other = make_site({"/ok": Route(page("Ok", "")), "/gone": Route("gone", status=404)})
     site = make_site({"/": Route(page("Home", f"<a href='{other.url('/ok')}'>ok</a> <a href='{other.url('/gone')}'>gone"
                                               "</a> <a href='javascript:void(0)'>js</a> <a href='file:///etc/passwd'>f</a>"))})
@@ -111,5 +111,5 @@ def test_external_links_checked_with_linkchecker(make_site, crawl_cfg):
     result = crawl(allowed)
     statuses = StoreReader(allowed.db).link_statuses()
     assert statuses[other.url("/ok")].status == 200 and statuses[other.url("/gone")].status == 404
-    assert statuses[other.url("/ok")].checked_by == "linkchecker" and result.external_checked == 2
+    assert statuses[other.url("/ok")].checked_by == "crawler" and result.external_checked == 2
     assert not any(url.startswith(("javascript", "file")) for url in statuses)

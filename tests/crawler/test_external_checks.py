@@ -1,0 +1,131 @@
+"""Status checks of links to other hosts: HEAD first, one check per target, cached between
+runs, and every hop screened for private addresses when it connects (redirects and DNS
+rebinding included), with the built-in checker and with linkchecker behind the proxy.
+
+Everything runs on loopback, so these tests make 127.0.0.1 stand for the internet
+(``Screen(private=...)``) and put the "internal" servers on 127.0.0.2."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import socket
+
+import pytest
+from aiohttp.abc import AbstractResolver
+
+from crawlsite import Route, Site, page
+
+from crawler.crawl import crawl
+from crawler.external import CheckSettings, PrivateAddressRefused, Screen, check_external, linkchecker_path
+from crawler.store import StoreReader
+
+
+def public_loopback(address: str) -> bool:
+    """The test's idea of private: every address but 127.0.0.1 (the stand-in internet)."""
+    return address != "127.0.0.1"
+
+
+@pytest.fixture
+def internal():
+    """A server on 127.0.0.2 that must never be reached (it records every request)."""
+    site = Site({"/secret": Route(page("Secret", "internal"))}, host="127.0.0.2")
+    yield site
+    site.close()
+
+
+def settings(checker: str = "builtin", allowed: frozenset = frozenset()) -> CheckSettings:
+    return CheckSettings(Screen(allowed, False, public_loopback), "LocalOfferAudit/test", timeout=5, checker=checker,
+                         deadline_s=60)
+
+
+def run(urls, checker="builtin", resolver=None):
+    return {s.url: s for s in asyncio.run(check_external(urls, settings(checker), resolver))}
+
+
+def test_head_first_then_get_only_when_head_fails(make_site):
+    def no_head(request):
+        return Route("no HEAD here", status=405) if request.method == "HEAD" else Route(page("Ok", ""))
+
+    other = make_site({"/ok": Route(page("Ok", "")), "/no-head": no_head, "/gone": Route("gone", status=404)})
+    found = run([other.url("/ok"), other.url("/no-head"), other.url("/gone"), other.url("/ok")])
+    assert {u: (s.status, s.error) for u, s in found.items()} == {
+        other.url("/ok"): (200, ""), other.url("/no-head"): (200, ""), other.url("/gone"): (404, "")}
+    methods = sorted((r.method, r.path) for r in other.requests)
+    assert methods == [("GET", "/gone"), ("GET", "/no-head"), ("HEAD", "/gone"), ("HEAD", "/no-head"), ("HEAD", "/ok")]
+
+
+@pytest.mark.parametrize("checker", ["builtin", "linkchecker"])
+def test_redirect_to_a_private_address_is_not_followed(make_site, internal, checker):
+    if checker == "linkchecker" and linkchecker_path() is None:
+        pytest.skip("linkchecker is not installed")
+    public = make_site({"/moved": Route("", status=302, headers={"Location": internal.url("/secret")}),
+                        "/fine": Route(page("Fine", ""))})
+    found = run([public.url("/moved"), public.url("/fine"), internal.url("/secret")], checker)
+    assert found[public.url("/moved")].error == "refused-private" and found[public.url("/moved")].status == 0
+    assert found[internal.url("/secret")].error == "refused-private"
+    assert found[public.url("/fine")].status == 200
+    assert internal.requests == []
+    assert public.count("/moved") >= 1
+
+
+class Rebinding(AbstractResolver):
+    """A DNS server under an attacker's control: ``rebind.test`` is the public stand-in the
+    first time it is asked, the internal server every time after."""
+
+    def __init__(self, public: Site, internal: Site) -> None:
+        self.answers = [("127.0.0.1", public.server.server_address[1])]
+        self.later = ("127.0.0.2", internal.server.server_address[1])
+        self.asked = 0
+
+    async def resolve(self, host, port=0, family=socket.AF_INET):
+        assert host == "rebind.test"
+        address, real_port = self.answers[self.asked] if self.asked < len(self.answers) else self.later
+        self.asked += 1
+        return [{"hostname": host, "host": address, "port": real_port, "family": socket.AF_INET, "proto": 0,
+                 "flags": socket.AI_NUMERICHOST}]
+
+    async def close(self):
+        pass
+
+
+def test_dns_rebinding_between_checks_does_not_reach_the_private_address(make_site, internal):
+    # HEAD is refused (so a GET follows on a new connection: the server closes each one),
+    # and the name now resolves to the internal server: the GET must be refused, not sent.
+    public = make_site({"/secret": Route("no HEAD", status=405, headers={"Connection": "close"})})
+    resolver = Rebinding(public, internal)
+    found = run(["http://rebind.test/secret"], resolver=resolver)
+    assert resolver.asked == 2
+    assert found["http://rebind.test/secret"].error == "refused-private"
+    assert internal.requests == [] and [r.method for r in public.requests] == ["HEAD"]
+
+
+def test_the_socket_screen_refuses_what_no_resolver_saw():
+    screen = Screen(frozenset(), False, public_loopback)
+    with pytest.raises(PrivateAddressRefused):
+        screen.socket((socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.2", 80)))
+    screen.socket((socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80))).close()
+
+
+def test_allowed_hosts_are_never_screened(make_site):
+    own = make_site({"/report.pdf": Route(b"%PDF-1.4", content_type="application/pdf")})
+    host = own.url("/").split("/")[2]
+    checks = CheckSettings(Screen(frozenset({host}), False), "LocalOfferAudit/test", timeout=5, deadline_s=60)
+    found = asyncio.run(check_external([own.url("/report.pdf")], checks))
+    assert [(s.status, s.error) for s in found] == [(200, "")]
+
+
+def test_good_answers_are_cached_between_runs_and_failures_checked_again(make_site, crawl_cfg):
+    other = make_site({"/ok": Route(page("Ok", "")), "/gone": Route("gone", status=404)})
+    links = f"<a href='{other.url('/ok')}'>ok</a> <a href='{other.url('/gone')}'>gone</a>"
+    site = make_site({"/": Route(page("Home", links)), "/two": Route(page("Two", links))})
+    cfg = crawl_cfg(site.url("/"), check_external=True, allow_private=True)
+    crawl(cfg)
+    assert other.count("/ok") == 1 and other.count("/gone") == 2  # HEAD 404 is confirmed by a GET
+    crawl(cfg)
+    statuses = StoreReader(cfg.db).link_statuses()
+    assert other.count("/ok") == 1 and other.count("/gone") == 4
+    assert (statuses[other.url("/ok")].status, statuses[other.url("/ok")].checked_by) == (200, "cache")
+    assert statuses[other.url("/gone")].status == 404
+    crawl(dataclasses.replace(cfg, link_cache_days=0))
+    assert other.count("/ok") == 2
