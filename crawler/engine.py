@@ -299,15 +299,16 @@ class Engine:
     async def _render_page(self, target, response, parsed, template, render, reason, axe, static_links):
         served = (response.status, response.headers.get("content-type", "text/html"), response.body)
         rendered = await self.pool.render(response.final_url, served, axe, full=axe)
+        offsite = {"offsite_navigation": list(rendered.offsite)} if rendered.offsite else {}
         if rendered.error:
             page = html_page(target, response, parsed, self.scope, self.today, False, reason)
-            return replace(page, meta={**page.meta, "render_error": rendered.error}), static_links
+            return replace(page, meta={**page.meta, "render_error": rendered.error, **offsite}), static_links
         self.counts.rendered += 1
         if axe:
             self.writer.save_axe(self.run_id, violations_from_axe(target.url, template, rendered.axe or []))
         page, links = self._from_render(target, response, parsed, rendered, static_links, render, reason, template)
         extra = {"axe": axe, "cookie_banner": rendered.cookie_banner, "load_more_clicks": rendered.load_more_clicks,
-                 "dialogs": rendered.dialogs, "render_ms": rendered.elapsed_ms}
+                 "dialogs": rendered.dialogs, "render_ms": rendered.elapsed_ms, **offsite}
         return replace(page, meta={**page.meta, **{k: v for k, v in extra.items() if v}}), links
 
     def _from_render(self, target, response, parsed, rendered, static_links, render, reason, template):

@@ -16,11 +16,12 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from . import browser as browser_mod
 from .pagejs import (CLICK_LOAD_MORE, COOKIE_SELECTORS, COUNT_LINKS, INIT_SCRIPT, SERIALIZE, SETTLE,
                      WAIT_QUIET, as_function)
+from .external import is_private
 from .signals import LOAD_MORE
 from .urls import host_key
 
@@ -38,6 +39,9 @@ QUIET_S, QUIET_CAP_S = 0.1, 1.0
 LIGHT_BLOCKED = BLOCKED_TYPES | {"stylesheet"}
 """Blocked on renders that are not for axe."""
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+REDIRECTS = (301, 302, 303, 307, 308)
+MAX_HOPS = 10
+LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class Rendered:
     dialogs: int = 0
     axe: list | None = None
     elapsed_ms: int = 0
+    offsite: tuple[str, ...] = ()
+    """Navigations of the page to hosts outside the allowed ones, blocked (first target of each)."""
 
 
 @dataclass
@@ -62,6 +68,9 @@ class Tab:
     full: bool = True
     dialogs: int = 0
     served: dict = field(default_factory=dict)
+    offsite: list = field(default_factory=list)
+    landed: dict = field(default_factory=dict)
+    """Main-frame URL -> the URL its content really came from (redirects followed here)."""
 
 
 @dataclass
@@ -93,6 +102,8 @@ class BrowserPool:
         self.axe = None
         self.renders = 0
         self.warming: asyncio.Future | None = None
+        self.tabs: dict[object, Tab] = {}
+        self.private: dict[str, bool] = {}
 
     async def _launch(self) -> None:
         from playwright.async_api import async_playwright
@@ -103,6 +114,7 @@ class BrowserPool:
         self.context = await self.browser.new_context(user_agent=self.settings.user_agent, service_workers="block",
                                                       java_script_enabled=True)
         await self.context.add_init_script(INIT_SCRIPT)
+        await self.context.route("**/*", self._route)  # the context's: popups are routed too
 
     def warm_up(self) -> None:
         """Start launching the browser and opening its tabs in the background."""
@@ -133,37 +145,98 @@ class BrowserPool:
         page.on("requestfinished", lambda r: setattr(tab, "inflight", max(0, tab.inflight - 1)))
         page.on("requestfailed", lambda r: setattr(tab, "inflight", max(0, tab.inflight - 1)))
         page.on("dialog", lambda d: self._dialog(tab, d))
-        await page.route("**/*", lambda route: self._route(tab, route))
+        page.on("popup", lambda popup: asyncio.ensure_future(_close(popup)))
+        self.tabs[page] = tab
         return tab
 
     def _dialog(self, tab: Tab, dialog) -> None:
         tab.dialogs += 1
         asyncio.ensure_future(_accept(dialog))
 
-    async def _route(self, tab: Tab, route) -> None:
+    async def _route(self, route) -> None:
+        """Every request of every tab: blocked, served from memory, fetched hop by hop here
+        (navigations, and requests that carry configured credentials), or let through.
+
+        Credentials go to allowed hosts only, on every hop: Chromium re-sends headers set on
+        a request to wherever it redirects, and Playwright does not route redirect hops, so
+        such requests are fetched here one hop at a time. A main-frame navigation to another
+        host is blocked and remembered (``Rendered.offsite``); a request to a private,
+        loopback or link-local address outside the allowed hosts is blocked."""
         request = route.request
         url = request.url
         try:
-            if request.resource_type in (BLOCKED_TYPES if tab.full else LIGHT_BLOCKED) or \
+            tab = self.tabs.get(request.frame.page)
+            navigation = request.is_navigation_request()
+            main = navigation and request.frame.parent_frame is None
+            if tab is None or request.resource_type in (BLOCKED_TYPES if tab.full else LIGHT_BLOCKED) or \
                     any(a in url for a in ANALYTICS) or self._disallowed(url):
-                await route.abort()
-            elif request.is_navigation_request() and url in tab.served:
+                await route.abort("blockedbyclient")
+            elif navigation and url in tab.served:
                 status, ctype, body = tab.served.pop(url)
                 await route.fulfill(status=status, content_type=ctype or "text/html", body=body)
-            elif urlsplit(url).scheme in ("http", "https") and host_key(url) in self.settings.allowed \
-                    and self.settings.extra_headers:
-                await route.continue_(headers={**request.headers, **self.settings.extra_headers})
+            elif urlsplit(url).scheme not in ("http", "https"):
+                await route.continue_()
+            elif main and not self._allowed(url):
+                await _stay(tab, route, url)
+            elif not self._allowed(url) and await self._is_private(url):
+                await route.abort("blockedbyclient")
+            elif navigation or (self.settings.extra_headers and self._allowed(url)):
+                await self._hops(tab, route, main)
             else:
                 await route.continue_()
         except Exception:  # noqa: BLE001 - the tab closed or the request was cancelled
-            pass
+            try:
+                await route.abort()
+            except Exception:  # noqa: BLE001 - already handled or gone
+                pass
+
+    async def _hops(self, tab: Tab, route, main: bool) -> None:
+        """Fetch ``route``'s request here, following redirects one hop at a time: configured
+        headers only on hops to allowed hosts; a hop leaving them is blocked when the page
+        itself is navigating (``main``) or when it points at a private address."""
+        request = route.request
+        url, method, plain = request.url, request.method, dict(request.headers)
+        for _ in range(MAX_HOPS):
+            extra = self.settings.extra_headers if self._allowed(url) else {}
+            response = await route.fetch(url=url, method=method, headers={**plain, **extra}, max_redirects=0,
+                                         timeout=self.settings.timeout * 1000)
+            location = response.headers.get("location")
+            if response.status not in REDIRECTS or not location:
+                break
+            target = urljoin(url, location)
+            if not self._allowed(target):
+                if main:
+                    await _stay(tab, route, target)
+                    return
+                if urlsplit(target).scheme not in ("http", "https") or await self._is_private(target):
+                    await route.abort("blockedbyclient")
+                    return
+            url, method = target, "GET" if response.status in (301, 302, 303) else method
+        else:
+            await route.abort("failed")
+            return
+        if main:
+            tab.landed[request.url] = url
+        await route.fulfill(response=response)
 
     def _disallowed(self, url: str) -> bool:
         check = self.settings.disallowed
         return check is not None and urlsplit(url).scheme in ("http", "https") and check(url)
 
+    def _allowed(self, url: str) -> bool:
+        return urlsplit(url).scheme in ("http", "https") and host_key(url) in self.settings.allowed
+
+    async def _is_private(self, url: str) -> bool:
+        """True when ``url``'s host is, or resolves to, a private, loopback or link-local
+        address (or does not resolve: Chromium could not load it either)."""
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+        if host not in self.private:
+            self.private[host] = await _private_host(host)
+        return self.private[host]
+
     async def _release(self, tab: Tab) -> None:
         if tab.navigations >= RECYCLE_AFTER:
+            self.tabs.pop(tab.page, None)
             try:
                 await tab.page.close()
             except Exception:  # noqa: BLE001
@@ -183,6 +256,7 @@ class BrowserPool:
             tab.full = axe if full is None else full
             tab.navigations += 1
             tab.dialogs = 0
+            tab.offsite, tab.landed = [], {}
             result = await asyncio.wait_for(self._render(tab, url, axe), timeout=self.settings.timeout * 2)
         except Exception as exc:  # noqa: BLE001 - a page must never stop the crawl
             result = Rendered(error=_render_error(exc))
@@ -191,11 +265,14 @@ class BrowserPool:
             tab.served.pop(url, None)
             await self._release(tab)
         self.renders += 1
-        return Rendered(**{**result.__dict__, "elapsed_ms": int((time.monotonic() - started) * 1000)})
+        offsite = tuple(dict.fromkeys(tab.offsite))
+        return Rendered(**{**result.__dict__, "elapsed_ms": int((time.monotonic() - started) * 1000),
+                           "offsite": offsite})
 
     async def _render(self, tab: Tab, url: str, axe: bool) -> Rendered:
         page = tab.page
-        await page.goto(url, wait_until="domcontentloaded", timeout=self.settings.timeout * 1000)
+        await page.goto(url, wait_until="commit", timeout=self.settings.timeout * 1000)
+        await _dom_ready(tab)
         await settle(tab)
         args = [[*COOKIE_SELECTORS, *self.settings.cookie_selectors], list(self.settings.load_more_selectors),
                 LOAD_MORE.pattern]
@@ -207,7 +284,11 @@ class BrowserPool:
             clicks = await self._load_more(tab)
             html = await page.evaluate(SERIALIZE)
         violations = await self._axe(page) if axe else None
-        return Rendered(html=html or "", final_url=page.url, cookie_banner=banner or "", load_more_clicks=clicks,
+        final = tab.landed.get(page.url, page.url)
+        if not self._allowed(final):  # a backstop: foreign content is never kept
+            tab.offsite.append(final)
+            return Rendered(error="offsite-navigation")
+        return Rendered(html=html or "", final_url=final, cookie_banner=banner or "", load_more_clicks=clicks,
                         dialogs=tab.dialogs, axe=violations)
 
     async def _load_more(self, tab: Tab) -> int:
@@ -245,12 +326,57 @@ class BrowserPool:
             await self.playwright.stop()
 
 
+async def _stay(tab: Tab, route, target: str) -> None:
+    """Refuse a main-frame navigation to ``target`` and keep the page where it is (an
+    ``aborted`` navigation leaves the current document; other errors show an error page)."""
+    tab.offsite.append(target)
+    await route.abort("aborted")
+
+
+async def _close(popup) -> None:
+    """Close a window a page opened (its requests are blocked anyway)."""
+    try:
+        await popup.close()
+    except Exception:  # noqa: BLE001 - already closed
+        pass
+
+
+async def _private_host(host: str) -> bool:
+    if not host or host in LOCAL_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return is_private(host)
+    except ValueError:
+        pass
+    try:
+        infos = await asyncio.wait_for(asyncio.get_running_loop().getaddrinfo(host, None), timeout=5)
+    except (OSError, asyncio.TimeoutError, UnicodeError):
+        return True
+    return any(is_private(info[4][0]) for info in infos)
+
+
 async def _accept(dialog) -> None:
     """Answer a dialog (alert, confirm, prompt, beforeunload); the page may already be gone."""
     try:
         await dialog.accept()
     except Exception:  # noqa: BLE001 - a closed tab or an endless dialog loop must not be logged as a crash
         pass
+
+
+DOM_READY = ("() => document.readyState !== 'loading' || new Promise(r => "
+             "document.addEventListener('DOMContentLoaded', () => r(true), {once: true}))")
+
+
+async def _dom_ready(tab: Tab) -> None:
+    """Wait for the committed document's DOMContentLoaded. Not ``goto(wait_until=
+    'domcontentloaded')``: when the page starts a navigation that is then refused, Playwright
+    keeps waiting for that navigation until the timeout."""
+    try:
+        await tab.page.evaluate(DOM_READY)
+    except Exception as exc:  # noqa: BLE001 - the page navigated (a script redirect): wait for the new one
+        if "Timeout" in type(exc).__name__:
+            raise
+        await tab.page.wait_for_load_state("domcontentloaded", timeout=QUIET_CAP_S * 1000)
 
 
 async def settle(tab: Tab, idle: float = QUIET_S, cap: float = QUIET_CAP_S) -> None:

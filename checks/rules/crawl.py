@@ -162,3 +162,33 @@ def host_failing(ctx: RuleContext) -> Iterable[Finding]:
                    url=root, expected="the host answers", found=f"{len(urls)} URL(s) not checked",
                    fix="Check the website is up and does not block the crawler, then crawl again.",
                    evidence={"host": host, "failures": len(urls), "examples": sorted(urls)[:5]})
+
+
+@rule("crawl.offsite-navigation", "warning")
+def offsite_navigation(ctx: RuleContext) -> Iterable[Finding]:
+    """Pages that send the browser to another website by themselves
+
+    Finds pages that, once loaded in a browser, move the visitor to another website without
+    a click: a script setting ``location``, a ``<meta http-equiv="refresh">``, or a redirect
+    reached that way. The crawler refuses such moves (it audits only the allowed hosts), so
+    the page is checked as it was before it moved, and the target is listed here.
+
+    **Why it matters.** Families land on a site they did not choose, often before they can
+    read the page; an unexpected jump to another site is also how hijacked pages behave.
+
+    **How to fix.** If the page has moved for good, link to the new address or ask for a
+    server redirect; if the script or refresh is unexpected, ask the website supplier to
+    remove it and check the page has not been tampered with.
+
+    **Options.** None.
+    """
+    for page in ctx.site.pages:
+        targets = page.meta.get("offsite_navigation") if isinstance(page.meta, dict) else None
+        if targets:
+            targets = [str(t) for t in targets]
+            yield make("crawl.offsite-navigation", page.url,
+                       f"This page moves the browser to another website by itself ({targets[0]}).",
+                       url=page.url, expected="the page stays on the Local Offer until a link is followed",
+                       found=", ".join(targets[:3]),
+                       fix="Replace the script or refresh with a link, or remove it if it is unexpected.",
+                       evidence={"targets": targets})

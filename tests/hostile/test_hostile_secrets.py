@@ -1,0 +1,121 @@
+"""Configured credentials and the browser stay inside the allowed hosts (issue 13, items 1-2).
+
+Two loopback servers: the council's site (allowed) and a foreign one on another port (not
+allowed, and loopback, so a private target). The council's pages send the browser away by
+JavaScript, meta refresh and redirects, and load scripts, frames and XHR from the foreign
+host. The foreign host must never see a credential, must never be reached from the browser,
+and its content must never be stored under the council's URLs.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hostilesite import Route, Site, page
+
+from crawler.crawl import crawl
+from crawler.store import StoreReader
+from lo_audit.cli import main
+from lo_audit.config import CrawlConfig
+
+TOKEN, CUSTOM, COOKIE = "Bearer s3cret-token", "custom-s3cret", "cookie-s3cret"
+SECRETS = (TOKEN, CUSTOM, COOKIE)
+FOREIGN_TEXT = "Foreign content that must never be stored"
+
+
+def foreign_site() -> Site:
+    return Site({
+        "/steal": Route(page("Foreign", f"<p>{FOREIGN_TEXT}</p>")),
+        "/x.js": Route("document.title = 'hijacked';", content_type="application/javascript"),
+        "/api": Route('{"ok": true}', content_type="application/json"),
+        "/frame": Route(page("Frame", "<p>framed</p>")),
+    })
+
+
+def council_site(foreign: Site) -> Site:
+    away = foreign.url("/steal")
+    script = "<script>setTimeout(() => { location = '/go'; }, 30);</script>"
+    return Site({
+        "/": Route(page("Home", "<a href='/js-redirect'>a</a> <a href='/meta-refresh'>b</a> "
+                                "<a href='/js-direct'>c</a> <a href='/subresources'>d</a> <a href='/hop1'>e</a>")),
+        "/js-redirect": Route(page("Moving", "<p>This page moves by script.</p>" + script)),
+        "/go": Route("", status=302, headers={"Location": "/go2"}),
+        "/go2": Route("", status=302, headers={"Location": away}),
+        "/meta-refresh": Route(page("Refresh", "<p>Refreshing.</p>", head=f"<meta http-equiv='refresh' content='0;url={away}'>")),
+        "/js-direct": Route(page("Direct", f"<p>Leaving.</p><script>location.href = '{away}';</script>")),
+        "/subresources": Route(page("Loads", "<p>Loads things.</p>"
+                                             f"<script src='{foreign.url('/x.js')}'></script>"
+                                             "<script src='/bounce.js'></script>"
+                                             f"<iframe src='{foreign.url('/frame')}'></iframe>"
+                                             f"<script>fetch('{foreign.url('/api')}').catch(() => 0);"
+                                             "fetch('/bounce-api').catch(() => 0);</script>")),
+        "/bounce.js": Route("", status=302, headers={"Location": foreign.url("/x.js")}),
+        "/bounce-api": Route("", status=302, headers={"Location": foreign.url("/api")}),
+        "/hop1": Route("", status=302, headers={"Location": "/hop2"}),
+        "/hop2": Route("", status=301, headers={"Location": away}),
+    })
+
+
+def secret_config(db: str, start: str, render: str) -> CrawlConfig:
+    return CrawlConfig(start_urls=(start,), db=db, rate=0, render=render, a11y=False, timeout=5,
+                       check_external=False, headers={"Authorization": TOKEN, "X-Api-Key": CUSTOM},
+                       cookies={"session": COOKIE})
+
+
+def leaked(site: Site) -> list[str]:
+    return [f"{r.path}: {name}" for r in site.requests for name, value in r.headers.items()
+            if any(s in value for s in SECRETS)]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("render", ["always", "auto"])
+def test_browser_never_leaves_the_allowed_hosts_nor_carries_secrets_out(tmp_path, render):
+    foreign = foreign_site()
+    council = council_site(foreign)
+    try:
+        cfg = secret_config(str(tmp_path / "crawl.sqlite"), council.url("/"), render)
+        crawl(cfg)
+    finally:
+        council.close()
+        foreign.close()
+    assert leaked(foreign) == []
+    assert foreign.paths() == [], "the foreign (private) host must not be contacted at all"
+    allowed_with_secret = [r.path for r in council.requests if r.headers.get("authorization") == TOKEN]
+    assert "/" in allowed_with_secret and "/go" in allowed_with_secret, "allowed hosts still get the headers"
+    assert all(f"session={COOKIE}" in r.headers.get("cookie", "") for r in council.requests
+               if r.path in ("/", "/go")), "cookies reach the allowed host"
+
+    reader = StoreReader(cfg.db)
+    pages = {p.url: p for p in reader.pages()}
+    assert not [u for u, p in pages.items() if FOREIGN_TEXT in p.main_text or p.title == "Foreign"]
+    assert all(p.final_url.startswith(council.root) or (p.kind == "other" and not p.main_text and not p.title)
+               for p in pages.values())
+    if render == "always":
+        for path in ("/js-redirect", "/meta-refresh", "/js-direct"):
+            found = pages[council.url(path)]
+            assert found.rendered and found.meta.get("offsite_navigation") == [foreign.url("/steal")], path
+        assert pages[council.url("/js-redirect")].title == "Moving"
+
+        out = tmp_path / "reports"
+        assert main(["-q", "check", "--db", cfg.db, "--out", str(out), "--fail-on", "never"]) == 0
+        findings = json.loads((out / "findings.json").read_text())["findings"]
+        offsite = {f["url"]: f for f in findings if f["rule"] == "crawl.offsite-navigation"}
+        assert set(offsite) == {council.url(p) for p in ("/js-redirect", "/meta-refresh", "/js-direct")}
+        assert all(f["evidence"]["targets"] == [foreign.url("/steal")] for f in offsite.values())
+
+
+def test_plain_http_sends_secrets_only_to_allowed_hops(tmp_path):
+    foreign = foreign_site()
+    council = council_site(foreign)
+    try:
+        cfg = secret_config(str(tmp_path / "crawl.sqlite"), council.url("/"), "never")
+        crawl(cfg)
+    finally:
+        council.close()
+        foreign.close()
+    assert leaked(foreign) == [] and foreign.paths() == []
+    hops = {r.path: r.headers for r in council.requests if r.path in ("/hop1", "/hop2")}
+    assert {h.get("authorization") for h in hops.values()} == {TOKEN}
+    page_ = StoreReader(cfg.db).page(council.url("/hop1"))
+    assert page_.final_url == foreign.url("/steal") and page_.kind == "other" and not page_.main_text
