@@ -11,13 +11,15 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from lo_audit import __version__
-from lo_audit.errors import StartUrlUnreachable
+from lo_audit.errors import AuditError, CrawlStopped, StartUrlUnreachable
 
 from . import browser as browser_mod
 from .engine import Engine
@@ -28,7 +30,7 @@ from .render import BrowserPool, RenderSettings
 from .robots import HostRobots, fetch_robots
 from .secrets import redacted_settings, resolved_headers
 from .sitemaps import read_sitemaps
-from .store import StoreWriter
+from .store import StoreLock, StoreWriter, kept_pages
 from .urls import host_key, normalise
 
 MAX_TABS = 4
@@ -78,17 +80,55 @@ def crawl(cfg, browser: str | None = None, progress=None) -> CrawlResult:
     browser = browser or cfg.browser or None
     if cfg.render == "always" or (cfg.a11y and cfg.render != "never"):
         browser_mod.find_chromium(browser)  # BrowserNotFound before any request
-    return asyncio.run(_crawl(cfg, browser, progress))
+    try:
+        Path(cfg.db).parent.mkdir(parents=True, exist_ok=True)
+        with StoreLock(cfg.db):
+            return asyncio.run(_crawl(cfg, browser, progress))
+    except AuditError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure ends the crawl with one clear line
+        raise stopped(str(cfg.db), exc) from exc
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def stopped(db: str, exc: BaseException) -> CrawlStopped:
+    """The error that ends a crawl a worker could not carry on (see ``CrawlStopped``)."""
+    detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+    kept = f"{kept_pages(db)} page(s) are kept in the store"
+    full = (isinstance(exc, OSError) and exc.errno in DISK_FULL) or (
+        isinstance(exc, sqlite3.OperationalError) and "full" in str(exc))
+    if full:
+        error = CrawlStopped(f"the crawl stopped: the disk holding {db} is full ({detail}); {kept}: "
+                             "free some space, then continue with --resume")
+    elif isinstance(exc, (sqlite3.Error, OSError)):
+        error = CrawlStopped(f"the crawl stopped: could not write the crawl store {db} ({detail}; is the disk full "
+                             f"or the folder read-only?); {kept}: fix that, then continue with --resume")
+    else:
+        error = CrawlStopped(f"the crawl stopped after an internal error ({type(exc).__name__}: {detail}); {kept}; "
+                             "please report this, then continue with --resume")
+        error.exit_status = 1
+        return error
+    error.exit_status = 2
+    return error
 
 
 async def _crawl(cfg, browser: str | None, progress) -> CrawlResult:
     started = time.monotonic()
+    writer = StoreWriter(cfg.db, batch=STORE_BATCH)
+    try:
+        return await _crawl_into(writer, cfg, browser, progress, started)
+    except BaseException:
+        writer.abandon()
+        raise
+
+
+async def _crawl_into(writer: StoreWriter, cfg, browser: str | None, progress, started: float) -> CrawlResult:
     allowed, agent = allowed_hosts(cfg), user_agent(cfg.contact_url)
     scope = Scope(allowed, tuple(cfg.strip_params))
     starts = [normalise(u, scope.strip) for u in cfg.start_urls]
     headers = resolved_headers(cfg.headers, cfg.cookies)
-    Path(cfg.db).parent.mkdir(parents=True, exist_ok=True)
-    writer = StoreWriter(cfg.db, batch=STORE_BATCH)
     workers = cfg.concurrency
     pool = BrowserPool(RenderSettings(tabs=min(cfg.concurrency, MAX_TABS), allowed=allowed, extra_headers=headers,
                                       user_agent=agent, timeout=cfg.timeout, cookie_selectors=cfg.cookie_selectors,

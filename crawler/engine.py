@@ -127,19 +127,27 @@ class Engine:
     async def run(self, workers: int) -> Counts:
         """HTTP workers take URLs from the frontier; a page that needs Chromium is handed to
         a render task (at most ``render_backlog`` waiting) and the worker carries on, so
-        plain HTTP fetching never waits for the browser."""
+        plain HTTP fetching never waits for the browser.
+
+        The first failure of any worker, render task or the flusher (a full disk, a bug)
+        stops the whole crawl at once and is raised; what was committed stays in the store."""
         self.render_slots = asyncio.Semaphore(RENDER_BACKLOG)
         self.render_tasks: set[asyncio.Task] = set()
         self.failed: list[BaseException] = []
+        self.stop = asyncio.Event()
         tasks = [asyncio.create_task(self._worker()) for _ in range(workers)]
         flusher = asyncio.create_task(self._flusher())
+        waiters = [asyncio.ensure_future(self.queue.join()), asyncio.ensure_future(self.stop.wait())]
         try:
-            await self.queue.join()
+            await asyncio.wait([*waiters, *tasks, flusher], return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in [*tasks, flusher, *self.render_tasks]:
+            for task in [*waiters, *tasks, flusher, *self.render_tasks]:
                 task.cancel()
-            results = await asyncio.gather(*tasks, flusher, *self.render_tasks, return_exceptions=True)
-            self.writer.flush()
+            results = await asyncio.gather(*tasks, flusher, *self.render_tasks, *waiters, return_exceptions=True)
+            try:
+                self.writer.flush()
+            except Exception as exc:  # noqa: BLE001 - reported below, after the first failure
+                self.failed.append(exc)
             self.cpu.shutdown(wait=False, cancel_futures=True)
         for result in [*results, *self.failed]:
             if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
@@ -176,13 +184,13 @@ class Engine:
     async def _render_job(self, entry: Entry, job: "RenderJob") -> None:
         try:
             page, links = await self._render(job)
-            self._save(page, links)
-            self._follow(entry, page, links, job.response)
+            self._finish(entry, page, links, job.response)
             entry.state = "done"
         except asyncio.CancelledError:
             raise
         except BaseException as exc:  # noqa: BLE001 - re-raised by run(), as a worker's would be
             self.failed.append(exc)
+            self.stop.set()
         finally:
             self.render_slots.release()
             self.queue.task_done()
@@ -202,8 +210,7 @@ class Engine:
         if isinstance(built, RenderJob):
             return built
         page, links = built
-        self._save(page, links)
-        self._follow(entry, page, links, response)
+        self._finish(entry, page, links, response)
         return None
 
     async def _pre_guard(self, url: str, host: str) -> str:
@@ -321,6 +328,12 @@ class Engine:
             changed = self.planner.learn(template, parsed, live, static_targets, {link.target for link in links})
             reason = "sample-needs-js" if changed else "sample-static"
         return html_page(target, response, live, self.scope, self.today, True, reason), links
+
+    def _finish(self, entry: Entry, page: Page, links: list[Link], response: Response) -> None:
+        """Save the page and queue its links in one transaction (``StoreWriter.unit``)."""
+        with self.writer.unit():
+            self._save(page, links)
+            self._follow(entry, page, links, response)
 
     def _save(self, page: Page, links: list[Link]) -> None:
         self.writer.save_page(self.run_id, page, links)

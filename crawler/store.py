@@ -21,6 +21,7 @@ Tables (all keyed by ``run_id``):
 from __future__ import annotations
 
 import json
+import os
 import time
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -28,7 +29,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from lo_audit.errors import StoreError
+from lo_audit.errors import StoreError, StoreLocked
 
 from .model import AxeViolation, Link, LinkStatus, Page
 
@@ -92,12 +93,36 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_file(path: Path) -> None:
+    """A folder or a file that is not SQLite: one clear message, not a traceback."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder; the crawl store (--db) is a file, e.g. {path / 'crawl.sqlite'}")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the crawl store ({exc.strerror})") from None
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(f"{path}: not a crawl store (the file is not an SQLite database); give another --db")
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) a store in WAL mode with the current schema."""
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.executescript(SCHEMA)
+    _check_file(Path(path))
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        if "full" in str(exc) or "disk I/O" in str(exc):
+            raise
+        raise StoreError(f"{path}: cannot open the crawl store ({exc})") from None
     row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     if row is None:
         conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -138,6 +163,65 @@ def row_to_page(row: sqlite3.Row) -> Page:
     return Page(**kwargs)
 
 
+def kept_pages(path: str | Path) -> int:
+    """Pages stored by the latest run (0 when the store cannot be read)."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=5)
+        try:
+            row = conn.execute("SELECT COUNT(*) FROM pages WHERE run_id=(SELECT MAX(id) FROM runs)").fetchone()
+            return int(row[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+class StoreLock:
+    """Only one crawl writes a store at a time: an exclusive lock on ``<store>.lock``
+    (``flock``, released by the system when the process ends, even by ``kill -9``); a
+    second crawl or ``--resume`` on the same store gets ``StoreLocked`` at once.
+
+    Not a lock on the store file itself: SQLite's own locks on it are dropped when any
+    other descriptor of the file is closed."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(f"{path}.lock")
+        self.handle = None
+
+    def __enter__(self) -> "StoreLock":
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: no lock
+            return self
+        _check_file(Path(str(self.path)[: -len(".lock")]))
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip()
+            self.handle.close()
+            self.handle = None
+            who = f" (process {holder})" if holder.isdigit() else ""
+            store = str(self.path)[: -len(".lock")]
+            raise StoreLocked(f"{store}: another crawl is writing this crawl store{who}; wait for it to finish, "
+                              "or give another --db") from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(str(os.getpid()))
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
+            self.handle.close()
+            self.handle = None
+
+
 class StoreWriter:
     """Streams a crawl into the store. Used only by the crawler.
 
@@ -155,11 +239,33 @@ class StoreWriter:
         self.batch, self.flush_s = batch, flush_s
         self.pending = 0
         self.opened = 0.0
+        self.units = 0
 
     # -- transactions ----------------------------------------------------------
     @contextmanager
+    def unit(self):
+        """Writes that must be committed together or not at all (a page, its links, its
+        ``done`` mark and the new URLs it queues): no commit happens inside, so a kill
+        never leaves a page done whose links were never queued."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+            self.opened = time.monotonic()
+        self.units += 1
+        try:
+            yield
+        finally:
+            self.units -= 1
+        if self.units == 0 and (not self.batch or self.pending >= self.batch
+                                or time.monotonic() - self.opened >= self.flush_s):
+            self.flush()
+
+    @contextmanager
     def _tx(self, pages: int = 0):
-        """One write: its own transaction, or part of the open batch."""
+        """One write: its own transaction, or part of the open batch (or of a ``unit``)."""
+        if self.units:
+            yield
+            self.pending += pages
+            return
         if not self.batch:
             with self.conn:
                 self.conn.execute("BEGIN")
@@ -180,8 +286,20 @@ class StoreWriter:
         self.pending = 0
 
     def flush_if_due(self) -> None:
-        if self.conn.in_transaction and time.monotonic() - self.opened >= self.flush_s:
+        if not self.units and self.conn.in_transaction and time.monotonic() - self.opened >= self.flush_s:
             self.flush()
+
+    def abandon(self) -> None:
+        """Close after a failure: the open batch is rolled back, errors ignored."""
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
 
     # -- runs ---------------------------------------------------------------
     def start_run(self, start_urls: list[str], allow_hosts: list[str], settings: dict) -> int:

@@ -7,6 +7,8 @@ cause print one line (or a list of problems) and exit 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
+import sqlite3
 import sys
 from datetime import date
 
@@ -140,6 +142,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def _environment_error(exc: BaseException) -> str:
+    """One line for a fault of the machine or of an input too big to read, never a traceback."""
+    if isinstance(exc, RecursionError):
+        return "an input file is nested too deeply to read (JSON or YAML more than a few hundred levels deep)"
+    if isinstance(exc, MemoryError):
+        return "out of memory (an input file or response is too large)"
+    if isinstance(exc, sqlite3.OperationalError):
+        full = "full" in str(exc)
+        return f"the crawl store cannot be {'written: the disk is full' if full else 'used'} ({exc})"
+    where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+    if exc.errno in DISK_FULL:
+        return f"{where}the disk is full ({exc.strerror}); free some space and run again"
+    return f"{where}{exc.strerror or exc}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from . import commands
@@ -150,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     except AuditError as exc:
         print(f"lo-audit {args.command}: {exc}", file=sys.stderr)
         return exc.exit_status
+    except (OSError, sqlite3.OperationalError, RecursionError, MemoryError) as exc:
+        print(f"lo-audit {args.command}: {_environment_error(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("lo-audit: interrupted; the crawl store keeps what was done (use --resume)", file=sys.stderr)
         return 130

@@ -71,5 +71,16 @@ class StartUrlUnreachable(AuditError):
     exit_status = 2
 
 
+class CrawlStopped(AuditError):
+    """The crawl could not go on: the crawl store cannot be written (a full disk, a read-only
+    folder) or a worker failed. Raised by ``crawler.crawl``; what was stored is kept and
+    ``--resume`` continues. Exit status 2 when the disk is full or unwritable (the machine
+    needs attention), 1 otherwise."""
+
+
+class StoreLocked(InputError):
+    """Another crawl is already writing the same crawl store. Raised by ``crawler.store``."""
+
+
 class BuildError(AuditError):
     """The MkDocs build failed. Raised by ``lo_audit.site``; the old site is left in place."""
