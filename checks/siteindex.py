@@ -4,10 +4,13 @@ It answers the questions rules keep asking: which page does this link point to, 
 status did it get, who links to a page, which pages are service records (and which URLs
 are the same record), which pages carry content.
 
-Service records are recognised from the URL shapes of the common directory platforms
+Service records are recognised (:meth:`SiteIndex.record_signal`, which also says which
+signal decided) from the URL shapes of the common directory platforms
 (:data:`RECORD_PATTERNS`), from ``checks.service_url_patterns`` (regular expressions
-searched in the URL) and from ``checks.service_markers`` (CSS selectors: the crawler
-records the ones found on a page in ``Page.meta["markers"]``).
+searched in the URL), from ``checks.service_markers`` (simple CSS selectors, matched
+against the class names and ids the crawler keeps for each page) and from schema.org
+structured data (a ``Service``, ``Organization``, ``LocalBusiness``... item named like
+the page's heading, that is not the same item on many pages).
 """
 
 from __future__ import annotations
@@ -24,12 +27,24 @@ from w3lib.url import canonicalize_url
 
 from crawler.model import Link, LinkStatus, Page
 
+_LISTING_WORDS = r"(?:search|results?|category|categories|categor[a-z]*|tags?|filter|page|list|a-z|index|all)"
 RECORD_PATTERNS: dict[str, re.Pattern] = {
     "kb5": re.compile(r"/kb5/[^?#]*/service\.page\?(?:[^#]*&)?id=[^&#]+", re.I),
     "outpost": re.compile(r"^https?://[^/]+/services/[^/?#]+/?(?:[?#]|$)", re.I),
     "openplace": re.compile(r"/o/[^?#]*/service/[^/?#]+|^https?://[^/]+/service/[^/?#]+/?(?:[?#]|$)", re.I),
+    "jadu": re.compile(r"/directory[_-]record/\d+(?:/[^/?#]*)?/?(?:[?#]|$)|/directory/record/\d+(?:/[^/?#]*)?/?(?:[?#]|$)",
+                       re.I),
+    "cms-directory": re.compile(
+        rf"/(?:service-directory|services-directory|directory-of-services|directory/services?|directory/listing)"
+        rf"/(?!{_LISTING_WORDS}(?:[/?#]|$))[a-z0-9][^/?#]*/?(?:[?#]|$)", re.I),
 }
-"""Built-in service-record URL shapes: Open Objects/Idox kb5, Outpost/Scout, Open Place."""
+"""Built-in service-record URL shapes: Open Objects/Idox kb5 (``service.page?id=``),
+Outpost/Scout (``/services/<id>-<slug>``), Open Place (``/service/<id>``), Jadu
+(``/directory-record/1234/name``, ``/directory/record/1234/name``) and Placecube/Drupal
+style CMS directories (``/service-directory/<name>``)."""
+SITE_WIDE_SCHEMA = 3
+"""A schema.org item (type and name) on more pages than this is the site's own (the
+council as publisher), not a record."""
 
 SOFT_404 = re.compile(
     r"page (?:was |could not be |cannot be )?not (?:be )?found|"
@@ -67,6 +82,22 @@ def is_document_url(url: str) -> bool:
 def platform_of(url: str) -> str:
     """The directory platform whose record URL shape ``url`` has, or ""."""
     return next((name for name, rx in RECORD_PATTERNS.items() if rx.search(url)), "")
+
+
+_SIMPLE = re.compile(r"([#.])([\w-]+)")
+
+
+def marker_present(selector: str, page: Page) -> bool:
+    """True when a service marker (a simple CSS selector: ``.class``, ``#id``,
+    ``div.record-page``, alternatives separated by commas) is on ``page``. The crawler
+    keeps each page's class names and ids, not its HTML, so only the ``#id`` and
+    ``.class`` parts of each compound are checked, and every one must be present."""
+    classes, ids = set(page.meta.get("classes") or ()), set(page.anchors)
+    for alternative in selector.split(","):
+        parts = _SIMPLE.findall(alternative)
+        if parts and all((name in ids) if kind == "#" else (name in classes) for kind, name in parts):
+            return True
+    return False
 
 
 @dataclass
@@ -233,15 +264,50 @@ class SiteIndex:
         return {p.url for p in self.content_pages}
 
     def is_record(self, page: Page) -> bool:
-        """True when the page is a service-directory record (by platform, pattern or marker)."""
+        """True when the page is a service-directory record (see :meth:`record_signal`)."""
+        return bool(self.record_signal(page))
+
+    def record_signal(self, page: Page) -> str:
+        """Which signal makes ``page`` a service record, or "" when it is not one:
+        ``url:<platform>``, ``config:service_url_patterns``, ``marker:<selector>`` or
+        ``schema:<Type>``."""
         if not self.is_ok_html(page):
-            return False
+            return ""
         url = self.url_of(page)
-        if platform_of(url) or platform_of(page.url):
-            return True
+        platform = platform_of(url) or platform_of(page.url)
+        if platform:
+            return f"url:{platform}"
         if any(rx.search(url) or rx.search(page.url) for rx in self.record_patterns):
-            return True
-        return bool(page.meta.get("markers")) or bool(page.meta.get("service_record"))
+            return "config:service_url_patterns"
+        if page.meta.get("markers"):
+            return f"marker:{page.meta['markers'][0]}"
+        if page.meta.get("service_record"):
+            return "marker:service_record"
+        marker = next((m for m in self.service_markers if marker_present(m, page)), "")
+        if marker:
+            return f"marker:{marker}"
+        return self._schema_signal(page)
+
+    @cached_property
+    def _schema_counts(self) -> dict[tuple[str, str], int]:
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        for p in self.ok_pages:
+            for key in {(i.get("type", ""), i.get("name", "").lower()) for i in p.meta.get("schema") or ()}:
+                counts[key] += 1
+        return dict(counts)
+
+    def _schema_signal(self, page: Page) -> str:
+        types = set(page.meta.get("schema_types") or ())
+        if not types:
+            return ""
+        heads = {" ".join(t.lower().split()) for t in (page.title, *(h for level, h in page.headings if level == 1))}
+        for item in page.meta.get("schema") or ():
+            kind, name = item.get("type", ""), " ".join(str(item.get("name", "")).lower().split())
+            if kind not in types or not name or self._schema_counts.get((kind, name), 0) > SITE_WIDE_SCHEMA:
+                continue
+            if any(name == h or (len(name) > 3 and name in h) for h in heads):
+                return f"schema:{kind}"
+        return ""
 
     @cached_property
     def records(self) -> list[Page]:

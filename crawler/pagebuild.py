@@ -8,13 +8,15 @@ from datetime import date, datetime, timezone
 
 from w3lib.encoding import html_to_unicode
 
-from .extract import dates, emails, phones, postcodes
+from .extract import contacts, dates, emails, phones, postcodes, structured
 from .fetch import Response
 from .model import Link, Page
 from .parse import ParsedHtml
 from .urls import link_kind, normalise, resolve, scheme_of, split_fragment, template_of
 
 MAX_LINKS = 5000
+PANEL_TEXT_KEPT = 2000
+"""Characters of a page's sidebar/contact-panel text kept in ``Page.meta["panel_text"]``."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def html_page(target: Target, response: Response, parsed: ParsedHtml, scope: Sco
     meta.update({k: list(v) for k, v in (("a11y_hints", parsed.a11y_hints), ("js_signals", parsed.js_signals)) if v})
     if (parsed.meta or {}).get("description"):
         meta["description"] = parsed.meta["description"][:500]
+    meta.update(record_meta(parsed))
     return base_page(
         target, response, scope, kind="html", title=parsed.title, headings=parsed.headings, main_text=parsed.main_text,
         lang=parsed.lang, last_updated=found.iso if found else "", last_updated_source=found.source if found else "",
@@ -119,3 +122,23 @@ def html_page(target: Target, response: Response, parsed: ParsedHtml, scope: Sco
         postcodes=postcodes.find_postcodes(parsed.main_text), content_hash=content_hash(response.body),
         canonical=normalise(canonical, scope.strip) if canonical and scheme_of(canonical) in ("http", "https") else "",
         anchors=parsed.anchors, rendered=rendered, render_reason=reason, meta=meta)
+
+
+def record_meta(parsed: ParsedHtml) -> dict:
+    """What the checks need to recognise and read a service record: contact values with
+    their sources (``contacts``), schema.org items (``schema``) and their record types
+    (``schema_types``), the page's class names (``classes``, for service markers) and the
+    start of its sidebar/contact-panel text (``panel_text``)."""
+    items = list(getattr(parsed, "schema_items", ()) or ())
+    found = contacts.record_contacts(parsed.main_text, getattr(parsed, "panel_text", ""), parsed.fields or {},
+                                     ((link.href, link.region) for link in parsed.links), items)
+    out: dict = {"contacts": found}
+    if items:
+        out["schema"] = items
+        if types := structured.record_types(items):
+            out["schema_types"] = types
+    if getattr(parsed, "classes", ()):
+        out["classes"] = list(parsed.classes)
+    if getattr(parsed, "panel_text", ""):
+        out["panel_text"] = parsed.panel_text[:PANEL_TEXT_KEPT]
+    return out

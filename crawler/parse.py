@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import signals
+from .extract import structured
 
 REGION_TAGS = {"nav": "nav", "header": "header", "main": "main", "footer": "footer", "aside": "aside"}
 ROLE_REGIONS = {"navigation": "nav", "banner": "header", "main": "main", "contentinfo": "footer",
@@ -60,6 +61,14 @@ class ParsedHtml:
     js_signals: tuple[str, ...] = ()
     has_scripts: bool = False
     forms: int = 0
+    panel_text: str = ""
+    """Text of sidebars and contact panels (``<aside>``, complementary regions, elements
+    whose class or id says sidebar or contact) outside nav, header and footer: the
+    record-contact text that ``main_text`` leaves out."""
+    schema_items: tuple[dict, ...] = ()
+    """schema.org items from JSON-LD and microdata (``crawler.extract.structured``)."""
+    classes: tuple[str, ...] = ()
+    """Class names used on the page (bounded), for ``checks.service_markers``."""
 
 
 def clean(text: str | None, limit: int = 500) -> str:
@@ -160,6 +169,58 @@ def _main_text(tree: LexborHTMLParser) -> str:
     return _text_lines(container)
 
 
+PANEL_SELECTOR = ("aside,[role=complementary],[class*=sidebar i],[id*=sidebar i],[class*=contact-panel i],"
+                  "[class*=contact-details i],[class*=contact-info i],[class*=contactinfo i]")
+MAX_CLASSES = 200
+
+
+def _outside_chrome(node: LexborNode) -> bool:
+    """True when no ancestor is nav, header, footer (or their roles) or another panel."""
+    current = node.parent
+    while current is not None and current.tag not in ("body", "html"):
+        role = (current.attributes.get("role") or "").lower()
+        if current.tag in ("nav", "header", "footer") or role in ("navigation", "banner", "contentinfo"):
+            return False
+        if current.tag == "aside" or role == "complementary":
+            return False
+        current = current.parent
+    return True
+
+
+def _panel_text(tree: LexborHTMLParser) -> str:
+    """See ``ParsedHtml.panel_text`` (nested panels counted once)."""
+    parts: list[str] = []
+    seen: list[LexborNode] = []
+    for node in tree.css(PANEL_SELECTOR) if tree.body else ():
+        if node.tag in ("body", "html", "main") or not _outside_chrome(node):
+            continue
+        if any(_contains(outer, node) for outer in seen):
+            continue
+        seen.append(node)
+        parts.append(_text_lines(node))
+    return "\n".join(p for p in parts if p)[:MAX_TEXT]
+
+
+def _contains(outer: LexborNode, node: LexborNode) -> bool:
+    current = node.parent
+    while current is not None:
+        if current.mem_id == outer.mem_id:
+            return True
+        current = current.parent
+    return False
+
+
+def _classes(tree: LexborHTMLParser) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for node in tree.css("[class]"):
+        for name in (node.attributes.get("class") or "").split():
+            if len(name) <= 60:
+                found[name] = None
+        if len(found) >= MAX_CLASSES:
+            break
+    return tuple(found)[:MAX_CLASSES]
+
+
 def parse_html(html: str) -> ParsedHtml:
     """Parse one HTML document (a str; decode bytes first)."""
     tree = LexborHTMLParser(_BLOCK_END.sub(r"\1\n", html))
@@ -171,6 +232,8 @@ def parse_html(html: str) -> ParsedHtml:
     hints = signals.a11y_hints(tree)
     _strip(tree.root, NOISE)
     _strip(tree.body, COOKIE_SELECTOR)
+    items = tuple(structured.from_jsonld(jsonld) + structured.from_microdata(tree))[:structured.MAX_ITEMS]
+    panel_text, classes = _panel_text(tree), _classes(tree)
     title_node = tree.css_first("title")
     base = tree.css_first("base[href]")
     return ParsedHtml(
@@ -185,6 +248,7 @@ def parse_html(html: str) -> ParsedHtml:
                     for n in tree.css("time[datetime]"))[:50],
         fields=_fields(tree), images_missing_alt=len(tree.css("img:not([alt])")),
         a11y_hints=hints, js_signals=js, has_scripts=has_scripts, forms=len(tree.css("form")),
+        panel_text=panel_text, schema_items=items, classes=classes,
         main_text=_main_text(tree),
     )
 

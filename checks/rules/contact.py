@@ -1,51 +1,71 @@
-"""contact.*: a record's phone, email, postcode and website against the catalogue."""
+"""contact.*: a record's phone, email, postcode and website against the catalogue.
+
+Values are compared normalised (phones in international form, emails in lower case,
+postcodes in standard form, websites without scheme, ``www.`` or trailing slash): a
+different format is never a finding, a different value is. The record's values come
+from its whole content (main text, sidebars and contact panels, labelled fields,
+``tel:``/``mailto:`` links, schema.org data), and each finding says where they were found.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
 
 from crawler.extract.emails import normalise_email
 from crawler.extract.phones import normalise_phone
 from crawler.extract.postcodes import normalise_postcode
-from crawler.model import Page
 
 from ..catalogue.model import Service
 from ..context import RuleContext
-from ..matching import Match, field_values, page_emails, page_phones, page_postcodes
+from ..matching import Match, record_contacts, website_key
 from ..model import Finding
 from ..registry import RULES, rule
-from ..siteindex import SiteIndex, norm_url
+from ..siteindex import SiteIndex
 from .service import active_matches, service_fields
 
-Values = Callable[[Page, SiteIndex], set[str]]
+KINDS = {
+    "contact.phone": ("phone", "phone number", lambda s: list(s.phones), normalise_phone),
+    "contact.email": ("email", "email address", lambda s: list(s.emails), normalise_email),
+    "contact.postcode": ("postcode", "postcode", lambda s: [s.postcode], normalise_postcode),
+    "contact.website": ("website", "website", lambda s: [s.website], website_key),
+}
 
 
-def _compare(ctx: RuleContext, rule_id: str, what: str, wanted: Callable[[Service], list[str]],
-             normalise: Callable[[str], str | None], on_page: Values, fix: str) -> Iterable[Finding]:
-    """One finding per service whose catalogue ``what`` is not among the record's values."""
+def _contacts(ctx: RuleContext, m: Match) -> dict[str, dict[str, list[str]]]:
+    cache = ctx.shared.setdefault("record_contacts", {})
+    if m.page.url not in cache:
+        cache[m.page.url] = record_contacts(m.page, ctx.site)
+    return cache[m.page.url]
+
+
+def _expected(s: Service, wanted: Callable[[Service], list[str]], normalise) -> dict[str, str]:
+    return {key: raw for raw in wanted(s) if raw for key in [normalise(raw)] if key}
+
+
+def _compare(ctx: RuleContext, rule_id: str, fix: str) -> Iterable[Finding]:
+    """One finding per service whose catalogue value is not among the record's values."""
+    kind, what, wanted, normalise = KINDS[rule_id]
     site = ctx.site
     for m in active_matches(ctx):
-        s = m.service
-        raw = [v for v in wanted(s) if v]
-        expected = {normalise(v): v for v in raw if normalise(v)}
+        expected = _expected(m.service, wanted, normalise)
         if not expected:
             continue
-        found = on_page(m.page, site)
-        missing = [raw_v for key, raw_v in expected.items() if key not in found]
-        if not missing:
-            continue
-        yield _finding(rule_id, what, m, site, missing, sorted(found), fix)
+        found = _contacts(ctx, m)[kind]
+        missing = [raw for key, raw in expected.items() if key not in found]
+        if missing:
+            yield _finding(rule_id, what, m, site, missing, found, fix)
 
 
-def _finding(rule_id: str, what: str, m: Match, site: SiteIndex, missing: list[str], found: list[str],
+def _finding(rule_id: str, what: str, m: Match, site: SiteIndex, missing: list[str], found: dict[str, list[str]],
              fix: str) -> Finding:
-    s, shown = m.service, ", ".join(found) or "none"
+    s, values = m.service, sorted(found)
+    shown = ", ".join(values) or "none"
     message = (f"The record for \"{s.name}\" does not show the {what} in the catalogue."
-               if found else f"The record for \"{s.name}\" shows no {what}.")
+               if values else f"The record for \"{s.name}\" shows no {what}.")
     return Finding(rule=rule_id, subject=s.id, severity=RULES[rule_id].severity, message=message, url=site.url_of(m.page),
                    expected=", ".join(missing), found=shown, fix=fix,
-                   evidence={"expected": missing, "found": found, "match": m.evidence(site)}, **service_fields(s))
+                   evidence={"expected": missing, "found": values, "sources": {v: found[v] for v in values},
+                             "match": m.evidence(site)}, **service_fields(s))
 
 
 @rule("contact.phone", "error", needs_catalogue=True)
@@ -64,8 +84,7 @@ def phone(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    return _compare(ctx, "contact.phone", "phone number", lambda s: list(s.phones), normalise_phone,
-                    page_phones, "Put the right phone number on the record (or correct the catalogue).")
+    return _compare(ctx, "contact.phone", "Put the right phone number on the record (or correct the catalogue).")
 
 
 @rule("contact.email", "error", needs_catalogue=True)
@@ -83,8 +102,7 @@ def email(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    return _compare(ctx, "contact.email", "email address", lambda s: list(s.emails), normalise_email,
-                    page_emails, "Put the right email address on the record (or correct the catalogue).")
+    return _compare(ctx, "contact.email", "Put the right email address on the record (or correct the catalogue).")
 
 
 @rule("contact.postcode", "warning", needs_catalogue=True)
@@ -101,25 +119,7 @@ def postcode(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    return _compare(ctx, "contact.postcode", "postcode", lambda s: [s.postcode], normalise_postcode,
-                    lambda page, site: page_postcodes(page), "Correct the postcode on the record (or in the catalogue).")
-
-
-def website_key(url: str) -> str | None:
-    """A website compared without scheme, ``www.``, trailing slash or query order."""
-    url = (url or "").strip()
-    if not url:
-        return None
-    if "://" not in url:
-        url = "https://" + url
-    return norm_url(url) if urlsplit(url).hostname else None
-
-
-def page_websites(page: Page, site: SiteIndex) -> set[str]:
-    """Web addresses on a record: its "Website" field and its links."""
-    links = [l.target for l in site.links_by_source.get(page.url, []) if l.kind in ("external", "page", "document")]
-    values = [*field_values(page, "website", "web site", "web address"), *links]
-    return {k for k in (website_key(v) for v in values) if k}
+    return _compare(ctx, "contact.postcode", "Correct the postcode on the record (or in the catalogue).")
 
 
 @rule("contact.website", "warning", needs_catalogue=True)
@@ -136,5 +136,53 @@ def website(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    return _compare(ctx, "contact.website", "website", lambda s: [s.website], website_key, page_websites,
+    return _compare(ctx, "contact.website",
                     "Link to the service's current website from the record (or correct the catalogue).")
+
+
+@rule("contact.extra", "warning", needs_catalogue=True)
+def extra(ctx: RuleContext) -> Iterable[Finding]:
+    """Record shows a phone number or email address the catalogue does not have
+
+    For each matched service whose record shows every phone number (or email address) of
+    the catalogue, reports any other phone number (or email address) the record's own
+    content shows: main text, sidebars and contact panels, labelled fields, ``tel:`` and
+    ``mailto:`` links, schema.org data (the site's header and footer are not the record's).
+    Compared normalised, so the same number written another way is not extra. A record
+    whose catalogue value is wrong is reported by ``contact.phone`` or ``contact.email``
+    instead; a service with no phone (or email) in the catalogue is not checked here.
+
+    **Why it matters.** An old number or address left on a record beside the new one
+    sends families to a line nobody answers.
+
+    **How to fix.** Remove the old value from the record, or add it to the catalogue if it
+    is current.
+
+    **Options.** None.
+    """
+    site = ctx.site
+    for m in active_matches(ctx):
+        s = m.service
+        extras: dict[str, dict[str, list[str]]] = {}
+        for rule_id in ("contact.phone", "contact.email"):
+            kind, _, wanted, normalise = KINDS[rule_id]
+            expected = _expected(s, wanted, normalise)
+            found = _contacts(ctx, m)[kind]
+            if expected and all(key in found for key in expected):
+                more = {v: src for v, src in found.items() if v not in expected}
+                if more:
+                    extras[kind] = more
+        if not extras:
+            continue
+        values = [v for kind in extras for v in sorted(extras[kind])]
+        yield make_extra(s, m, site, extras, values)
+
+
+def make_extra(s: Service, m: Match, site: SiteIndex, extras: dict, values: list[str]) -> Finding:
+    return Finding(rule="contact.extra", subject=s.id, severity=RULES["contact.extra"].severity,
+                   message=f"The record for \"{s.name}\" also shows contact details the catalogue does not have.",
+                   url=site.url_of(m.page), expected="only the catalogue's phone numbers and email addresses",
+                   found=", ".join(values), fix="Remove the old contact details from the record, or add them to the catalogue.",
+                   evidence={"extra": {kind: sorted(v) for kind, v in extras.items()},
+                             "sources": {v: src for kind in extras for v, src in extras[kind].items()},
+                             "match": m.evidence(site)}, **service_fields(s))

@@ -13,7 +13,7 @@ from ..context import RuleContext
 from ..matching import DEFAULT_CONTACT_THRESHOLD, DEFAULT_THRESHOLD, Match, field_values, match_services
 from ..model import Finding
 from ..registry import RULES, rule
-from ..siteindex import SiteIndex
+from ..siteindex import SiteIndex, norm_url
 from ..topics import normalise_text, topic_index
 from ._common import make, option, page_title
 
@@ -38,7 +38,8 @@ def _metrics(ctx: RuleContext, found: dict[str, Match]) -> list[dict]:
         status = "closed-listed" if m.found and m.service.closed else "found" if m.found else "missing"
         rows.append({"id": sid, "name": m.service.name, "owner": m.service.owner, "status": status,
                      "url": ctx.site.url_of(m.page) if m.page else "", "score": m.score if m.found else m.best_score,
-                     "method": m.method, "catalogue_status": m.service.status})
+                     "method": m.method, "catalogue_status": m.service.status, "ambiguous": m.ambiguous,
+                     "record_signal": m.record_signal})
     return rows
 
 
@@ -48,8 +49,9 @@ def service_fields(s: Service) -> dict:
 
 
 def active_matches(ctx: RuleContext) -> Iterable[Match]:
-    """Matched services that are not closed."""
-    return (m for m in service_matches(ctx).values() if m.found and not m.service.closed)
+    """Matched services that are not closed, and whose match is not in doubt
+    (``service.ambiguous``): their records are compared with the catalogue."""
+    return (m for m in service_matches(ctx).values() if m.found and not m.service.closed and not m.ambiguous)
 
 
 @rule("service.missing", "error", needs_catalogue=True, threshold=DEFAULT_THRESHOLD,
@@ -57,18 +59,26 @@ def active_matches(ctx: RuleContext) -> Iterable[Match]:
 def missing(ctx: RuleContext) -> Iterable[Finding]:
     """Catalogue services with no page on the Local Offer
 
-    Matches each open service in the catalogue to a service-record page: first by its
-    ``expected_urls``; else by name (the record's title or main heading, fuzzy-matched with
-    rapidfuzz ``token_set_ratio``, at least ``threshold``), using shared phone, email or
-    postcode to choose between similar names; else by a weaker name match (at least
-    ``contact_threshold``) backed by a shared contact detail. A service with no match is
-    reported, with the closest record in ``evidence.best_candidate``. Closed services are
-    not expected on the site.
+    Matches the catalogue's services to the site's service records as one assignment:
+    each service to at most one record and each record to at most one service, choosing
+    the pairs with the most evidence in total. Evidence is an ``expected_urls`` entry
+    (decisive), the name (the record's heading or title against the service name, with
+    the rarer words weighing more, so "Zumba" and "Zumba Gold", or "U3A Town - Art" and
+    "U3A Town - Walking", stay apart), shared email, phone, website or postcode (worth less
+    when many services share it), and the service's id in the record's address or text
+    once ids are seen to agree on the site. A name scoring at least ``threshold`` is a
+    match on its own; one scoring at least ``contact_threshold`` needs a shared contact
+    detail or id. An open service with no record is reported, with the closest record in
+    ``evidence.best_candidate``; closed services are not expected on the site. When the
+    choice is too close to call, ``service.ambiguous`` is reported instead.
 
     Service records are recognised by address on Open Objects/Idox kb5
-    (``service.page?id=``), Outpost/Scout (``/services/<id>``) and Open Place
-    (``/service/<id>``) directories, plus ``checks.service_url_patterns`` and
-    ``checks.service_markers``.
+    (``service.page?id=``), Outpost/Scout (``/services/<id>-<slug>``), Open Place
+    (``/service/<id>``), Jadu (``/directory-record/<id>/<name>``) and Placecube/Drupal style
+    directories (``/service-directory/<name>``); by ``checks.service_url_patterns`` and
+    ``checks.service_markers``; and by schema.org ``Service``, ``Organization`` or
+    ``LocalBusiness`` data naming the page's subject. ``evidence.match`` says which signal
+    made the page a record and how the match was made.
 
     **Why it matters.** Families (and inspectors) can only use services they can find; a
     commissioned service missing from the Local Offer is invisible.
@@ -81,7 +91,7 @@ def missing(ctx: RuleContext) -> Iterable[Finding]:
     """
     for m in service_matches(ctx).values():
         s = m.service
-        if m.found or s.closed:
+        if m.found or s.closed or m.ambiguous:
             continue
         yield make("service.missing", s.id, f"The service \"{s.name}\" is in the catalogue but has no page on the Local Offer.",
                    url=s.expected_urls[0] if s.expected_urls else "", expected=f"a service record for \"{s.name}\"",
@@ -107,15 +117,55 @@ def unlisted(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** None.
     """
     site = ctx.site
-    taken = {site.identity(m.page) for m in service_matches(ctx).values() if m.page is not None}
+    matches = service_matches(ctx).values()
+    taken = {site.identity(m.page) for m in matches if m.page is not None}
+    in_doubt = {norm_url(url) for m in matches if m.ambiguous for _, url, _ in m.rivals}
     for page in site.records:
+        if norm_url(site.url_of(page)) in in_doubt:
+            continue  # named in a service.ambiguous finding: a person decides
         if site.identity(page) in taken:
             continue
         url, title = site.url_of(page), page_title(page)
         yield make("service.unlisted", url, f"The service record \"{title}\" is not in the service catalogue.",
                    url=url, expected="every record in the catalogue", found=title,
                    fix="Add the service and its owner to the catalogue, or remove the record if the service has ended.",
-                   evidence={"record_title": title})
+                   evidence={"record_title": title, "record_signal": site.record_signal(page)})
+
+
+@rule("service.ambiguous", "warning", needs_catalogue=True)
+def ambiguous(ctx: RuleContext) -> Iterable[Finding]:
+    """Services whose record cannot be told apart with confidence
+
+    Reported when the best way to pair a catalogue service with a record is within a few
+    points of another (see ``service.missing`` for the evidence): two records of the same
+    name and no contact detail to choose between them, or two services that fit one
+    record equally well. Rather than guess, the audit names the candidates
+    (``evidence.candidates``: record, competing service, score) for a person to judge.
+    Contact and age checks are not run on such a service, and the candidate records are
+    not reported as unlisted.
+
+    **Why it matters.** A wrong guess would send a service owner to fix someone else's
+    record, or hide a missing service behind its namesake.
+
+    **How to fix.** Put the record's address in the catalogue's ``expected_urls`` (or give
+    the records distinct names or contact details).
+
+    **Options.** None.
+    """
+    site = ctx.site
+    for m in service_matches(ctx).values():
+        if not m.ambiguous or m.service.closed:
+            continue
+        s = m.service
+        chosen = site.url_of(m.page) if m.page else ""
+        candidates = ([{"url": chosen, "service_id": s.id, "score": m.score}] if chosen else []) + \
+            [{"url": url, "service_id": rival, "score": score} for rival, url, score in m.rivals]
+        names = ", ".join(c["url"] for c in candidates)
+        yield make("service.ambiguous", s.id, f"The record for \"{s.name}\" cannot be told apart from a similar one.",
+                   url=chosen or candidates[0]["url"], expected=f"one clear record for \"{s.name}\"",
+                   found=f"{len(candidates)} close candidates: {names}",
+                   fix="Add the record's address to expected_urls in the catalogue, or make the records distinct.",
+                   evidence={"candidates": candidates, "match": m.evidence(site)}, **service_fields(s))
 
 
 def _host(url: str) -> str:
@@ -220,12 +270,13 @@ def closed_listed(ctx: RuleContext) -> Iterable[Finding]:
 
 
 def record_ages(page: Page) -> tuple[int, int] | None:
-    """The record's age range: from an "Age" field, else the first age range in its text."""
+    """The record's age range: from an "Age" field, else the first age range in its main
+    text, else in its sidebar or contact panel."""
     for value in field_values(page, "age"):
         found = parse_age_range(value)
         if found:
             return found
-    return find_age_range(page.main_text)
+    return find_age_range(page.main_text) or find_age_range(page.meta.get("panel_text") or "")
 
 
 def _ages_text(low: int, high: int) -> str:

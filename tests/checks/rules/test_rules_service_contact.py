@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks.catalogue.model import Service
-from checks.matching import match_services, normalise_name
+from checks.matching import match_services, normalise_name, site_affixes
 from rules_storekit import CMS, DIR, by_subject, link, page, run_rule
 
 KB5 = f"{DIR}/kb5/exampleshire/directory/service.page?id="
@@ -61,7 +61,11 @@ def test_matching_methods(ctx):
     assert matches["svc-odd"].method == "expected-url" and matches["svc-odd"].score == 100
     assert matches["svc-fs"].page.url == FS2, "the shared phone number breaks the tie"
     assert not matches["svc-portage"].found
-    assert normalise_name("Speech & Language Therapy | Exampleshire Local Offer") == "speech and language therapy"
+    assert normalise_name("Speech & Language Therapy") == "speech and language therapy"
+    assert "exampleshire local offer" in site_affixes(ctx.site.content_pages), "a title part on most pages is the site's"
+    fs = matches["svc-fs"]
+    assert fs.runner_up == FS1 and fs.runner_up_score < fs.total and "phone" in fs.signals
+    assert matches["svc-slt"].record_signal == "url:kb5" and matches["svc-slt"].name_score == 100
 
 
 def test_missing_unlisted_closed(ctx):
@@ -70,7 +74,7 @@ def test_missing_unlisted_closed(ctx):
     assert set(missing[0].evidence) >= {"expected_urls", "best_candidate", "score"}
     unlisted = run_rule("service.unlisted", ctx)
     assert sorted(f.url for f in unlisted) == [FS1, STRAY], "duplicate SLT URL is the same record"
-    assert by_subject(unlisted)[STRAY].evidence == {"record_title": "Stray Service"}
+    assert by_subject(unlisted)[STRAY].evidence == {"record_title": "Stray Service", "record_signal": "url:kb5"}
     closed = run_rule("service.closed-listed", ctx)
     assert [(f.subject, f.url, f.evidence["status"]) for f in closed] == [("svc-old", OLD, "closed")]
     assert closed[0].evidence["match"]["method"] == "name"
@@ -112,7 +116,8 @@ def test_contact_mismatch_postcode_and_website(make_ctx):
     ctx = make_ctx(pages=[rec], services=[svc])
     pc = run_rule("contact.postcode", ctx)
     assert [(f.expected, f.found) for f in pc] == [("BS1 4AB", "BS9 9ZZ")]
-    assert pc[0].evidence["match"] == {"url": KB5 + "p", "method": "name", "score": 100}
+    assert pc[0].evidence["match"].items() >= {"url": KB5 + "p", "method": "name", "score": 100,
+                                               "record_signal": "url:kb5", "runner_up": ""}.items()
     assert [f.subject for f in run_rule("contact.website", ctx)] == ["s1"]
 
 

@@ -1,0 +1,122 @@
+"""Matching as one assignment: sibling names, evidence, ambiguity, record signals, contacts
+read from the whole record (sources kept), extra contacts."""
+
+from __future__ import annotations
+
+from checks.catalogue.model import Service
+from checks.matching import match_services
+from crawler.pagebuild import record_meta
+from crawler.parse import parse_html
+from lo_audit.config import ChecksConfig
+from rules_storekit import DIR, by_subject, page, run_rule
+
+OUT = f"{DIR}/services/"
+FILLER = [("Portage", "portage"), ("Sleep Clinic", "sleep"), ("Wheelchair Service", "wheels"),
+          ("Carers Hub", "carers"), ("Toy Library", "toys"), ("Sensory Room", "sensory")]
+
+
+def rec(slug: str, name: str, html_body: str = "", **kw):
+    """A record page built from real HTML through the crawler's parser (meta as the crawler stores it)."""
+    parsed = parse_html(f"<html><head><title>{name} | Kirton Directory</title></head><body>"
+                        f"<header>Call the council on 0300 123 4567</header><main><h1>{name}</h1>{html_body}</main>"
+                        f"<footer><a href='mailto:web@kirton.gov.uk'>web team</a></footer></body></html>")
+    return page(OUT + slug, title=parsed.title, headings=parsed.headings, main_text=parsed.main_text,
+                meta={"fields": parsed.fields, **record_meta(parsed)}, **kw)
+
+
+def family_site():
+    pages = [rec(f"{i}-{slug}", name) for i, (name, slug) in enumerate(FILLER, 100)]
+    for i, part in enumerate(["Art", "Walking", "Chess", "Spanish", "Gardening"]):
+        pages.append(rec(f"{i + 1}-u3a-{part.lower()}", f"U3A Kirton - {part}",
+                         "<aside><p>Email u3a.kirton [at] example.org</p><p>Tel 01205 722 000</p></aside>"))
+    pages += [rec("20-zumba-gold", "Zumba Gold"), rec("21-kirton-youth-club", "Kirton Youth Club"),
+              rec("22-youth-club", "Youth Club")]
+    return pages
+
+
+def u3a(part: str, sid: str) -> Service:
+    return Service(sid, f"U3A Kirton - {part}", emails=("U3A.Kirton@example.org",), phones=("01205 722000",))
+
+
+def test_siblings_keep_their_own_records_and_missing_ones_stay_missing(make_ctx):
+    services = [u3a("Art", "a"), u3a("Walking", "w"), u3a("Chess", "c"), u3a("Pottery", "p"),
+                Service("z", "Zumba"), Service("zg", "Zumba Gold"), Service("y", "Youth Club"),
+                Service("ky", "Kirton Youth Club"), *(Service(slug, name) for name, slug in FILLER)]
+    ctx = make_ctx(pages=family_site(), services=services)
+    matches = match_services(services, ctx.site)
+    assert matches["a"].page.url.endswith("-u3a-art") and matches["w"].page.url.endswith("-u3a-walking")
+    assert matches["c"].page.url.endswith("-u3a-chess")
+    assert not matches["p"].found, "Pottery must not take Spanish or Gardening through the shared email"
+    assert not matches["z"].found, "Zumba is not Zumba Gold"
+    assert matches["zg"].page.url.endswith("zumba-gold") and matches["y"].page.url.endswith("22-youth-club")
+    assert matches["ky"].page.url.endswith("kirton-youth-club")
+    art = matches["a"]
+    assert art.method == "name" and art.name_score == 100 and art.runner_up and art.runner_up_score < art.total
+    assert {"email", "phone"} <= set(art.signals) and art.record_signal == "url:outpost"
+    assert not any(m.ambiguous for m in matches.values())
+    assert sorted(f.subject for f in run_rule("service.missing", ctx)) == ["p", "z"]
+    unlisted = sorted(f.url.rsplit("/", 1)[-1] for f in run_rule("service.unlisted", ctx))
+    assert unlisted == ["4-u3a-spanish", "5-u3a-gardening"]
+
+
+def test_two_records_too_close_to_call_are_ambiguous(make_ctx):
+    services = [Service("ps", "Parent Support Group"), *(Service(slug, name) for name, slug in FILLER)]
+    pages = [rec(f"{i}-{slug}", name) for i, (name, slug) in enumerate(FILLER, 100)]
+    pages += [rec("1-parent-support-group", "Parent Support Group"), rec("2-parent-support-group", "Parent Support Group")]
+    ctx = make_ctx(pages=pages, services=services)
+    amb = run_rule("service.ambiguous", ctx)
+    assert [f.subject for f in amb] == ["ps"]
+    assert sorted(c["url"].rsplit("/", 1)[-1] for c in amb[0].evidence["candidates"]) == \
+        ["1-parent-support-group", "2-parent-support-group"]
+    assert not run_rule("service.missing", ctx) and not run_rule("service.unlisted", ctx)
+
+
+def test_contacts_from_sidebar_text_formats_and_extras(make_ctx):
+    body = ("<p>For ages 5 to 11.</p></main><aside class='contact'><h2>Contact</h2>"
+            "<p>Email: Play.Team(at)kirton(dot)gov(dot)uk</p><p>Phone: (01205) 722001</p>"
+            "<p>Old line: 01205 722999</p><p>Address: Market Place, pe20 1aa</p></aside><main>")
+    services = [Service("pl", "Play Scheme", emails=("play.team@kirton.gov.uk",), phones=("+44 1205 722001",),
+                        postcode="PE20 1AA", age_min=5, age_max=11),
+                *(Service(slug, name) for name, slug in FILLER)]
+    pages = [rec(f"{i}-{slug}", name) for i, (name, slug) in enumerate(FILLER, 100)] + [rec("9-play", "Play Scheme", body)]
+    ctx = make_ctx(pages=pages, services=services)
+    for rule_id in ("contact.phone", "contact.email", "contact.postcode", "service.age-mismatch"):
+        assert run_rule(rule_id, ctx) == [], f"{rule_id}: a different format is not a finding"
+    extra = run_rule("contact.extra", ctx)
+    assert [f.evidence["extra"] for f in extra] == [{"phone": ["+441205722999"]}]
+    assert extra[0].evidence["sources"] == {"+441205722999": ["panel"]}
+    assert "0300" not in extra[0].found and "web@" not in extra[0].found, "header and footer are the site's"
+
+
+def test_different_value_is_reported_with_its_source(make_ctx):
+    services = [Service("pl", "Play Scheme", emails=("play@kirton.gov.uk",)), *(Service(s, n) for n, s in FILLER)]
+    body = "<aside><a href='mailto:PLAY-OLD@kirton.gov.uk'>Email us</a></aside>"
+    pages = [rec(f"{i}-{slug}", name) for i, (name, slug) in enumerate(FILLER, 100)] + [rec("9-play", "Play Scheme", body)]
+    found = by_subject(run_rule("contact.email", make_ctx(pages=pages, services=services)))["pl"]
+    assert found.evidence["found"] == ["play-old@kirton.gov.uk"]
+    assert found.evidence["sources"] == {"play-old@kirton.gov.uk": ["mailto"]}
+
+
+def test_record_signals(make_ctx):
+    jsonld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"GovernmentService",'
+              '"name":"Sleep Clinic","provider":{"@type":"Organization","name":"Kirton NHS Trust"}}</script>')
+    council = '<script type="application/ld+json">{"@type":"Organization","name":"Kirton Council"}</script>'
+
+    def html_page(url, name, extra="", cls=""):
+        parsed = parse_html(f"<html><head><title>{name}</title>{extra}{council}</head>"
+                            f"<body><main class='{cls}'><h1>{name}</h1></main></body></html>")
+        return page(url, title=parsed.title, headings=parsed.headings, meta=record_meta(parsed))
+
+    pages = [html_page(f"https://www.kirton.gov.uk/news/{i}", f"News {i}") for i in range(6)]
+    pages += [html_page("https://www.kirton.gov.uk/health/sleep", "Sleep Clinic", jsonld),
+              html_page("https://www.kirton.gov.uk/directory-record/1234/toy-library", "Toy Library"),
+              html_page("https://www.kirton.gov.uk/service-directory/carers-hub", "Carers Hub"),
+              html_page("https://www.kirton.gov.uk/service-directory/search", "Search"),
+              html_page("https://www.kirton.gov.uk/info/portage", "Portage", cls="record-page wide"),
+              html_page("https://www.kirton.gov.uk/things/wheels", "Wheelchair Service")]
+    config = ChecksConfig(service_markers=("main.record-page",), service_url_patterns=(r"/things/[a-z]+$",))
+    site = make_ctx(pages=pages, config=config).site
+    signals = {p.url.rsplit("/", 1)[-1]: site.record_signal(p) for p in pages}
+    assert signals == {**{str(i): "" for i in range(6)}, "sleep": "schema:GovernmentService",
+                       "toy-library": "url:jadu", "carers-hub": "url:cms-directory", "search": "",
+                       "portage": "marker:main.record-page", "wheels": "config:service_url_patterns"}
