@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from datetime import date
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .urls import template_of
 
@@ -37,6 +37,35 @@ DATE_VALUE = re.compile(r"^(?:(19|20)\d\d(?:[-/]?\d{1,2}(?:[-/]?\d{1,2})?)?|\d{1
                         r"|\d{1,2}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)$", re.I)
 DATE_SEGMENT = re.compile(r"^(?:19|20)\d\d(?:-\d{1,2}(?:-\d{1,2})?)?$|^\d{1,2}$")
 YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+PAGE_PARAMS = re.compile(r"^(?:page|p|pg|pageno|page_?num(?:ber)?|paged|currentpage|start|offset|pagenumber)$", re.I)
+"""Query parameters that number the pages of a result list (``?page=2``, ``&start=20``)."""
+PAGE_PATH = re.compile(r"/(?:page|p)/(\d{1,6})/?$", re.I)
+MAX_PAGINATION = 1000
+"""Pages of one result list that are kept at their first page's depth; further pages
+count a click each again (an endless "next" chain stays bounded)."""
+
+
+def pagination_parts(url: str) -> tuple[str, str]:
+    """``(list key, page number)``: the URL without its page number, and the number ("" for
+    a URL that names none). ``/events?page=3&type=x`` -> ``("host/events?type=x", "3")``."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    numbers = [v for k, v in pairs if PAGE_PARAMS.match(k) and v.isdigit()]
+    rest = sorted((k, v) for k, v in pairs if not (PAGE_PARAMS.match(k) and v.isdigit()))
+    path, number = parts.path, numbers[0] if numbers else ""
+    if found := PAGE_PATH.search(path):
+        path, number = path[:found.start()], found.group(1)
+    return f"{parts.netloc}{path.rstrip('/')}?{urlencode(rest)}", number
+
+
+def is_pagination(source: str, target: str) -> bool:
+    """True when ``target`` is another numbered page of the same result list as ``source``
+    (same path and parameters but the page number): "Next page", ``?page=N``, page links."""
+    source_key, source_number = pagination_parts(source)
+    target_key, target_number = pagination_parts(target)
+    return source_key == target_key and target_number != "" and target_number != source_number
 
 
 def calendar_parts(url: str) -> tuple[str, str] | None:
@@ -80,6 +109,7 @@ class Guards:
         self.queries: dict[str, set[str]] = defaultdict(set)
         self.values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.faceted: set[str] = set()
+        self.paginated: Counter[str] = Counter()
 
     def check(self, url: str, depth: int) -> str:
         """The guard that stops ``url`` (``max-depth``, ``calendar``, ``param-explosion``,
@@ -97,6 +127,19 @@ class Guards:
         self.templates[template] += 1
         self.accepted += 1
         return ""
+
+    def depth_step(self, source: str, target: str) -> int:
+        """Clicks a link adds to the depth: 0 from one page of a result list to another
+        (pagination does not exhaust ``max_depth``: a 60-page listing is read to the end),
+        for at most ``MAX_PAGINATION`` pages per list; 1 for every other link. Calendars
+        and faceted searches stay bounded by their own guards whatever the depth."""
+        if not is_pagination(source, target):
+            return 1
+        key = pagination_parts(target)[0]
+        if self.paginated[key] >= MAX_PAGINATION:
+            return 1
+        self.paginated[key] += 1
+        return 0
 
     def _calendar(self, url: str) -> str:
         found = calendar_parts(url)
