@@ -30,16 +30,13 @@ shared, the runner-up record and its score, and the signal that made the page a 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
-
-import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from crawler.extract.emails import normalise_email
 from crawler.extract.phones import normalise_phone
@@ -61,8 +58,13 @@ BASELINE = 50.0
 """Points a pair must exceed to be worth asserting (see step 4)."""
 AMBIGUOUS_MARGIN = 5.0
 """Assignments within this many points of the chosen one are too close to call."""
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 20
 """Records fully scored per service (the best by shared name weight, plus all sharing a contact)."""
+MAX_SHARERS = 20
+"""A contact value shared by more services or records than this is not evidence."""
+RARE_TOKENS = 2
+"""Name words (the rarest) whose records are candidates: a service's record shares its
+rarest words, and a few words keep the candidate lists short."""
 COMMON_TOKEN_SHARE = 0.2
 """Name words on more than this share of all names are not used to find candidates."""
 STOPWORDS = frozenset("the and of for a an in at to with on by or our your from".split())
@@ -116,7 +118,7 @@ def record_names(page: Page, affixes: set[str] = frozenset()) -> list[str]:
 
 
 class NameWeights:
-    """Word weights by rarity (inverse document frequency over every name seen)."""
+    """Word weights by rarity (inverse document frequency over every name seen), computed once."""
 
     def __init__(self, names: Iterable[frozenset[str]]) -> None:
         self.df: Counter[str] = Counter()
@@ -124,22 +126,33 @@ class NameWeights:
         for tokens in names:
             self.df.update(tokens)
             self.n += 1
+        self.weights = {t: self._weight(t, count) for t, count in self.df.items()}
+        self.limit = max(50, self.n * COMMON_TOKEN_SHARE)
 
-    def weight(self, token: str) -> float:
-        w = math.log(1 + (self.n + 1) / (self.df.get(token, 0) + 1))
+    def _weight(self, token: str, count: int) -> float:
+        w = math.log(1 + (self.n + 1) / (count + 1))
         return w * 0.1 if token in STOPWORDS else w
 
+    def weight(self, token: str) -> float:
+        found = self.weights.get(token)
+        return found if found is not None else self._weight(token, 0)
+
     def common(self, token: str) -> bool:
-        return self.df.get(token, 0) > max(50, self.n * COMMON_TOKEN_SHARE)
+        return self.df.get(token, 0) > self.limit
 
 
-def name_similarity(a: frozenset[str], b: frozenset[str], weights: NameWeights) -> float:
-    """Weighted Jaccard of two token sets, 0-100 (100: the same words)."""
+def name_similarity(a: frozenset[str], b: frozenset[str], weights: NameWeights,
+                    totals: tuple[float, float] | None = None) -> float:
+    """Weighted Jaccard of two token sets, 0-100 (100: the same words); ``totals`` are the
+    two sets' summed weights when already known."""
     if not a or not b:
         return 0.0
-    common = sum(weights.weight(t) for t in a & b)
-    union = sum(weights.weight(t) for t in a | b)
-    return 100.0 * common / union if union else 0.0
+    weight = weights.weight
+    common = sum(weight(t) for t in a & b)
+    if not common:
+        return 0.0
+    wa, wb = totals if totals else (sum(weight(t) for t in a), sum(weight(t) for t in b))
+    return 100.0 * common / (wa + wb - common)
 
 
 # ---------------------------------------------------------------------------- contact values
@@ -372,6 +385,7 @@ class Matcher:
         affixes = site_affixes(site.content_pages)
         self.records = [record_keys(p, site, affixes) for p in site.records]
         self.weights = NameWeights([s.tokens for s in self.services] + [n for r in self.records for n in r.names])
+        self.name_totals = [[sum(self.weights.weight(t) for t in n) for n in r.names] for r in self.records]
         self._index()
 
     def _index(self) -> None:
@@ -409,29 +423,39 @@ class Matcher:
         shared: dict[int, dict[str, float]] = defaultdict(dict)
         for kind, values in s.values.items():
             points = CONTACT_POINTS.get("website" if kind == "domain" else kind, 0.0) * (0.4 if kind == "domain" else 1)
+            label = "website" if kind == "domain" else kind
             for v in values:
                 holders = self.by_value.get((kind, v), ())
-                if not holders or len(holders) > 200:
-                    continue
-                value_points = points / max(self.service_count[(kind, v)], len(holders))
+                sharers = max(self.service_count[(kind, v)], len(holders))
+                if not holders or sharers > MAX_SHARERS:
+                    continue  # a value on this many records or services tells nothing apart
+                value_points = points / sharers
                 for i in holders:
-                    label = "website" if kind == "domain" else kind
-                    shared[i][label] = max(shared[i].get(label, 0.0), value_points)
-        overlap: Counter[int] = Counter()
-        for token in s.tokens:
-            if not self.weights.common(token):
-                for i in self.by_token.get(token, ()):
-                    overlap[i] += self.weights.weight(token)
-        chosen = {i for i, _ in overlap.most_common(MAX_CANDIDATES)} | set(shared)
+                    if shared[i].get(label, 0.0) < value_points:
+                        shared[i][label] = value_points
+        overlap: dict[int, float] = {}
+        rare = sorted((t for t in s.tokens if t in self.by_token and not self.weights.common(t)),
+                      key=lambda t: (self.weights.df[t], t))[:RARE_TOKENS]
+        get = overlap.get
+        for token in rare:
+            weight = self.weights.weight(token)
+            for i in self.by_token[token]:
+                overlap[i] = get(i, 0.0) + weight
+        best = heapq.nlargest(MAX_CANDIDATES, overlap.items(), key=lambda kv: kv[1]) if len(overlap) > MAX_CANDIDATES \
+            else overlap.items()
+        chosen = {i for i, _ in best} | set(shared)
         expected = self._expected_record(s)
         if expected is not None:
             chosen.add(expected)
         ids = set(self.by_id.get(s.id_key, ())) if s.id_key else set()
         chosen |= ids if len(ids) <= 3 else set()
         out = []
+        weight = self.weights.weight
+        total = sum(weight(t) for t in s.tokens)
         for i in chosen:
             r = self.records[i]
-            name = max((name_similarity(s.tokens, n, self.weights) for n in r.names), default=0.0)
+            name = max((name_similarity(s.tokens, n, self.weights, (total, w)) for n, w in zip(r.names, self.name_totals[i])),
+                       default=0.0)
             out.append(Pair(i, name, shared.get(i, {}), i == expected, i in ids and len(ids) <= 3))
         return out
 
@@ -444,6 +468,10 @@ def _solve(edges: dict[int, dict[int, float]], n_records: int) -> dict[int, int]
     rows = sorted(edges)
     if not rows:
         return {}
+    import numpy as np  # scipy is imported when there is something to match (its import takes ~0.5 s)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     cap = max(w for row in edges.values() for w in row.values()) + 1.0
     data, ri, ci = [], [], []
     for k, row in enumerate(rows):

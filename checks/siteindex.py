@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -59,8 +59,10 @@ TITLE_404 = re.compile(r"\b(?:error )?404\b")
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ppt", ".pptx")
 
 
+@lru_cache(maxsize=262_144)
 def norm_url(url: str) -> str:
-    """A comparison key for a URL: canonical query order, no fragment, no trailing slash."""
+    """A comparison key for a URL: canonical query order, no fragment, no trailing slash
+    (cached: the same URLs are compared again and again)."""
     if not url or not url.lower().startswith(("http://", "https://")):
         return url.strip()
     try:

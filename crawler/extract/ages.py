@@ -67,7 +67,7 @@ def _has_context(text: str, match: re.Match) -> bool:
     before = text[max(0, match.start() - 25):match.start()]
     after = text[match.end():match.end() + 1]
     written = match.group(0)
-    return bool(re.search(rf"{_AGE_WORD}\s*:?\s*$", before, re.I)
+    return bool(re.search(rf"{_AGE_WORD}\s*[:?]?\s*$", before, re.I)
                 or re.search(r"(years?|yrs?|olds?)\s*$", written, re.I) or after == "s")
 
 
