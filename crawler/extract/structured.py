@@ -22,7 +22,7 @@ RECORD_TYPES = frozenset({
     "educationalorganization", "medicalorganization", "childcare", "school", "preschool", "elementaryschool",
     "middleschool", "highschool", "collegeoruniversity", "sportsorganization", "sportsclub", "sportsactivitylocation",
     "healthandbeautybusiness", "medicalclinic", "physician", "dentist", "library", "communityhealth",
-    "performinggroup", "project", "fundingscheme", "place", "civicstructure", "recreationcenter",
+    "performinggroup", "project", "fundingscheme", "civicstructure", "recreationcenter",
 })
 """schema.org types (lower case) that describe one service, organisation or venue."""
 
