@@ -149,7 +149,8 @@ def _catalogue(checks_cfg):
         return None
     from .catalogue import load_catalogue
 
-    return load_catalogue(checks_cfg.catalogue, checks_cfg.catalogue_format, checks_cfg.mapping)
+    return load_catalogue(checks_cfg.catalogue, checks_cfg.catalogue_format, checks_cfg.mapping,
+                          strict=bool(getattr(checks_cfg, "strict_catalogue", False)))
 
 
 def validate_inputs(cfg) -> None:
@@ -183,6 +184,10 @@ def run_checks(cfg) -> CheckResult:
         ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
         findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules)
         metrics = {**ctx.metrics, "pages": page_metrics(ctx.site.pages)}
+        if catalogue is not None:
+            from .rules.catalogue import catalogue_metrics
+
+            metrics["catalogue"] = catalogue_metrics(ctx)
         run = {**run_info(store), "site_name": cfg.site.name, "council": cfg.site.council, "site_url": cfg.site.url}
     finally:
         store.close()

@@ -79,6 +79,8 @@ def _add_check_flags(p: argparse.ArgumentParser, with_db: bool = True) -> None:
     p.add_argument("--catalogue", help="service catalogue: YAML, CSV, XLSX, ORUK JSON file or ORUK API URL")
     p.add_argument("--catalogue-format", choices=("yaml", "csv", "xlsx", "oruk"), help="catalogue format (default: from the name)")
     p.add_argument("--mapping", help="column mapping file for CSV/XLSX catalogues")
+    p.add_argument("--strict-catalogue", action="store_true", default=None,
+                   help="stop (exit 2) on any defective catalogue record instead of reporting catalogue.* findings")
     p.add_argument("--waivers", help="waivers file of accepted findings")
     p.add_argument("--today", type=_iso_date, help="date to treat as today, YYYY-MM-DD")
     p.add_argument("--fail-on", choices=("error", "warning", "never"), help="exit 1 at this severity (default error)")

@@ -143,6 +143,8 @@ class ChecksConfig:
     """``yaml``, ``csv``, ``xlsx`` or ``oruk``; empty guesses from the file name (``--catalogue-format``)."""
     mapping: str = ""
     """Column mapping for CSV/XLSX catalogues (``--mapping``)."""
+    strict_catalogue: bool = False
+    """Stop with every problem listed (exit 2) when a catalogue record is defective (``--strict-catalogue``). By default a feed's or spreadsheet's defects (duplicate ids, bad values, missing names) are reported as ``catalogue.*`` findings and the audit goes on with every usable record."""
     waivers: str = ""
     """The waivers file of accepted findings (``--waivers``)."""
     today: str = ""

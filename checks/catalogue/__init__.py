@@ -1,8 +1,14 @@
 """The service catalogue: load it from YAML, CSV, XLSX or Open Referral UK JSON.
 
-``load_catalogue(path_or_url, fmt, mapping)`` is the one entry point. Every format is
-turned into the documented YAML shape (``checks/schemas/catalogue.schema.json``) and
-validated the same way; all problems are reported at once in one ``CatalogueError``.
+``load_catalogue(path_or_url, fmt, mapping, strict)`` is the one entry point. Every format
+is turned into the documented YAML shape (``checks/schemas/catalogue.schema.json``) and
+validated the same way. With ``strict`` (the default; ``lo-audit catalogue validate`` and
+``--strict-catalogue``) all problems are reported at once in one ``CatalogueError``;
+without it a defective record is repaired or left out and listed in
+``Catalogue.problems`` (``checks/catalogue/salvage.py``), which the ``catalogue.*`` rules
+report. That leniency is for data exported from other systems (ORUK feeds, CSV and XLSX
+spreadsheets); the YAML catalogue is written by hand and, like the column mapping and a
+spreadsheet's headings, is always strict.
 """
 
 from __future__ import annotations
@@ -12,9 +18,9 @@ from pathlib import Path
 
 from lo_audit.errors import CatalogueError
 
-from .model import Catalogue, Service
+from .model import Catalogue, Problem, Service
 
-__all__ = ["Catalogue", "Service", "guess_format", "load_catalogue"]
+__all__ = ["Catalogue", "Problem", "Service", "guess_format", "load_catalogue"]
 log = logging.getLogger(__name__)
 
 _EXTENSIONS = {".yml": "yaml", ".yaml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "oruk"}
@@ -36,26 +42,30 @@ def guess_format(path_or_url: str) -> str:
     return fmt
 
 
-def load_catalogue(path_or_url: str, fmt: str = "", mapping: str = "") -> Catalogue:
-    """Load and validate a catalogue; raise ``CatalogueError`` listing every problem."""
+def load_catalogue(path_or_url: str, fmt: str = "", mapping: str = "", strict: bool = True) -> Catalogue:
+    """Load and validate a catalogue; raise ``CatalogueError`` listing every problem
+    (without ``strict``, only when nothing in it can be audited)."""
     fmt = (fmt or guess_format(path_or_url)).lower()
     if fmt not in FORMATS:
         raise CatalogueError(f"{path_or_url}: unknown catalogue format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if mapping and fmt not in ("csv", "xlsx"):
         log.warning("%s: the column mapping %s is only used for CSV and XLSX catalogues; ignored", path_or_url, mapping)
-    if fmt == "yaml":
+    if fmt == "yaml":  # the project's own format, written by hand: always strict, like the config
         from .yamlfile import load_yaml
 
         catalogue = load_yaml(path_or_url)
     elif fmt == "oruk":
         from .oruk_source import load_oruk
 
-        catalogue = load_oruk(path_or_url)
+        catalogue = load_oruk(path_or_url, strict)
     else:
         from .tabular import load_table
 
-        catalogue = load_table(path_or_url, fmt, mapping)
+        catalogue = load_table(path_or_url, fmt, mapping, strict)
     for warning in catalogue.warnings:
         log.warning("%s", warning)
+    if catalogue.problems:
+        log.warning("%s: %d problem(s) in %d record(s); reported as catalogue.* findings", path_or_url,
+                    len(catalogue.problems), len({p.index for p in catalogue.problems}))
     log.info("%s: %d services", path_or_url, len(catalogue.services))
     return catalogue

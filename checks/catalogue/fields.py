@@ -22,6 +22,8 @@ _RANGE_RE = re.compile(r"^(?:ages?\s+)?(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})(
 _FROM_RE = re.compile(r"^(?:ages?\s+|from\s+)?(\d{1,3})\s*(?:\+|and over|and above|or over)?(?:\s*years?)?$", re.I)
 _UPTO_RE = re.compile(r"^(up to|under)\s+(\d{1,3})s?$", re.I)
 MAX_AGE = 120
+LOCAL_OFFER_MAX_AGE = 25
+"""The Local Offer covers children and young people from birth to 25."""
 STATUSES = ("active", "closed", "inactive", "defunct", "temporarily closed")
 
 
@@ -72,6 +74,27 @@ def date_problem(value: str) -> str | None:
     return None if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else f"expected a date as YYYY-MM-DD, got {value!r}"
 
 
+_UK_DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO_START_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WORDS_DATE_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})$", re.I)
+
+
+def iso_date(text: str) -> str | None:
+    """``2024-02-03T10:00:00Z``, ``03/02/2024`` (day first, as in the UK) or ``3 February 2024``
+    → ``2024-02-03``; None when the text is not such a real date."""
+    text = text.strip()
+    if m := _ISO_START_RE.match(text):
+        day = m[1]
+    elif m := _UK_DATE_RE.match(text):
+        day = f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
+    elif (m := _WORDS_DATE_RE.match(text)) and m[2].lower() in _MONTHS:
+        day = f"{m[3]}-{_MONTHS.index(m[2].lower()) + 1:02d}-{int(m[1]):02d}"
+    else:
+        return None
+    return day if date_problem(day) is None else None
+
+
 def real_date_problem(value: str) -> str | None:
     """Like ``date_problem`` for values shaped YYYY-MM-DD only (schemas report other shapes)."""
     return date_problem(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
@@ -110,4 +133,13 @@ def age_problem(low: int | None, high: int | None) -> str | None:
             return f"ages must be between 0 and {MAX_AGE}, got {value}"
     if low is not None and high is not None and low > high:
         return f"minimum age {low} is above maximum age {high}"
+    return None
+
+
+def age_scope_problem(low: int | None, high: int | None) -> str | None:
+    """None unless the service starts above 25, outside the Local Offer's 0 to 25 range
+    (a maximum above 25, as in "0-99" or "18+", is fine)."""
+    if low is not None and low > LOCAL_OFFER_MAX_AGE:
+        return (f"minimum age {low} is above {LOCAL_OFFER_MAX_AGE}: outside the Local Offer's "
+                f"0 to {LOCAL_OFFER_MAX_AGE} range")
     return None

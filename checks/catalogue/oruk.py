@@ -1,8 +1,9 @@
 """Open Referral UK services (v1 and 3.0 shapes) → catalogue records.
 
-ORUK feeds are messy, so a value that fails its check (a bad email, an unreadable
-phone, an unknown status) is dropped with a warning rather than stopping the run;
-a service without an id or name, or a duplicate id, is still an error.
+Every value is carried over as the feed wrote it (HTML turned into text); validation
+then judges it, so that a feed's defects are reported against the record and field.
+Vendor fields are read where the standard ones are empty (Open Place's
+``pc_metadata.date_assured`` for ``assured_date``).
 """
 
 from __future__ import annotations
@@ -61,12 +62,14 @@ def _address(service: dict) -> tuple[str, str]:
     return "", ""
 
 
-def _age(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
+def _age(value: object) -> object:
+    """A whole number of years; other values are kept as written for validation to report."""
+    if isinstance(value, float) and value.is_integer():
         return int(value)
-    return int(value) if isinstance(value, str) and value.strip().isdigit() else None
+    if isinstance(value, str):
+        text = value.strip()
+        return int(text) if text.lstrip("-").isdigit() else (text or None)
+    return value
 
 
 def _ages(service: dict) -> dict:
@@ -77,7 +80,22 @@ def _ages(service: dict) -> dict:
         lows.append(_age(e.get("minimum_age")))
         highs.append(_age(e.get("maximum_age")))
     lows, highs = [v for v in lows if v is not None], [v for v in highs if v is not None]
+    if not all(_whole(v) for v in lows + highs):  # leave odd values for validation to report
+        return {"min": lows[0] if lows else None, "max": highs[0] if highs else None}
     return {"min": min(lows) if lows else None, "max": max(highs) if highs else None}
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _assured(service: dict) -> str:
+    """``assured_date``, else the vendor's ``pc_metadata.date_assured`` (Open Place)."""
+    meta = service.get("pc_metadata") if isinstance(service.get("pc_metadata"), dict) else {}
+    for value in (service.get("assured_date"), meta.get("date_assured")):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
 
 
 def _topics(service: dict) -> list[str]:
@@ -104,7 +122,7 @@ def _owner(service: dict) -> dict:
 def to_record(service: dict) -> dict:
     """The catalogue record of one ORUK service (before value checks)."""
     address, postcode = _address(service)
-    assured = service.get("assured_date")
+    assured = _assured(service)
     record = {
         "id": str(service["id"]) if isinstance(service.get("id"), (str, int)) else service.get("id"),
         "name": plain(service["name"]) if isinstance(service.get("name"), str) else service.get("name"),
@@ -115,7 +133,7 @@ def to_record(service: dict) -> dict:
         "referral": plain(service.get("application_process")),
         "cost": plain(service.get("fees_description") or service.get("fees")),
         "status": service.get("status") or "active",
-        "last_reviewed": assured[:10] if isinstance(assured, str) else "",
+        "last_reviewed": assured,
         "description": plain(service.get("description")),
     }
     return record

@@ -27,6 +27,14 @@ _SHAPES = ("a list of services, one service, a v1 page {content: [...], totalPag
            "or a v3 page {contents: [...], total_pages, page_number, last_page}")
 
 
+ORUK_FIELDS = {
+    "contacts.emails": "email", "contacts.phones": "phones",
+    "contacts.website": "url", "contacts.postcode": "postal_code", "contacts.address": "address_1",
+    "age_range": "minimum_age/maximum_age", "last_reviewed": "assured_date", "owner.email": "organization.email",
+}
+"""Catalogue field → where an ORUK feed keeps it (v1 and 3.0 use the same names), for messages."""
+
+
 @dataclass(frozen=True)
 class OrukLocator:
     """Messages name ``feed.json: services[3] (id 'abc'): contacts.emails``."""
@@ -37,11 +45,15 @@ class OrukLocator:
     def origin(self, index: int) -> str:
         return f"{self.source}: services[{index}] (id {self.ids[index]!r})"
 
+    def position(self, path: tuple) -> dict:
+        return {"index": path[1]}
+
     def at(self, path: tuple) -> str:
         if len(path) < 2:
             return self.source
         field = ".".join(str(p) for p in path[2:])
-        return self.origin(path[1]) + (f": {field}" if field else "")
+        oruk = ORUK_FIELDS.get(".".join(str(p) for p in path[2:4] if not isinstance(p, int)), "")
+        return self.origin(path[1]) + (f": {field}" if field else "") + (f" (ORUK {oruk})" if oruk else "")
 
 
 def services_of(data: object, source: str) -> tuple[list, dict | None]:
@@ -138,6 +150,7 @@ def _records(items: list, source: str) -> tuple[list, list[str], list[str]]:
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             problems.append(f"{source}: services[{i}]: expected a service object, got {describe(item)}")
+            records.append(item)  # kept in place so that later records keep their index
             continue
         record = to_record(item)
         warnings += clean(record, f"{source}: services[{i}] (id {record.get('id')!r})")
@@ -145,11 +158,11 @@ def _records(items: list, source: str) -> tuple[list, list[str], list[str]]:
     return records, problems, warnings
 
 
-def load_oruk(path_or_url: str) -> Catalogue:
-    """Load an ORUK file or API URL as a catalogue (bad values dropped with warnings)."""
+def load_oruk(path_or_url: str, strict: bool = True) -> Catalogue:
+    """Load an ORUK file or API URL as a catalogue (``strict``: see ``build_catalogue``)."""
     items = fetch_api(path_or_url) if is_url(path_or_url) else services_of(_read_file(path_or_url), path_or_url)[0]
     records, problems, warnings = _records(items, path_or_url)
-    if problems:
+    if problems and strict:
         raise CatalogueError(f"{path_or_url}: {len(problems)} problem(s) in the ORUK data", problems)
-    locator = OrukLocator(path_or_url, tuple(str(r.get("id")) for r in records))
-    return build_catalogue({"services": records}, locator, path_or_url, tuple(warnings))
+    locator = OrukLocator(path_or_url, tuple(str(r.get("id")) if isinstance(r, dict) else "" for r in records))
+    return build_catalogue({"services": records}, locator, path_or_url, tuple(warnings), strict=strict)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lo_audit.errors import CatalogueError
 
 from .mapping import JOINED_FIELDS, MULTI_FIELDS, Mapping, implicit_mapping, key, load_mapping
+from .fields import iso_date
 from .model import Catalogue
 from .tables import Rows, cell_text, read_csv, read_xlsx
 from .validate import build_catalogue
@@ -22,6 +23,11 @@ class RowLocator:
 
     def origin(self, index: int) -> str:
         return f"{self.file} row {self.rows[index]}"
+
+    def position(self, path: tuple) -> dict:
+        field = ".".join(str(p) for p in path[2:] if not isinstance(p, int))
+        heading = self.mapping.heading(field) or self.mapping.heading(field + ".min") if field else ""
+        return {"row": self.rows[path[1]], **({"column": heading} if heading else {})}
 
     def at(self, path: tuple) -> str:
         if len(path) < 2:
@@ -67,8 +73,10 @@ def _value(field: str, cells: list[str], separator: str) -> object:
     if field in JOINED_FIELDS:
         return ", ".join(c for c in cells if c)
     text = next((c for c in cells if c), "")
-    if field in ("age_range.min", "age_range.max") and text.isdigit():
+    if field in ("age_range.min", "age_range.max") and text.lstrip("-").isdigit():
         return int(text)
+    if field == "last_reviewed" and text:
+        return iso_date(text) or text
     return text
 
 
@@ -89,8 +97,9 @@ def _read(path: str, fmt: str, mapping: Mapping | None) -> tuple[list[str], Rows
     return read_xlsx(path, sheet, header_row) if fmt == "xlsx" else read_csv(path, header_row)
 
 
-def load_table(path: str, fmt: str, mapping_path: str = "") -> Catalogue:
-    """Read a CSV or XLSX catalogue through its mapping and validate it."""
+def load_table(path: str, fmt: str, mapping_path: str = "", strict: bool = True) -> Catalogue:
+    """Read a CSV or XLSX catalogue through its mapping and validate it (``strict``: see
+    ``build_catalogue``; the mapping and the headings are always strict)."""
     mapping = load_mapping(mapping_path) if mapping_path else None
     header, rows = _read(path, fmt, mapping)
     where_header = f"{path} row {mapping.header_row if mapping else 1}"
@@ -98,4 +107,4 @@ def load_table(path: str, fmt: str, mapping_path: str = "") -> Catalogue:
     columns = resolve(mapping, header, where_header)
     doc = {"services": [to_record(row, columns, mapping.separator) for _, row in rows]}
     locator = RowLocator(path, tuple(n for n, _ in rows), mapping)
-    return build_catalogue(doc, locator, path)
+    return build_catalogue(doc, locator, path, strict=strict)

@@ -26,6 +26,9 @@ class Locator(Protocol):
     def origin(self, index: int) -> str:
         """Where service ``index`` was read (``Service.source``)."""
 
+    def position(self, path: tuple) -> dict:
+        """The place of ``path`` as data: ``{"line": 12}``, ``{"row": 4, "column": "Email"}``, ``{"index": 3}``."""
+
 
 def tidy(doc: object) -> object:
     """Lower-case and trim text statuses so ``Active`` is accepted as ``active``."""
@@ -63,10 +66,20 @@ def _get(item: dict, path: tuple):
     return item
 
 
+def _age_words(text: str) -> tuple[int | None, int | None] | None:
+    """Ages written in words ("Year 7 to 11", "birth to 5", "5-11 yrs"), open ends as None."""
+    from crawler.extract.ages import OPEN_MAX, parse_age_range
+
+    found = parse_age_range(text) if len(text) <= 40 else None
+    if not found:
+        return None
+    return found[0], (None if found[1] == OPEN_MAX else found[1])
+
+
 def ages(value) -> tuple[int | None, int | None] | None:
-    """(min, max) from ``"0-25"`` or ``{min, max}``; None when unreadable."""
+    """(min, max) from ``"0-25"``, ``"Year 7 to 11"`` or ``{min, max}``; None when unreadable."""
     if isinstance(value, str):
-        return fields.parse_age_text(value)
+        return fields.parse_age_text(value) or _age_words(value)
     if isinstance(value, dict):
         low, high = value.get("min"), value.get("max")
         ok = all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in (low, high))
@@ -107,17 +120,25 @@ def duplicate_problems(services: list, locate: Locator) -> list[tuple[tuple, str
     return out
 
 
-def problems_of(doc: object, locate: Locator) -> list[str]:
-    """Every problem in a catalogue document, schema first, then values and duplicates."""
+def record_problems(doc: object) -> list[tuple[tuple, str]]:
+    """Every problem in a catalogue document but duplicate ids: schema first, then values."""
     found = schema_errors(doc, load_schema("catalogue"))
     services = doc.get("services") if isinstance(doc, dict) else None
     if isinstance(services, list):
         for i, item in enumerate(services):
             if isinstance(item, dict):
                 found += value_problems(item, ("services", i))
-        found += duplicate_problems(services, locate)
         if not services:
             found.append((("services",), "the catalogue holds no services"))
+    return found
+
+
+def problems_of(doc: object, locate: Locator) -> list[str]:
+    """Every problem in a catalogue document, schema first, then values and duplicates."""
+    found = record_problems(doc)
+    services = doc.get("services") if isinstance(doc, dict) else None
+    if isinstance(services, list):
+        found += duplicate_problems(services, locate)
     return format_problems(found, locate.at)
 
 
@@ -145,11 +166,21 @@ def to_service(item: dict, source: str) -> Service:
     )
 
 
-def build_catalogue(doc: object, locate: Locator, source: str, warnings: tuple[str, ...] = ()) -> Catalogue:
-    """Validate ``doc`` and return the ``Catalogue``; raise ``CatalogueError`` listing every problem."""
+def build_catalogue(doc: object, locate: Locator, source: str, warnings: tuple[str, ...] = (),
+                    strict: bool = True) -> Catalogue:
+    """Validate ``doc`` and return the ``Catalogue``.
+
+    ``strict``: raise ``CatalogueError`` listing every problem. Otherwise only a document
+    with nothing to audit raises; a defective record is repaired or left out and each
+    defect is kept in ``Catalogue.problems`` (see ``checks.catalogue.salvage``).
+    """
     doc = tidy(doc)
+    if not strict:
+        from .salvage import salvage
+
+        return salvage(doc, locate, source, tuple(warnings))
     problems = problems_of(doc, locate)
     if problems:
         raise CatalogueError(f"{source}: {len(problems)} problem(s) in the catalogue", problems)
     services = tuple(to_service(item, locate.origin(i)) for i, item in enumerate(doc["services"]))
-    return Catalogue(services=services, source=source, warnings=tuple(warnings))
+    return Catalogue(services=services, source=source, warnings=tuple(warnings), records=len(services))

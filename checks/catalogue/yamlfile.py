@@ -27,8 +27,14 @@ class YamlLocator:
         line = self.lines.get(("services", index))
         return f"{self.file}:{line}" if line else self.file
 
+    def position(self, path: tuple) -> dict:
+        probe = path
+        while probe and probe not in self.lines:
+            probe = probe[:-1]
+        return {"line": self.lines[probe]} if probe else {}
 
-def load_yaml(path: str) -> Catalogue:
-    """Read and validate a YAML catalogue."""
+
+def load_yaml(path: str, strict: bool = True) -> Catalogue:
+    """Read and validate a YAML catalogue (``strict``: see ``build_catalogue``)."""
     data, lines = read_yaml(path, CatalogueError, "catalogue")
-    return build_catalogue(data, YamlLocator(str(path), lines), str(path))
+    return build_catalogue(data, YamlLocator(str(path), lines), str(path), strict=strict)

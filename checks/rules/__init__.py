@@ -5,3 +5,4 @@ is its documentation page on the published site.
 """
 
 from . import a11y, contact, content, crawl, inspection, links, plain_language, service, statutory  # noqa: F401
+from . import catalogue  # noqa: F401

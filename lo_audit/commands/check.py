@@ -13,6 +13,7 @@ def check_config(args, cfg: config_mod.Config | None = None) -> config_mod.Confi
         "checks",
         catalogue=args.catalogue, catalogue_format=args.catalogue_format, mapping=args.mapping,
         waivers=args.waivers, today=args.today, fail_on=args.fail_on, fail_on_new=args.fail_on_new,
+        strict_catalogue=getattr(args, "strict_catalogue", None),
     )
     cfg = cfg.override("reports", out=args.out)
     if getattr(args, "db", None):

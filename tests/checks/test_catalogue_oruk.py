@@ -69,16 +69,31 @@ def test_v3_page_and_list_shapes(tmp_path):
     assert [s.name for s in listed.services] == ["Portage"]
 
 
-def test_bad_values_are_dropped_with_warnings(tmp_path):
+def test_bad_values_are_dropped_and_listed_without_strict(tmp_path):
     service = dict(V3_SERVICE, email="not-an-email", status="open", assured_date="yesterday",
                    minimum_age=30, maximum_age=3, phones=[{"number": "12"}], contacts=[])
-    catalogue = load_catalogue(write_json(tmp_path, service))
+    catalogue = load_catalogue(write_json(tmp_path, service), strict=False)
     s = catalogue.services[0]
     assert s.emails == () and s.status == "active" and s.last_reviewed == "" and s.age_min is None and s.phones == ()
-    text = "\n".join(catalogue.warnings)
-    for expected in ("contacts.emails value dropped: not an email address", "status 'open' not understood",
-                     "assured_date dropped", "ages dropped: minimum age 30 is above maximum age 3",
-                     "contacts.phones value dropped"):
+    assert s.name == "Community Counselling" and s.postcode == "BS1 4DJ"
+    got = {(p.kind, p.field, p.value, p.service_id) for p in catalogue.problems}
+    sid = V3_SERVICE["id"]
+    assert got == {("invalid-field", "contacts.emails", "not-an-email", sid), ("invalid-field", "status", "open", sid),
+                   ("invalid-field", "last_reviewed", "yesterday", sid),
+                   ("invalid-field", "age_range", '{"min": 30, "max": 3}', sid),
+                   ("invalid-field", "contacts.phones", "12", sid)}
+    assert all(p.position == {"index": 0} and "services[0]" in p.where for p in catalogue.problems)
+
+
+def test_strict_lists_every_bad_value(tmp_path):
+    service = dict(V3_SERVICE, email="not-an-email", status="open", assured_date="yesterday",
+                   minimum_age=30, maximum_age=3, phones=[{"number": "12"}], contacts=[])
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(write_json(tmp_path, service))
+    text = "\n".join(info.value.problems)
+    for expected in ("contacts.emails.0 (ORUK email): not an email address", "(id 'ac148810-d857-441c-9679-408f346de14b'): status: expected one of",
+                     "last_reviewed (ORUK assured_date): expected a date", "minimum age 30 is above maximum age 3",
+                     "contacts.phones.0 (ORUK phones): not a valid UK phone number: '12'"):
         assert expected in text
 
 

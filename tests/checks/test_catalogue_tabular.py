@@ -76,7 +76,7 @@ def test_every_row_problem_names_row_column_and_field(tmp_path):
     rows[1][4] = "12"                         # row 3: bad phone, duplicate id S1
     rows[1][9] = "9-3"                        # row 3: ages the wrong way round
     rows[2][0] = ""                           # row 4: no id
-    rows[2][11] = "31/12/2024"                # row 4: date not ISO
+    rows[2][11] = "Dec 2024"                  # row 4: no day (31/12/2024 is read as 2024-12-31)
     with pytest.raises(CatalogueError) as info:
         load_catalogue(write_csv(tmp_path / "s.csv", rows), mapping=write_mapping(tmp_path))
     problems = info.value.problems
