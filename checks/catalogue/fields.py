@@ -100,6 +100,14 @@ def real_date_problem(value: str) -> str | None:
     return date_problem(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
 
 
+def fix_website(value: object) -> object:
+    """``www.example.org`` → ``https://www.example.org``: feeds and spreadsheets often leave
+    out the scheme of a web address, which then means the same."""
+    if isinstance(value, str) and value.strip().lower().startswith("www."):
+        return "https://" + value.strip()
+    return value
+
+
 def url_problem(value: str) -> str | None:
     """None when ``value`` is an absolute http(s) URL."""
     return None if is_http_url(value.strip()) else f"not an http(s) URL: {value!r}"

@@ -10,18 +10,11 @@ from __future__ import annotations
 from . import fields
 
 
-def _fix_website(value: object) -> object:
-    """``www.example.org`` → ``https://www.example.org`` (feeds often leave out the scheme)."""
-    if isinstance(value, str) and value.strip().lower().startswith("www."):
-        return "https://" + value.strip()
-    return value
-
-
 def clean(record: dict, label: str) -> list[str]:
     """Rewrite equivalent forms in ``record`` in place; return a note per rewrite."""
     notes: list[str] = []
     website = record["contacts"]["website"]
-    record["contacts"]["website"] = _fix_website(website)
+    record["contacts"]["website"] = fields.fix_website(website)
     if record["contacts"]["website"] != website:
         notes.append(f"{label}: url {website!r} read as {record['contacts']['website']!r}")
     reviewed = record.get("last_reviewed")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from lo_audit.errors import CatalogueError
 
 from .mapping import JOINED_FIELDS, MULTI_FIELDS, Mapping, implicit_mapping, key, load_mapping
-from .fields import iso_date
+from .fields import fix_website, iso_date
 from .model import Catalogue
 from .tables import Rows, cell_text, read_csv, read_xlsx
 from .validate import build_catalogue
@@ -77,6 +77,8 @@ def _value(field: str, cells: list[str], separator: str) -> object:
         return int(text)
     if field == "last_reviewed" and text:
         return iso_date(text) or text
+    if field == "contacts.website":
+        return fix_website(text)
     return text
 
 
