@@ -121,5 +121,6 @@ class CatalogueReport:
     def to_dict(self) -> dict:
         return {"source": self.source, "records": self.records, "services": self.services,
                 "problems": dict(self.problems), "assured_months": self.assured_months,
-                "measures": [{"id": key, "label": label} for key, label in MEASURES],
+                "measures": [{"id": key, "label": label.replace("12 months", f"{self.assured_months} months")}
+                             for key, label in MEASURES],
                 "feed": self.feed.to_dict(), "site": self.site.to_dict() if self.site else None}

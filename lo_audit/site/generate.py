@@ -323,7 +323,8 @@ class View:
             rows.append([md_text(s.get("name"), 80), owner_cell, md_text(label.get(s.get("status"), s.get("status"))),
                          md_link("service page", s.get("url")) if s.get("url") else "–",
                          md_text(s.get("score", "")), str(per_service.get(s.get("id"), 0))])
-        return head + summary + "\n" + table(["Service", "Owner", "Status", "On the site", "Match score", "Findings"], rows)
+        return (head + summary + "\n" + catalogue_completeness(self.audit.metrics.get("catalogue"))
+                + table(["Service", "Owner", "Status", "On the site", "Match score", "Findings"], rows))
 
     # -- pages
     def pages_table(self) -> str:
@@ -419,6 +420,33 @@ class View:
                 else:
                     out.append('!!! warning "Gap"\n\n    No page on the site was found that shows this.\n')
         return "\n".join(out)
+
+
+def _share(share) -> str:
+    if not isinstance(share, dict) or not share.get("total"):
+        return "–"
+    return f"{_n(share.get('percent'))}% ({_n(share.get('count'))} of {_n(share.get('total'))})"
+
+
+def catalogue_completeness(report) -> str:
+    """The Services page's "How complete the catalogue is" section from ``metrics.catalogue``
+    (checks/CONTRACT.md): each measure's share in the catalogue beside the matched record pages."""
+    if not isinstance(report, dict) or not isinstance(report.get("feed"), dict):
+        return ""
+    feed, site = report["feed"], report.get("site") if isinstance(report.get("site"), dict) else {}
+    rows = [[md_text(m.get("label")), _share(feed.get(m.get("id"))), _share(site.get(m.get("id")))]
+            for m in report.get("measures") or () if isinstance(m, dict)]
+    problems = report.get("problems") if isinstance(report.get("problems"), dict) else {}
+    records, audited = report.get("records"), report.get("services")
+    left_out = _n(records - audited) if isinstance(records, int) and isinstance(audited, int) else "?"
+    note = (f"The catalogue holds {_n(records)} records; {_n(audited)} were audited "
+            f"({left_out} left out or repeated). Problems found in it while reading: "
+            + (", ".join(f"{md_text(k)} {_n(v)}" for k, v in sorted(problems.items())) or "none")
+            + " (see the catalogue rules).\n\n")
+    return ("## How complete the catalogue is\n\nLike the Open Referral UK validator, the share of the catalogue's "
+            "services that have each detail, beside the share of the record pages the audit matched to them "
+            "that show it. A record page carries no assured date.\n\n"
+            + table(["Detail", "In the catalogue", "On the website"], rows) + "\n" + note + "## Each service\n\n")
 
 
 def _n(value) -> str:

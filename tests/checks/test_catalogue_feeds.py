@@ -65,14 +65,19 @@ def _key(finding: dict) -> tuple[str, str, str]:
 
 
 @pytest.fixture(scope="module")
-def audits(store, tmp_path_factory) -> dict[str, dict]:
-    """findings.json of one ``lo-audit check`` per fixture."""
+def folders(store, tmp_path_factory) -> dict[str, Path]:
+    """The reports folder of one ``lo-audit check`` per fixture."""
     out = {}
     for name in FIXTURES:
-        folder = tmp_path_factory.mktemp("reports")
-        assert _check(store, folder, name) == 0, name
-        out[name] = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+        out[name] = tmp_path_factory.mktemp("reports")
+        assert _check(store, out[name], name) == 0, name
     return out
+
+
+@pytest.fixture(scope="module")
+def audits(folders) -> dict[str, dict]:
+    """findings.json of each fixture's audit."""
+    return {name: json.loads((folder / "findings.json").read_text(encoding="utf-8")) for name, folder in folders.items()}
 
 
 def test_each_planted_defect_is_found_and_nothing_else(audits, capsys):
@@ -130,9 +135,11 @@ def test_completeness_of_the_feed_beside_the_site(audits):
     assert feed["web"]["count"] == 21
     # Assured since 2025-11-01: all but 3310, 3311, 3312 (old or none), 3313 (not a date) and 3316 (2022).
     assert feed["assured"] == {"count": 18, "total": 23, "percent": 78}
+    # The three record pages: 1001 shows a phone, ages and a postcode; 3120 an email, ages and a
+    # link to its own website; 3301 none of these.
     site = v1["site"]
-    assert site["total"] >= 2 and "assured" not in site
-    assert site["contact"]["count"] >= 2 and site["web"]["count"] >= 1
+    assert site["total"] == 3 and "assured" not in site
+    assert [site[k]["count"] for k in ("contact", "web", "ages", "location")] == [2, 1, 2, 1]
 
 
 @pytest.mark.parametrize("name", list(FIXTURES))
@@ -144,3 +151,16 @@ def test_strict_catalogue_and_validate_still_stop(store, tmp_path, capsys, name)
     assert main(["catalogue", "validate", str(DATA / name), *FIXTURES[name]]) == 2
     listed = capsys.readouterr().err
     assert listed.count("\n  - ") >= 4
+
+
+def test_services_page_shows_completeness_beside_the_site(folders):
+    from checks.registry import all_rules
+    from lo_audit.site.data import load_audit
+    from lo_audit.site.generate import Context, generate
+
+    page = generate(load_audit(folders["oruk_v1_northmoor.json"]), all_rules(), Context())["services.md"]
+    assert "## How complete the catalogue is" in page
+    assert "| A contact &#40;phone or email&#41; | 91% (21 of 23) | 67% (2 of 3) |" in page
+    assert "| A web address | 91% (21 of 23) | 33% (1 of 3) |" in page
+    assert "| Assured or reviewed within 12 months | 78% (18 of 23) | – |" in page
+    assert "The catalogue holds 25 records; 23 were audited (2 left out or repeated)" in page
