@@ -8,6 +8,9 @@ first_page, last_page, empty}``. API URLs are followed page by page (``page=N``)
 from __future__ import annotations
 
 import json
+import threading
+import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -23,6 +26,12 @@ from .validate import build_catalogue
 
 MAX_PAGES = 1000
 TIMEOUT = 30.0
+"""Seconds one API response may take, from request to last byte."""
+TOTAL_TIMEOUT = 600.0
+"""Seconds the whole (paginated) API catalogue may take."""
+MAX_BYTES = 256 * 2**20
+"""Bytes the whole API catalogue may hold once decompressed (a real feed of 10,000 services is
+well under this; a gzip bomb is stopped here, not by running out of memory)."""
 _SHAPES = ("a list of services, one service, a v1 page {content: [...], totalPages, last} "
            "or a v3 page {contents: [...], total_pages, page_number, last_page}")
 
@@ -109,27 +118,119 @@ def _first_page(url: str) -> int:
     return int(value) if value.isdigit() else 1
 
 
-def _get(client, url: str) -> object:
+def _budget_error(url: str) -> CatalogueError:
+    return CatalogueError(f"{url}: the ORUK API sent more than {MAX_BYTES // 2**20} MB once decompressed; "
+                          "stopped reading (if the feed is really this large, save it to a file and give that)")
+
+
+def _time_error(url: str, seconds: float) -> CatalogueError:
+    return CatalogueError(f"{url}: the ORUK API did not finish within {seconds:g} s (a stalled or trickling "
+                          "server); try again later, or save the feed to a file and give that")
+
+
+class _Reader:
+    """Reads one response body, decompressing it ourselves so that neither its time nor its
+    decompressed size can run past the limits (``MAX_BYTES`` for the whole catalogue)."""
+
+    def __init__(self, url: str, deadline: float, seconds: float, used: int) -> None:
+        self.url, self.deadline, self.seconds, self.used = url, deadline, seconds, used
+        self.body = bytearray()
+
+    def add(self, data: bytes) -> None:
+        if len(self.body) + len(data) + self.used > MAX_BYTES:
+            raise _budget_error(self.url)
+        self.body += data
+
+    def inflate(self, chunks, encoding: str) -> None:
+        if encoding in ("", "identity"):
+            for chunk in chunks:
+                self.tick()
+                self.add(chunk)
+            return
+        if encoding not in ("gzip", "x-gzip", "deflate"):
+            raise CatalogueError(f"{self.url}: the ORUK API answered in an encoding the tool does not read ({encoding})")
+        inflater = zlib.decompressobj(47)  # gzip or zlib header, whichever it is
+        for chunk in chunks:
+            self.tick()
+            data = chunk
+            while data:
+                self.add(inflater.decompress(data, 2**20))
+                data = inflater.unconsumed_tail
+                if inflater.eof and inflater.unused_data:  # gzip allows several members one after another
+                    data, inflater = inflater.unused_data, zlib.decompressobj(47)
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise _time_error(self.url, self.seconds)
+
+
+def _read(client, url: str, deadline: float, seconds: float, used: int) -> bytes:
     import httpx
 
+    reader = _Reader(url, deadline, seconds, used)
     try:
-        response = client.get(url)
+        with client.stream("GET", url, timeout=max(0.1, deadline - time.monotonic())) as response:
+            if response.status_code != 200:
+                raise CatalogueError(f"{url}: the ORUK API answered HTTP {response.status_code}")
+            encoding = response.headers.get("content-encoding", "").strip().lower()
+            reader.inflate(response.iter_raw(), encoding)
+    except httpx.TimeoutException:
+        raise _time_error(url, seconds) from None
     except httpx.HTTPError as exc:
         raise CatalogueError(f"{url}: cannot fetch the ORUK API ({type(exc).__name__}: {exc})") from None
-    if response.status_code != 200:
-        raise CatalogueError(f"{url}: the ORUK API answered HTTP {response.status_code}")
-    return _parse(response.text, url)
+    except zlib.error as exc:
+        raise CatalogueError(f"{url}: the ORUK API sent a damaged compressed body ({exc})") from None
+    return bytes(reader.body)
+
+
+def _get(client, url: str, deadline: float, seconds: float, used: int) -> bytes:
+    """One response body, read in a helper thread so that nothing (headers sent one byte at a
+    time included) keeps the audit waiting past ``deadline``."""
+    result: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            result["body"] = _read(client, url, deadline, seconds, used)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            result["error"] = exc
+
+    worker = threading.Thread(target=work, name="oruk-api", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()) + 1.0)
+    if worker.is_alive():
+        raise _time_error(url, seconds)
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["body"]  # type: ignore[return-value]
+
+
+def _decode(body: bytes, url: str) -> object:
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{url}: the ORUK API did not send UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return _parse(text, url)
 
 
 def fetch_api(url: str) -> list:
-    """Every service of a (paginated) ORUK API, following ``page=N`` until the last page."""
+    """Every service of a (paginated) ORUK API, following ``page=N`` until the last page.
+
+    Bounded: each response within ``TIMEOUT`` seconds, the whole catalogue within
+    ``TOTAL_TIMEOUT`` seconds and ``MAX_BYTES`` bytes once decompressed.
+    """
     import httpx
 
-    services, number = [], _first_page(url)
-    with httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"Accept": "application/json"}) as client:
+    services, number, used = [], _first_page(url), 0
+    started = time.monotonic()
+    headers = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
+    with httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers=headers) as client:
         for fetched in range(1, MAX_PAGES + 1):
             page_url = url if fetched == 1 else _with_page(url, number)
-            items, page = services_of(_get(client, page_url), page_url)
+            deadline = min(time.monotonic() + TIMEOUT, started + TOTAL_TIMEOUT)
+            seconds = TIMEOUT if deadline - started < TOTAL_TIMEOUT else TOTAL_TIMEOUT
+            body = _get(client, page_url, deadline, seconds, used)
+            used += len(body)
+            items, page = services_of(_decode(body, page_url), page_url)
             services += items
             if page is None or is_last(page, number, fetched):
                 return services
