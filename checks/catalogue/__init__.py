@@ -62,8 +62,8 @@ def load_catalogue(path_or_url: str, fmt: str = "", mapping: str = "", strict: b
         from .tabular import load_table
 
         catalogue = load_table(path_or_url, fmt, mapping, strict)
-    for warning in catalogue.warnings:
-        log.warning("%s", warning)
+    for note in catalogue.warnings:
+        log.info("%s", note)
     if catalogue.problems:
         log.warning("%s: %d problem(s) in %d record(s); reported as catalogue.* findings", path_or_url,
                     len(catalogue.problems), len({p.index for p in catalogue.problems}))

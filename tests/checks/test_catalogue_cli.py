@@ -9,7 +9,9 @@ def test_valid_catalogue_exits_0(tmp_path, capsys):
     path = tmp_path / "c.yml"
     path.write_text("services:\n  - {id: a, name: A}\n  - {id: b, name: B}\n")
     assert main(["catalogue", "validate", str(path)]) == 0
-    assert "2 services, no problems found" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "2 services, no problems found" in out
+    assert "  A contact (phone or email): 0% (0 of 2)" in out and "  Ages: 0% (0 of 2)" in out
 
 
 def test_invalid_yaml_catalogue_lists_every_problem(tmp_path, capsys):
