@@ -71,6 +71,56 @@ def test_killed_crawl_resumes_without_refetching(make_site, crawl_cfg, tmp_path)
         assert site.count(path) == 1, f"{path} was fetched again after resuming"
 
 
+TREE = 300
+
+
+def tree_site() -> dict[str, Route]:
+    """Every page finds new pages (a binary tree), answering a little slowly, so a kill at
+    any moment falls between a page being stored and its links being queued."""
+    def node(k: int) -> Route:
+        kids = "".join(f"<a href='/n/{c}'>Node {c}</a> " for c in (2 * k, 2 * k + 1) if c <= TREE)
+        return Route(page(f"Node {k}", f"<p>Node {k}</p>{kids}"), delay=0.004)
+    routes = {"/": Route(page("Home", "<a href='/n/1'>Start</a>"))}
+    routes.update({f"/n/{k}": node(k) for k in range(1, TREE + 1)})
+    return routes
+
+
+def _kill_when(proc: subprocess.Popen, db: str, stored: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(stored_urls(db)) < stored and proc.poll() is None:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def test_kill_9_at_many_moments_loses_no_page(make_site, crawl_cfg, tmp_path):
+    """kill -9 at five moments of one crawl, resuming after each: the pages end up exactly
+    those of a clean crawl (a page once marked done always has its links queued)."""
+    site = make_site(tree_site())
+    clean = crawl(crawl_cfg(site.url("/"), db=str(tmp_path / "clean.sqlite"), concurrency=2))
+    expected = stored_urls(str(tmp_path / "clean.sqlite"))
+    assert len(expected) == TREE + 1 and clean.pages == TREE + 1
+
+    db = str(tmp_path / "crawl.sqlite")
+    config = tmp_path / "audit.yml"
+    config.write_text("crawl:\n  a11y: false\n  check_external: false\n")
+    cli = Path(sys.executable).with_name("lo-audit")
+    base = [str(cli), "-q", "crawl", site.url("/"), "--config", str(config), "--db", db, "--rate", "0",
+            "--render", "never", "--concurrency", "2"]
+    killed = 0
+    for stored in (30, 80, 130, 180, 230):
+        proc = subprocess.Popen(base + (["--resume"] if killed else []), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        _kill_when(proc, db, stored)
+        killed += proc.returncode == -signal.SIGKILL
+    assert killed >= 4, "the crawls must be killed midway, not finish"
+    result = crawl(crawl_cfg(site.url("/"), db=db, resume=True, concurrency=2))
+    assert result.resumed and result.run_id == 1
+    assert stored_urls(db) == expected
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM frontier WHERE run_id=1 AND state != 'done'").fetchone()[0] == 0
+
+
 @pytest.mark.browser
 def test_unchanged_recrawl_uses_conditional_requests_and_skips_rendering(make_site, crawl_cfg):
     app = page("App", "<div id='root'></div><script>const a = document.createElement('a'); a.href = '/late';"
