@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from lo_audit import __version__
-from lo_audit.errors import AuditError, CrawlStopped, StartUrlUnreachable
+from lo_audit.errors import AuditError, ConfigError, CrawlStopped, StartUrlUnreachable
 
 from . import browser as browser_mod
 from .engine import Engine
@@ -71,6 +71,22 @@ def allowed_hosts(cfg) -> frozenset[str]:
     return frozenset(host_key(h if "://" in h else f"http://{h}") for h in hosts)
 
 
+def check_scope(cfg) -> frozenset[str]:
+    """The allowed hosts; ``ConfigError`` when one is empty or unreadable, or when a start URL
+    lies outside them (the crawl would fetch nothing and look like an empty site)."""
+    try:
+        allowed = allowed_hosts(cfg)
+    except ValueError as exc:
+        raise ConfigError(f"crawl.allow_hosts (--allow-host): not a host: {exc}") from None
+    if not allowed or "" in allowed:
+        raise ConfigError("crawl.allow_hosts (--allow-host): an empty host; give host or host:port")
+    outside = [u for u in cfg.start_urls if host_key(u) not in allowed]
+    if outside:
+        raise ConfigError(f"start URL {outside[0]} is outside the allowed hosts ({', '.join(sorted(allowed))}); "
+                          f"add --allow-host {host_key(outside[0])} (crawl.allow_hosts) or change the start URL")
+    return allowed
+
+
 def origins(urls) -> list[str]:
     return list(dict.fromkeys(f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in urls))
 
@@ -78,6 +94,7 @@ def origins(urls) -> list[str]:
 def crawl(cfg, browser: str | None = None, progress=None) -> CrawlResult:
     """Crawl ``cfg.start_urls`` into ``cfg.db`` (synchronous; see the module docstring)."""
     browser = browser or cfg.browser or None
+    check_scope(cfg)
     if cfg.render == "always" or (cfg.a11y and cfg.render != "never"):
         browser_mod.find_chromium(browser)  # BrowserNotFound before any request
     try:

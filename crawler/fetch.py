@@ -25,6 +25,9 @@ DOCUMENT_TYPES = ("application/pdf", "application/msword", "officedocument", "op
                   "application/vnd.ms-")
 MAGIC_DOCUMENTS = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
 """The first bytes of PDF, Office Open XML/OpenDocument (zip), old Office and RTF files."""
+MAX_HEADER_BYTES = 32768
+"""A response header line longer than this is ``header-too-large`` (browsers accept long
+Content-Security-Policy and Set-Cookie headers, so 8 KB, aiohttp's default, is too strict)."""
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-length", "retry-after", "location")
 
 
@@ -73,6 +76,9 @@ def error_name(exc: BaseException) -> str:
         return "refused" if isinstance(exc.os_error, ConnectionRefusedError) else "connection"
     if isinstance(exc, (aiohttp.InvalidURL, ValueError)):
         return "invalid-url"
+    if isinstance(exc, aiohttp.ClientResponseError):  # the response itself could not be read
+        text = str(exc.message).lower()
+        return "header-too-large" if "bytes when reading" in text or "too many headers" in text else "bad-response"
     return "connection"
 
 
@@ -105,7 +111,8 @@ class Fetcher:
     async def __aenter__(self) -> "Fetcher":
         connector = aiohttp.TCPConnector(limit=self.connections, limit_per_host=self.connections, ttl_dns_cache=300)
         self.session = aiohttp.ClientSession(connector=connector, timeout=self.timeout,
-                                             cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=True)
+                                             cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=True,
+                                             max_line_size=MAX_HEADER_BYTES, max_field_size=MAX_HEADER_BYTES)
         return self
 
     async def __aexit__(self, *exc) -> None:

@@ -111,11 +111,15 @@ def _check_file(path: Path) -> None:
         raise StoreError(f"{path}: not a crawl store (the file is not an SQLite database); give another --db")
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    """Open (creating if needed) a store in WAL mode with the current schema."""
+def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed) a store in WAL mode with the current schema; with ``create``
+    false, an SQLite file that is not a crawl store is refused, never given our tables."""
     _check_file(Path(path))
     try:
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        if not create and conn.execute("SELECT 1 FROM sqlite_master WHERE name='runs'").fetchone() is None:
+            conn.close()
+            raise StoreError(f"{path}: not a crawl store (an SQLite file without crawl tables); give another --db")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(SCHEMA)
@@ -451,7 +455,7 @@ class StoreReader:
         if not self.path.exists():
             raise StoreError(f"{path}: no crawl store here; run `lo-audit crawl ... --db {path}` first")
         try:
-            self.conn = connect(self.path)
+            self.conn = connect(self.path, create=False)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a crawl store ({exc})") from None
         self.conn.row_factory = sqlite3.Row

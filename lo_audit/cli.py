@@ -7,14 +7,23 @@ cause print one line (or a list of problems) and exit 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import errno
+import math
 import sqlite3
 import sys
 from datetime import date
 
 from . import __version__
-from .config import is_http_url
+from .config import MAX_CONCURRENCY
 from .errors import AuditError
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: the mistake and where to read more, not the usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _positive_int(text: str) -> int:
@@ -27,11 +36,20 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _concurrency(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"at most {MAX_CONCURRENCY}, got {value}")
+    return value
+
+
 def _rate(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected requests per second (0 = unlimited), got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
     if value < 0:
         raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
     return value
@@ -51,19 +69,14 @@ def _iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
-def _url(text: str) -> str:
-    if not is_http_url(text):
-        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
-    return text
-
-
 def _add_crawl_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="crawl store (SQLite); default from config or .lo-audit/crawl.sqlite")
     p.add_argument("--allow-host", action="append", dest="allow_hosts", metavar="HOST",
                    help="host (or host:port) to crawl; repeatable; default: the start URLs' hosts")
     p.add_argument("--max-pages", type=_positive_int, help="stop after this many pages (default 5000)")
     p.add_argument("--max-depth", type=_positive_int, help="clicks from a start URL to follow (default 30)")
-    p.add_argument("--concurrency", type=_positive_int, help="pages fetched at once (default 8)")
+    p.add_argument("--concurrency", type=_concurrency,
+                   help=f"pages fetched at once (default 8, at most {MAX_CONCURRENCY})")
     p.add_argument("--rate", type=_rate, help="requests per second per host; 0 = unlimited (default 3)")
     p.add_argument("--timeout", type=_seconds, help="seconds allowed per page (default 20)")
     p.add_argument("--render", choices=("auto", "always", "never"), help="when to render in Chromium (default auto)")
@@ -88,13 +101,13 @@ def _add_check_flags(p: argparse.ArgumentParser, with_db: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lo-audit", description="Audit a SEND Local Offer website and publish the results.")
+    parser = Parser(prog="lo-audit", description="Audit a SEND Local Offer website and publish the results.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors and the final summary")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("crawl", help="crawl a Local Offer website into the crawl store")
-    p.add_argument("start_urls", nargs="*", type=_url, metavar="START_URL", help="where to start (default from config)")
+    p.add_argument("start_urls", nargs="*", metavar="START_URL", help="where to start (default from config)")
     p.add_argument("--config", help="YAML configuration file")
     _add_crawl_flags(p)
 
@@ -141,7 +154,51 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("browser", help="find (or with --install, install) a Chromium for Playwright")
     p.add_argument("--install", action="store_true", help="install one if none is found")
     p.add_argument("--browser", help="path to a Chromium/Chrome executable")
+    _describe(sub)
     return parser
+
+
+EXAMPLES = {
+    "crawl": "lo-audit crawl https://www.example.gov.uk/send-local-offer --db .lo-audit/crawl.sqlite --max-pages 2000",
+    "check": "lo-audit check --db .lo-audit/crawl.sqlite --out reports --catalogue catalogue.yml",
+    "build": "lo-audit build --out reports --site-dir site",
+    "run": "lo-audit run --config lo-audit.yml",
+    "demo": "lo-audit demo --serve --port 8000",
+    "catalogue": "lo-audit catalogue validate catalogue.yml",
+    "validate": "lo-audit catalogue validate services.csv --mapping mapping.yml",
+    "merge": "lo-audit merge councils/north/reports councils/south/reports --site-dir site",
+    "browser": "lo-audit browser --install",
+}
+"""One example per verb, shown at the end of its ``--help`` (a test checks every verb has one)."""
+
+
+def _describe(sub) -> None:
+    """Every verb's ``--help`` opens with its one-line description and ends with an example."""
+    for action in sub._choices_actions:
+        verb = sub.choices[action.dest]
+        verb.description = verb.description or (action.help[:1].upper() + action.help[1:] + ".")
+        if action.dest in EXAMPLES:
+            verb.epilog = f"example:\n  {EXAMPLES[action.dest]}"
+            verb.formatter_class = argparse.RawDescriptionHelpFormatter
+        for child in verb._actions:
+            if isinstance(child, argparse._SubParsersAction):
+                _describe(child)
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Parse ``argv``; an unknown flag is named by the verb that got it, with the nearest known one."""
+    args, extra = parser.parse_known_args(argv)
+    if not extra:
+        return args
+    verb = parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and getattr(args, action.dest, None):
+            verb = action.choices[getattr(args, action.dest)]
+    known = [o for a in verb._actions for o in a.option_strings]
+    flag = next((e.split("=")[0] for e in extra if e.startswith("-")), "")
+    close = difflib.get_close_matches(flag, known, n=1, cutoff=0.6) if flag else []
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    verb.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
 
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
@@ -163,7 +220,7 @@ def _environment_error(exc: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(build_parser(), argv)
     from . import commands
 
     handler = getattr(commands, args.command.replace("-", "_"))

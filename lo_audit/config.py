@@ -8,6 +8,8 @@ checks that every option is documented in the README.
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
 import typing
 from dataclasses import dataclass, field, fields, replace
@@ -17,6 +19,10 @@ from urllib.parse import urlsplit
 
 from .errors import ConfigError
 from .yamlio import read_yaml, where
+
+MAX_CONCURRENCY = 64
+"""Pages fetched at once, at most: more only costs memory (each connection buffers a page)
+and hammers the council's server; 64 is already far past what one host should take."""
 
 DEFAULT_STRIP_PARAMS = (
     "utm_*", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga", "sessionid", "session_id",
@@ -44,9 +50,9 @@ class CrawlConfig:
     behind the calendar and faceted-search guards. Large directories keep thousands of records
     under one template (kb5 ``service.page?id=``), so keep it at least the directory's size."""
     concurrency: int = 8
-    """Pages fetched at once (``--concurrency``); browser tabs are at most this and 4 (rendering is
-    CPU-bound: on 2 cores 4 tabs render as fast as 6 with less memory), and they never hold up
-    plain HTTP fetching."""
+    """Pages fetched at once (``--concurrency``), at most 64; browser tabs are at most this and 4
+    (rendering is CPU-bound: on 2 cores 4 tabs render as fast as 6 with less memory), and they
+    never hold up plain HTTP fetching."""
     rate: float = 3.0
     """Requests per second per host (``--rate``); 0 means unlimited (for local benchmarks)."""
     ignore_robots: bool = False
@@ -276,6 +282,7 @@ def _build(cls, data: dict, path, file, lines, problems):
     for key, value in data.items():
         if key not in known:
             close = [k for k in known if k.replace("_", "") == str(key).replace("_", "").replace("-", "")]
+            close = close or difflib.get_close_matches(str(key).replace("-", "_"), sorted(known), n=1, cutoff=0.75)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; expected one of: {', '.join(sorted(known))}"
             problems.add(_where(file, lines, path + (str(key),)), f"unknown key{hint}")
             continue
@@ -313,8 +320,16 @@ def validate(cfg: Config, file: str = "<flags>", lines: dict | None = None) -> l
         if getattr(cfg.crawl, key) < 1:
             problems.add(_where(file, lines, ("crawl", key)), "must be at least 1")
     for key in ("rate", "timeout", "total_timeout", "link_cache_days"):
-        if getattr(cfg.crawl, key) < 0:
+        value = getattr(cfg.crawl, key)
+        if not math.isfinite(value):
+            problems.add(_where(file, lines, ("crawl", key)), f"expected a finite number, got {value!r}")
+        elif value < 0:
             problems.add(_where(file, lines, ("crawl", key)), "must not be negative")
+    if cfg.crawl.concurrency > MAX_CONCURRENCY:
+        problems.add(_where(file, lines, ("crawl", "concurrency")), f"at most {MAX_CONCURRENCY}, got {cfg.crawl.concurrency}")
+    for i, host in enumerate(cfg.crawl.allow_hosts):
+        if not _is_host(host):
+            problems.add(_where(file, lines, ("crawl", "allow_hosts", i)), f"not a host or host:port: {host!r}")
     if cfg.checks.today and not _is_iso_date(cfg.checks.today):
         problems.add(_where(file, lines, ("checks", "today")), f"expected a date as YYYY-MM-DD, got {cfg.checks.today!r}")
     for rule_id, rc in cfg.checks.rules.items():
@@ -336,6 +351,17 @@ def is_http_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _is_host(text: str) -> bool:
+    """``host`` or ``host:port`` (a URL is accepted too: its host is used)."""
+    text = text.strip()
+    try:
+        parts = urlsplit(text if "://" in text else f"http://{text}")
+        parts.port  # raises on a bad port
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return bool(parts.hostname) and not any(c.isspace() for c in text)
 
 
 def _is_iso_date(text: str) -> bool:

@@ -31,6 +31,8 @@ class InputError(AuditError):
         head = super().__str__()
         if not self.problems:
             return head
+        if len(self.problems) == 1:  # one problem, one line
+            return f"{head}: {self.problems[0]}"
         return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
 
 

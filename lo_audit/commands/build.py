@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import config as config_mod
+from ..errors import BuildError, ConfigError
 
 
 def build_config(args, cfg: config_mod.Config | None = None) -> config_mod.Config:
@@ -14,10 +17,24 @@ def build_config(args, cfg: config_mod.Config | None = None) -> config_mod.Confi
     return cfg
 
 
+def _ready(cfg: config_mod.Config) -> None:
+    """What ``build`` needs, checked first: one line and exit 2 instead of a failed build."""
+    from ..site.build import find_mkdocs_yml
+
+    out = Path(cfg.reports.out)
+    if not (out / "findings.json").is_file():
+        raise ConfigError(f"{out}: no findings.json here; run `lo-audit check` first, or give --out (reports.out)")
+    try:
+        find_mkdocs_yml(Path(cfg.site.docs_dir))
+    except BuildError as exc:
+        raise ConfigError(f"{exc}: run build in a checkout of Local Offer Audit, or give --docs-dir") from None
+
+
 def run(args, cfg: config_mod.Config | None = None) -> int:
     from ..site.build import build_site
 
     cfg = build_config(args, cfg)
+    _ready(cfg)
     built = build_site(cfg)
     if not args.quiet:
         print(f"site built: {built}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import config as config_mod
 from ..errors import ConfigError
 
@@ -21,7 +23,20 @@ def check_config(args, cfg: config_mod.Config | None = None) -> config_mod.Confi
     problems = config_mod.validate(cfg, cfg.path or "<flags>")
     if problems:
         raise ConfigError("invalid settings", problems)
+    out = Path(cfg.reports.out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: the reports folder (--out, reports.out) is a file; give a folder")
     return cfg
+
+
+def _store_given(args, cfg: config_mod.Config) -> None:
+    """``check`` reads a crawl store and never creates one: without --db or crawl.db, name the
+    default it looked for."""
+    db = Path(cfg.crawl.db)
+    if db.exists() or getattr(args, "db", None) or cfg.crawl.db != config_mod.CrawlConfig.db:
+        return
+    raise ConfigError(f"no crawl store at {db} (the default); give --db (or crawl.db in the config), "
+                      "or run `lo-audit crawl` first")
 
 
 def run(args, cfg: config_mod.Config | None = None) -> int:
@@ -29,6 +44,7 @@ def run(args, cfg: config_mod.Config | None = None) -> int:
     from checks.reports import exit_status, write_reports
 
     cfg = check_config(args, cfg)
+    _store_given(args, cfg)
     result = run_checks(cfg)
     write_reports(result, cfg)
     if not args.quiet:
