@@ -137,6 +137,7 @@ def run_info(store: StoreReader) -> dict:
     """The store's run row with secrets (headers, cookies, tokens) removed from the settings."""
     run = store.run()
     run["settings"] = _scrub(run.get("settings") or {})
+    run["unfinished"] = run.get("status") != "complete"  # a killed or failed crawl: pages are missing
     return run
 
 

@@ -37,6 +37,9 @@ DATE_VALUE = re.compile(r"^(?:(19|20)\d\d(?:[-/]?\d{1,2}(?:[-/]?\d{1,2})?)?|\d{1
                         r"|\d{1,2}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)$", re.I)
 DATE_SEGMENT = re.compile(r"^(?:19|20)\d\d(?:-\d{1,2}(?:-\d{1,2})?)?$|^\d{1,2}$")
 YEAR = re.compile(r"(?:19|20)\d\d")
+CALENDAR_WORDS = re.compile(r"^(?:events?|calendars?|diary|diaries|agenda|whats-?on|what-s-on|schedules?|"
+                            r"archives?|meetings?|dates?)$", re.I)
+"""A last folder name that makes a bare year below it (``/events/2031/``) a calendar."""
 
 
 PAGE_PARAMS = re.compile(r"^(?:page|p|pg|pageno|page_?num(?:ber)?|paged|currentpage|start|offset|pagenumber)$", re.I)
@@ -68,11 +71,21 @@ def is_pagination(source: str, target: str) -> bool:
     return source_key == target_key and target_number != "" and target_number != source_number
 
 
-def calendar_parts(url: str) -> tuple[str, str] | None:
-    """``(calendar key, date value)`` when the URL ends in dates (path or query), else None.
+def _real_date(tail: list[str]) -> bool:
+    """Month (and day) parts after the year that are a real month (and day)."""
+    numbers = [int(n) for part in tail for n in part.split("-")]
+    if len(numbers) < 2 or not YEAR.fullmatch(str(numbers[0])):
+        return False
+    return 1 <= numbers[1] <= 12 and (len(numbers) < 3 or 1 <= numbers[2] <= 31)
+
+
+def calendar_parts(url: str) -> tuple[str, str, bool] | None:
+    """``(calendar key, date value, strong)`` when the URL ends in dates (path or query), else None.
 
     The key is the host and the path before the dates: ``/events/?month=2026-11``,
-    ``/events/2026/11/`` and ``/events/2026/11/23/`` are one calendar."""
+    ``/events/2026/11/`` and ``/events/2026/11/23/`` are one calendar. ``strong`` is calendar
+    evidence: month or day parts, a date-like query parameter, or a calendar word before a
+    year. A bare four-digit number (``/p/1999``) alone is weak: record ids look like years."""
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     dated = [(k, v) for k, v in pairs if DATE_PARAM.match(k) and DATE_VALUE.match(v)]
@@ -81,13 +94,13 @@ def calendar_parts(url: str) -> tuple[str, str] | None:
     tail = []
     while segments and DATE_SEGMENT.match(segments[-1]) and len(tail) < 3:
         tail.insert(0, segments.pop())
-    if not any(YEAR.match(s) for s in tail):
-        tail = []
-        segments = parts.path.rstrip("/").split("/")
+    while tail and not YEAR.match(tail[0]):  # a number before the year is not part of the date
+        segments.append(tail.pop(0))
     if not dated and not tail:
         return None
     key = f"{parts.netloc}{'/'.join(segments).rstrip('/')}"
-    return key, "/".join(tail) + "?" + "&".join(f"{k}={v}" for k, v in sorted(dated))
+    strong = bool(dated) or _real_date(tail) or bool(segments and CALENDAR_WORDS.match(segments[-1]))
+    return key, "/".join(tail) + "?" + "&".join(f"{k}={v}" for k, v in sorted(dated)), strong
 
 
 def _far_from_today(value: str, today: date) -> bool:
@@ -104,6 +117,8 @@ class Guards:
         self.accepted = 0
         self.templates: Counter[str] = Counter()
         self.calendars: dict[str, set[str]] = defaultdict(set)
+        self.calendar_keys: set[str] = set()
+        """Calendars with strong evidence (see ``calendar_parts``): bare years below them count too."""
         self.calendar_hosts: Counter[str] = Counter()
         self.keysets: dict[str, set[tuple[str, ...]]] = defaultdict(set)
         self.queries: dict[str, set[str]] = defaultdict(set)
@@ -145,7 +160,11 @@ class Guards:
         found = calendar_parts(url)
         if found is None:
             return ""
-        key, value = found
+        key, value, strong = found
+        if strong:
+            self.calendar_keys.add(key)
+        elif key not in self.calendar_keys:
+            return ""  # an id that looks like a year, under no calendar
         seen, host = self.calendars[key], urlsplit(url).netloc
         if value in seen:
             return ""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .. import config as config_mod
 from ..errors import ConfigError
+
+
+UNFINISHED = ("the crawl in the store did not finish, so these findings cover only the pages crawled so far; "
+              "finish it with `lo-audit crawl --resume` and check again")
 
 
 def check_config(args, cfg: config_mod.Config | None = None) -> config_mod.Config:
@@ -46,6 +51,8 @@ def run(args, cfg: config_mod.Config | None = None) -> int:
     cfg = check_config(args, cfg)
     _store_given(args, cfg)
     result = run_checks(cfg)
+    if result.run.get("unfinished"):
+        print(f"lo-audit check: warning: {UNFINISHED}", file=sys.stderr)
     write_reports(result, cfg)
     if not args.quiet:
         print(result.headline())

@@ -291,6 +291,9 @@ class View:
                  "- [New and fixed](changes.md) since the last run, and [waived findings](waived.md).\n"
                  "- [Statutory checklist](statutory.md) and [inspection-readiness map](inspection.md).\n"
                  "- [Downloads](downloads.md): the findings as spreadsheets and data.\n"]
+        if a.run.get("unfinished"):
+            lines.insert(1, '!!! warning "Unfinished crawl"\n    The crawl behind this audit did not finish, so '
+                            "pages it had not reached are missing and some problems are not listed yet.\n")
         return "\n".join(lines)
 
     def _history_chart(self) -> str:

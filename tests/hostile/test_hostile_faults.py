@@ -106,3 +106,41 @@ def test_the_small_disk_is_really_small(tmp_path):
         assert limit is None, "a tmpfs can be mounted here"
         with pytest.raises(OSError):
             (disk / "big").write_bytes(b"x" * (3 * 1024 * 1024))
+
+
+def test_check_on_an_unfinished_crawl_warns_and_the_site_says_so(tmp_path):
+    """A crawl killed midway, then ``check``: a warning, ``run.unfinished`` in findings.json and
+    a warning on the site's overview; a finished crawl has none of these (negative control)."""
+    import json
+    import signal
+
+    from lo_audit.config import Config, ReportsConfig
+    from lo_audit.site.build import write_generated
+
+    site = Site({"/": Route(page("Home", "".join(f"<a href='/s/{i}'>{i}</a>" for i in range(100)))),
+                 **{f"/s/{i}": Route(page(f"S{i}", "<p>x</p>"), delay=0.05) for i in range(100)}})
+    config = tmp_path / "audit.yml"
+    config.write_text("crawl:\n  a11y: false\n  check_external: false\n")
+    try:
+        for name, kill in (("killed", True), ("finished", False)):
+            db = str(tmp_path / f"{name}.sqlite")
+            proc = subprocess.Popen([CLI, "-q", "crawl", site.url("/"), "--config", str(config), "--db", db,
+                                     "--rate", "0", "--render", "never", "--concurrency", "1"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if kill:
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and site.count("/s/5") == 0:
+                    time.sleep(0.05)
+                os.kill(proc.pid, signal.SIGKILL)
+            assert proc.wait(timeout=120) == (-signal.SIGKILL if kill else 0)
+            out = tmp_path / f"reports-{name}"
+            done = subprocess.run([CLI, "-q", "check", "--db", db, "--out", str(out), "--fail-on", "never"],
+                                  capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stderr
+            assert ("did not finish" in done.stderr) is kill
+            assert json.loads((out / "findings.json").read_text())["run"]["unfinished"] is kill
+            docs = tmp_path / f"docs-{name}"
+            write_generated(Config(reports=ReportsConfig(out=str(out))), docs)
+            assert ("Unfinished crawl" in (docs / "audit" / "index.md").read_text()) is kill
+    finally:
+        site.close()

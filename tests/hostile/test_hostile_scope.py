@@ -58,3 +58,33 @@ def test_hanging_host_is_given_up_with_a_finding(tmp_path):
     failing = [f for f in found if f["rule"] == "crawl.host-failing"]
     assert len(failing) == 1 and failing[0]["evidence"]["failures"] == 9
     assert {f["url"] for f in found if f["rule"] == "crawl.timeout"} == {site.url(f"/slow/{i}") for i in range(3)}
+
+
+def test_record_ids_that_look_like_years_are_all_fetched(tmp_path):
+    """/p/1900 to /p/2099 are records, not a calendar: nothing about them says date."""
+    ids = range(1900, 2100)
+    routes = {"/": Route(page("Records", "".join(f"<a href='/p/{i}'>Record {i}</a> " for i in ids)))}
+    routes.update({f"/p/{i}": Route(page(f"Record {i}", "<p>A service record.</p>")) for i in ids})
+    site = Site(routes)
+    try:
+        cfg = config(str(tmp_path / "crawl.sqlite"), site.url("/"), check_external=False)
+        crawl(cfg)
+    finally:
+        site.close()
+    pages = {p.url: p for p in StoreReader(cfg.db).pages()}
+    assert [u for u, p in pages.items() if p.guard] == []
+    assert sum(1 for p in site.paths() if p.startswith("/p/")) == len(ids)
+
+
+def test_calendars_still_need_only_calendar_evidence():
+    from crawler.guards import CALENDAR_LIMIT, Guards
+
+    guards = Guards(max_pages=10_000, max_depth=10, max_per_pattern=10_000)
+    months = [guards.check(f"https://x.uk/whats-on/2026/{m:02d}/", 1) for m in range(1, 13)]
+    years = [guards.check(f"https://x.uk/whats-on/{y}/", 1) for y in range(2027, 2040)]
+    assert months.count("") == CALENDAR_LIMIT and set(years) == {"calendar"}
+    far = [guards.check(f"https://x.uk/events/{y}/", 1) for y in (1901, 2090)]
+    assert far == ["calendar", "calendar"], "a bare year under a calendar word is a calendar"
+    dated = [guards.check(f"https://x.uk/diary?date={y}-01-01", 1) for y in (1950, 2099)]
+    assert dated == ["calendar", "calendar"]
+    assert [guards.check(f"https://x.uk/docs/{y}", 1) for y in (1900, 2099)] == ["", ""]
