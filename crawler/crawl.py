@@ -28,7 +28,7 @@ from .fetch import Fetcher
 from .pagebuild import Scope
 from .render import BrowserPool, RenderSettings
 from .robots import HostRobots, fetch_robots
-from .secrets import redacted_settings, resolved_headers
+from .secrets import plain_http_hosts, redacted_settings, resolved_headers
 from .sitemaps import read_sitemaps
 from .store import StoreLock, StoreWriter, kept_pages
 from .urls import host_key, normalise
@@ -150,9 +150,10 @@ async def _crawl_into(writer: StoreWriter, cfg, browser: str | None, progress, s
     pool = BrowserPool(RenderSettings(tabs=min(cfg.concurrency, MAX_TABS), allowed=allowed, extra_headers=headers,
                                       user_agent=agent, timeout=cfg.timeout, cookie_selectors=cfg.cookie_selectors,
                                       load_more_selectors=cfg.load_more_selectors, max_load_more=cfg.max_load_more,
-                                      executable=browser))
+                                      executable=browser, plain_hosts=plain_http_hosts(starts)))
     try:
-        async with Fetcher(allowed, agent, headers, cfg.rate, cfg.timeout, cfg.max_page_bytes, workers) as fetcher:
+        async with Fetcher(allowed, agent, headers, cfg.rate, cfg.timeout, cfg.max_page_bytes, workers,
+                           plain_http_hosts(starts)) as fetcher:
             robots = await _start_robots(fetcher, starts)
             run_id, resumed = _open_run(writer, cfg, starts, allowed)
             engine = Engine(cfg, writer, run_id, fetcher, pool, scope, progress,

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 import aiohttp
 
 from .ratelimit import HostLimiter
+from .secrets import may_receive
 from .urls import host_key, is_document_url, scheme_of
 
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -100,8 +101,9 @@ class Fetcher:
     """One aiohttp session shared by every request of a crawl."""
 
     def __init__(self, allowed: frozenset[str], user_agent: str, extra_headers: dict[str, str],
-                 rate: float, timeout: float, max_bytes: int, connections: int) -> None:
-        self.allowed, self.max_bytes = allowed, max_bytes
+                 rate: float, timeout: float, max_bytes: int, connections: int,
+                 plain_hosts: frozenset[str] | None = None) -> None:
+        self.allowed, self.max_bytes, self.plain_hosts = allowed, max_bytes, plain_hosts
         self.user_agent, self.extra_headers = user_agent, extra_headers
         self.limiter = HostLimiter(rate)
         self.timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, 10))
@@ -120,10 +122,10 @@ class Fetcher:
             await self.session.close()
 
     def headers_for(self, url: str, conditional: dict[str, str] | None = None) -> dict[str, str]:
-        """Request headers; the configured extras only for allowed hosts."""
+        """Request headers; the configured extras only for allowed hosts (``secrets.may_receive``)."""
         headers = {"User-Agent": self.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
                    "Accept-Language": "en-GB,en;q=0.8"}
-        if host_key(url) in self.allowed:
+        if may_receive(url, self.allowed, self.plain_hosts):
             headers.update(self.extra_headers)
         headers.update(conditional or {})
         return headers

@@ -22,6 +22,7 @@ from . import browser as browser_mod
 from .pagejs import (CLICK_LOAD_MORE, COOKIE_SELECTORS, COUNT_LINKS, INIT_SCRIPT, SERIALIZE, SETTLE,
                      WAIT_QUIET, as_function)
 from .external import is_private
+from .secrets import may_receive
 from .signals import LOAD_MORE
 from .urls import host_key
 
@@ -88,6 +89,8 @@ class RenderSettings:
     executable: str | None = None
     disallowed: Callable[[str], bool] | None = None
     """True for URLs the page may not load (robots.txt of an allowed host); set by the engine."""
+    plain_hosts: frozenset[str] | None = None
+    """Allowed hosts credentials may reach over plain http (``secrets.may_receive``)."""
 
 
 class BrowserPool:
@@ -197,7 +200,8 @@ class BrowserPool:
         request = route.request
         url, method, plain = request.url, request.method, dict(request.headers)
         for _ in range(MAX_HOPS):
-            extra = self.settings.extra_headers if self._allowed(url) else {}
+            extra = self.settings.extra_headers if may_receive(url, self.settings.allowed,
+                                                               self.settings.plain_hosts) else {}
             response = await route.fetch(url=url, method=method, headers={**plain, **extra}, max_redirects=0,
                                          timeout=self.settings.timeout * 1000)
             location = response.headers.get("location")

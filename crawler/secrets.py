@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import asdict
+from urllib.parse import urlsplit
+
+from .urls import host_key
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 REDACTED = "<redacted>"
@@ -22,6 +25,21 @@ def resolved_headers(headers: dict[str, str], cookies: dict[str, str]) -> dict[s
     if cookies:
         out["Cookie"] = "; ".join(f"{name}={resolve(value)}" for name, value in cookies.items())
     return out
+
+
+def plain_http_hosts(start_urls) -> frozenset[str]:
+    """Hosts the user chose to start at over plain ``http://``: the only ones credentials
+    may be sent to unencrypted (a redirect from https down to http must not expose them)."""
+    return frozenset(host_key(u) for u in start_urls if urlsplit(u).scheme == "http")
+
+
+def may_receive(url: str, allowed: frozenset[str], plain_hosts: frozenset[str] | None) -> bool:
+    """True when ``url`` may be sent the configured headers and cookies: an allowed host, over
+    https or over http to a host started at over http (``plain_hosts`` None: any scheme)."""
+    scheme = urlsplit(url).scheme
+    if scheme not in ("http", "https") or host_key(url) not in allowed:
+        return False
+    return scheme == "https" or plain_hosts is None or host_key(url) in plain_hosts
 
 
 def redacted_settings(cfg) -> dict:

@@ -119,3 +119,20 @@ def test_plain_http_sends_secrets_only_to_allowed_hops(tmp_path):
     assert {h.get("authorization") for h in hops.values()} == {TOKEN}
     page_ = StoreReader(cfg.db).page(council.url("/hop1"))
     assert page_.final_url == foreign.url("/steal") and page_.kind == "other" and not page_.main_text
+
+
+def test_credentials_never_go_over_plain_http_unless_the_crawl_started_so():
+    """An https site redirecting down to http must not expose the token. (Unit level: a test
+    server with a certificate the crawler trusts is not available here.)"""
+    from crawler.fetch import Fetcher
+    from crawler.secrets import plain_http_hosts
+
+    starts = ["https://www.example.gov.uk/send", "http://127.0.0.1:8080/"]
+    fetcher = Fetcher(frozenset({"www.example.gov.uk", "127.0.0.1:8080", "directory.example.gov.uk"}), "ua",
+                      {"Authorization": TOKEN}, 0, 5, 1000, 1, plain_http_hosts(starts))
+    sent = {url: fetcher.headers_for(url).get("Authorization") for url in (
+        "https://www.example.gov.uk/a", "http://www.example.gov.uk/a", "http://127.0.0.1:8080/a",
+        "https://directory.example.gov.uk/r", "http://directory.example.gov.uk/r", "https://evil.example/")}
+    assert sent == {"https://www.example.gov.uk/a": TOKEN, "http://www.example.gov.uk/a": None,
+                    "http://127.0.0.1:8080/a": TOKEN, "https://directory.example.gov.uk/r": TOKEN,
+                    "http://directory.example.gov.uk/r": None, "https://evil.example/": None}
