@@ -43,7 +43,7 @@ RULES_RUN = ("service.missing", "service.unlisted", "service.ambiguous", "servic
 
 def names(count: int, rng: random.Random) -> list[tuple[str, str]]:
     """(name, town) pairs: every town's groups, siblings of one another."""
-    places = [(f"{t}{part}", t) for t in TOWNS for part in ("", " East", " West", " North", " South", " Green")]
+    places = [(f"{t}{part}", t) for t in TOWNS for part in ("", " East", " West", " North", " South", " Green", " Upper", " Lower")]
     pool = [(f"{p} U3A - {g}" if i % 3 == 0 else f"{p} {g}", t) for p, t in places for i, g in enumerate(GROUPS)]
     rng.shuffle(pool)
     if count > len(pool):
@@ -57,9 +57,9 @@ def phone(n: int) -> str:
     return f"{prefixes[n // 1000 % len(prefixes)]} {n % 1000:04d}"
 
 
-def catalogue(count: int, rng: random.Random) -> list[Service]:
+def catalogue(pool: list[tuple[str, str]]) -> list[Service]:
     out = []
-    for i, (name, town) in enumerate(names(count, rng)):
+    for i, (name, town) in enumerate(pool):
         slug = name.lower().replace(" ", "-")
         out.append(Service(f"svc-{i}", name, phones=(phone(i),), emails=(f"{slug}@{town.lower()}.example.org",),
                            website=f"https://www.{town.lower()}.example.org/{slug}", postcode=f"PE{i % 90 + 1} 1AA",
@@ -78,11 +78,12 @@ def record(i: int, s: Service, changed: bool) -> Page:
                 meta={"contacts": contacts, "fields": {"Age range": "5 to 11"}})
 
 
-def build_store(path: Path, services: list[Service], pages: int, rng: random.Random) -> None:
+def build_store(path: Path, services: list[Service], extra: list[tuple[str, str]], pages: int) -> None:
+    """``pages`` records: the first services' (up to four fifths of the pages), then
+    records of names the catalogue does not have (``extra``, siblings of its names)."""
     writer = StoreWriter(path)
     run = writer.start_run([HOST + "/"], ["directory.example.gov.uk"], {})
     shown = services[: min(len(services), pages - pages // 5)]
-    extra = names(len(services) + pages // 5, rng)[len(services):]
     for i in range(pages):
         if i < len(shown):
             writer.save_page(run, record(i, shown[i], changed=i % 50 == 0), [])
@@ -95,11 +96,11 @@ def build_store(path: Path, services: list[Service], pages: int, rng: random.Ran
 
 
 def bench(count: int, pages: int, seed: int = 1) -> dict[str, float]:
-    rng = random.Random(seed)
-    services = catalogue(count, rng)
+    pool = names(count + pages, random.Random(seed))
+    services = catalogue(pool[:count])
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite"
-        build_store(db, services, pages, rng)
+        build_store(db, services, pool[count:], pages)
         all_rules()
         ctx = RuleContext(store=StoreReader(db), catalogue=Catalogue(tuple(services), "bench"), config=ChecksConfig(),
                           today=__import__("datetime").date(2026, 11, 1))

@@ -54,6 +54,12 @@ CONTACT_POINTS = {"email": 40.0, "phone": 40.0, "website": 25.0, "postcode": 15.
 """Evidence points of a value shared by one service and one record (divided among sharers)."""
 EXPECTED_URL_POINTS = 200.0
 ID_POINTS = 40.0
+NAME_FLOOR = 30.0
+STRONG_TOTAL = 100.0
+"""A name scoring at least NAME_FLOOR matches when name and other evidence reach
+STRONG_TOTAL points: "Zumba" and a record "Zumba sessions" showing its own phone, email and
+website. Siblings sharing contact details divide their points, so "Zumba" does not take
+"Zumba Gold" through the club's shared phone and email."""
 BASELINE = 50.0
 """Points a pair must exceed to be worth asserting (see step 4)."""
 AMBIGUOUS_MARGIN = 5.0
@@ -67,6 +73,8 @@ RARE_TOKENS = 2
 rarest words, and a few words keep the candidate lists short."""
 COMMON_TOKEN_SHARE = 0.2
 """Name words on more than this share of all names are not used to find candidates."""
+UNMATCHED_WORD_FACTOR = 0.9
+"""A name with a word the other lacks is less likely the same service (see :func:`name_similarity`)."""
 STOPWORDS = frozenset("the and of for a an in at to with on by or our your from".split())
 ID_PARAMS = re.compile(r"^(?:id|.*[_-]id|.*Id|uuid|guid|ref|slug|service|record)$")
 _SEPARATORS = re.compile(r"\s+[|–—:]\s+|\s+-\s+|\s+::\s+")
@@ -143,8 +151,11 @@ class NameWeights:
 
 def name_similarity(a: frozenset[str], b: frozenset[str], weights: NameWeights,
                     totals: tuple[float, float] | None = None) -> float:
-    """Weighted Jaccard of two token sets, 0-100 (100: the same words); ``totals`` are the
-    two sets' summed weights when already known."""
+    """Weighted Jaccard of two token sets, 0-100 (100: the same words), lowered by
+    :data:`UNMATCHED_WORD_FACTOR` for each word (up to three) that only one name has, so
+    that a common qualifier ("Lower", "East") still separates "Dunbury Parent Support
+    Group" from "Dunbury Lower Parent Support Group". ``totals`` are the two sets'
+    summed weights when already known."""
     if not a or not b:
         return 0.0
     weight = weights.weight
@@ -152,7 +163,8 @@ def name_similarity(a: frozenset[str], b: frozenset[str], weights: NameWeights,
     if not common:
         return 0.0
     wa, wb = totals if totals else (sum(weight(t) for t in a), sum(weight(t) for t in b))
-    return 100.0 * common / (wa + wb - common)
+    unmatched = sum(1 for t in a ^ b if t not in STOPWORDS)
+    return 100.0 * common / (wa + wb - common) * UNMATCHED_WORD_FACTOR ** min(unmatched, 3)
 
 
 # ---------------------------------------------------------------------------- contact values
@@ -330,11 +342,14 @@ class Pair:
         return points
 
     def eligible(self, threshold: float, contact_threshold: float, use_ids: bool) -> bool:
+        """A name alone (``threshold``); a name (``contact_threshold``) with any shared
+        contact or agreeing id; or a looser name (:data:`NAME_FLOOR`) whose score and other
+        evidence together reach :data:`STRONG_TOTAL` (contacts few others share, the id)."""
         if self.expected:
             return True
-        backed = bool(self.shared) or (use_ids and self.id_match)
-        return (self.name >= threshold or (self.name >= contact_threshold and backed)) and \
-            self.total(use_ids) > BASELINE
+        backing = sum(self.shared.values()) + (ID_POINTS if use_ids and self.id_match else 0.0)
+        return (self.name >= threshold or (self.name >= contact_threshold and backing > 0)
+                or (self.name >= NAME_FLOOR and self.name + backing >= STRONG_TOTAL)) and self.total(use_ids) > BASELINE
 
     def method(self, threshold: float, use_ids: bool) -> str:
         if self.expected:

@@ -13,7 +13,9 @@ catalogue and the site, each recorded in ``Corpus.truth``:
 - ``phone``, ``email``, ``website``, ``postcode``, ``age``: the record shows another value;
 - ``extra``: the record shows the catalogue's phone and an old number as well.
 
-Every record also writes its values in its own way (phone formats, email case and
+Records name themselves a little differently from the catalogue ("&" for "and", ": "
+for " - ", capitals, an added "(Fenshire)" or "sessions"), and every record writes its
+values in its own way (phone formats, email case and
 ``[at]`` spellings, postcode spacing, website with or without ``www.``/``https``/slash,
 ages as "5-11", "ages 5 to 11", "from 16"...): none of that may be reported.
 """
@@ -227,6 +229,10 @@ def name_as(name: str, rng: random.Random) -> str:
         return name.replace(" - ", ": ")
     if roll < 0.22:
         return name.upper() if len(name) < 18 else name
+    if roll < 0.27:
+        return f"{name} (Fenshire)"
+    if roll < 0.31:
+        return f"{name} sessions"
     return name
 
 
