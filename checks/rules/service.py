@@ -68,7 +68,8 @@ def missing(ctx: RuleContext) -> Iterable[Finding]:
     when many services share it), and the service's id in the record's address or text
     once ids are seen to agree on the site. A name scoring at least ``threshold`` is a
     match on its own; one scoring at least ``contact_threshold`` needs a shared contact
-    detail or id. An open service with no record is reported, with the closest record in
+    detail or id; a looser one (at least 30) needs contact details few others share, or the
+    id, strong enough together with the name. An open service with no record is reported, with the closest record in
     ``evidence.best_candidate``; closed services are not expected on the site. When the
     choice is too close to call, ``service.ambiguous`` is reported instead.
 
