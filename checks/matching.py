@@ -288,7 +288,7 @@ def service_keys(service: Service) -> ServiceKeys:
               "postcode": _values([service.postcode], normalise_postcode), "website": websites,
               "domain": {_domain(k) for k in websites}}
     return ServiceKeys(service, name_tokens(service.name), values, {norm_url(u) for u in service.expected_urls if u},
-                       service.id.strip().lower())
+                       (getattr(service, "original_id", "") or service.id).strip().lower())
 
 
 _ID_TOKEN = re.compile(r"(?<![\w-])([a-z0-9][a-z0-9_-]{5,63})(?![\w-])", re.I)

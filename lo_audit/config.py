@@ -178,7 +178,7 @@ class ChecksConfig:
     service_url_patterns: tuple[str, ...] = ()
     """Regular expressions of service-record URLs beyond the built-in platforms."""
     service_markers: tuple[str, ...] = ()
-    """CSS selectors whose presence marks a page as a service record."""
+    """CSS selectors whose presence marks a page as a service record (``.class``, ``#id``, ``main.record``; the class and id parts are checked)."""
 
 
 @dataclass(frozen=True)
