@@ -1,14 +1,24 @@
 """The benchmark: our full audit against linkchecker's link-only crawl, alternating.
 
-For each site size it starts the synthetic Local Offer (``bench.synthetic``) and, in
-one run, alternates: linkchecker's link-only crawl with its rate limit lifted, our
-full audit (``lo-audit crawl --rate 0`` then ``lo-audit check``), a re-audit of the
-unchanged site, and ``lo-audit build``. It reports wall time, the ratio to
-linkchecker, pages per second, and the peak memory (PSS, falling back to RSS) of the
-whole process tree, the browser's processes included.
+Sites (``--sites``): ``python-docs``, the HTML of Python's documentation from the Debian
+package python3-doc, a real site no one here wrote (``bench.realsite``); and synthetic
+Local Offers (``bench.synthetic``), ``static:N`` (no JavaScript) and ``js:N`` (1 page in
+10 needs JavaScript). For each site, in one run and alternating the order on every
+repeat, it measures: linkchecker's link-only crawl (rate limit lifted); our full audit
+(``lo-audit crawl --rate 0`` then ``lo-audit check``, one shell command, a fresh store);
+and a re-audit of the unchanged site on that store. With ``--before DIR`` (a checkout of
+an earlier version) that version's audit and re-audit are measured in the same
+alternation, and the findings of both versions are compared (``bench.findings``).
 
-Run: ``make bench`` or ``python -m bench.run --pages 1500 1000 10000``.
-Results: ``bench/results/latest.json`` and the performance page of the site.
+Each figure is the median of the repeats: wall time of the whole command and the peak
+memory (PSS, falling back to RSS) of its whole process tree, the browser's processes
+included. Under root with ``unshare`` available the whole benchmark runs in a network
+namespace of its own with only loopback, so no request (not even a DNS query for an
+outside link) leaves the machine: outside links fail at once, as they do offline.
+
+Run: ``make bench`` or ``python -m bench.run --sites python-docs static:1500 js:1500 --repeat 3``.
+Results: ``bench/results/latest.json``, the findings diffs in ``bench/results/`` and the
+performance page of the site.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import os
 import platform
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,12 +42,17 @@ from pathlib import Path
 
 import psutil
 
+from . import findings as findings_mod
+from . import realsite
 from .synthetic import reachable_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
 PAGE = ROOT / "docs" / "reference" / "performance.md"
+TODAY = "2026-11-22"
+"""``--today`` of every check, so that stale-page findings do not move with the calendar."""
+CLI = "import sys; from lo_audit.cli import main; sys.exit(main())"
 
 
 @dataclass
@@ -47,6 +63,9 @@ class Measure:
     pages: int
     seconds: float
     peak_mib: float
+    rendered: int = 0
+    axe: int = 0
+    link_checks: int = 0
 
     @property
     def rate(self) -> float:
@@ -87,126 +106,205 @@ class PeakMemory:
         return self.peak / 2**20
 
 
-def timed(what: str, cmd: list[str], pages_of, stdout=subprocess.DEVNULL, ok: tuple[int, ...] = (0,)) -> Measure:
+def timed(what: str, cmd: list[str], stdout=subprocess.DEVNULL, ok: tuple[int, ...] = (0,),
+          env: dict | None = None) -> Measure:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env)
     peak = PeakMemory(proc.pid)
     _, err = proc.communicate()
     seconds = time.perf_counter() - start
     mib = peak.stop()
     if proc.returncode not in ok:
         raise SystemExit(f"{what} failed (exit {proc.returncode}): {err[-2000:]}")
-    return Measure(what, pages_of(), round(seconds, 2), round(mib, 1))
+    return Measure(what, 0, round(seconds, 2), round(mib, 1))
 
 
-def crawled(db: Path) -> int:
+def store_counts(db: Path) -> dict:
+    """Pages, renders, axe runs and status checks of the store's last run."""
     with sqlite3.connect(db) as conn:
         run = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
-        return conn.execute("SELECT COUNT(*) FROM pages WHERE run_id=? AND kind='html'", (run,)).fetchone()[0]
+        pages, rendered, axe = conn.execute(
+            "SELECT SUM(kind='html'), SUM(rendered), SUM(meta LIKE '%\"axe\": true%') FROM pages WHERE run_id=?",
+            (run,)).fetchone()
+        checks = conn.execute("SELECT COUNT(*), SUM(checked_by != 'cache') FROM link_status WHERE run_id=?",
+                              (run,)).fetchone()
+    return {"pages": pages or 0, "rendered": rendered or 0, "axe": axe or 0, "link_checks": checks[1] or 0}
 
 
-def start_site(n: int, work: Path, js_every: int = 10) -> tuple[subprocess.Popen, str]:
+# ----------------------------------------------------------------------------- sites
+@dataclass
+class Site:
+    name: str
+    label: str
+    proc: subprocess.Popen
+    url: str
+    expected: int
+
+
+def _serve(cmd: list[str], work: Path) -> tuple[subprocess.Popen, str]:
     port_file = work / "port"
-    proc = subprocess.Popen([sys.executable, "-m", "bench.synthetic", "--pages", str(n), "--port-file", str(port_file),
-                             "--js-every", str(js_every)],
-                            cwd=ROOT)
-    for _ in range(200):
+    port_file.unlink(missing_ok=True)
+    proc = subprocess.Popen([*cmd, "--port-file", str(port_file)], cwd=ROOT)
+    for _ in range(400):
         if port_file.exists() and port_file.read_text():
             return proc, f"http://127.0.0.1:{port_file.read_text()}/"
         time.sleep(0.05)
     proc.kill()
-    raise SystemExit("the synthetic site did not start")
+    raise SystemExit(f"the benchmark site did not start: {' '.join(cmd)}")
 
 
-def linkchecker(url: str, work: Path, n: int) -> Measure:
+def start_site(spec: str, work: Path) -> Site:
+    """``python-docs``, ``static:N`` or ``js:N``."""
+    if spec == "python-docs":
+        root = realsite.find_root()
+        if root is None:
+            raise SystemExit("python3-doc is not installed: apt-get install -y python3-doc")
+        proc, url = _serve([sys.executable, "-m", "bench.realsite", "--root", str(root)], work)
+        return Site(spec, f"Python documentation (python3-doc, {realsite.html_files(root):,} HTML files)", proc, url,
+                    realsite.html_files(root))
+    kind, _, size = spec.partition(":")
+    n, js_every = int(size or 1500), (10 if kind == "js" else 0)
+    proc, url = _serve([sys.executable, "-m", "bench.synthetic", "--pages", str(n), "--js-every", str(js_every)], work)
+    label = f"synthetic, {n:,} pages, " + ("1 in 10 needs JavaScript" if js_every else "static")
+    return Site(spec, label, proc, url, reachable_pages(n))
+
+
+# ----------------------------------------------------------------------------- commands
+def linkchecker(url: str, work: Path) -> Measure:
     rc = work / "linkcheckerrc"
     rc.write_text("[checking]\nmaxrequestspersecond=10000\nthreads=10\n[output]\nwarnings=0\n")
     out = work / "linkchecker.csv"
     # As root, linkchecker drops privileges to `nobody` and cannot open -F files: read stdout.
     cmd = [str(BIN / "linkchecker"), "-f", str(rc), "--no-status", "-v", "-o", "csv", url]
     with out.open("w", encoding="utf-8") as sink:
-        m = timed("linkchecker (link-only, rate limit lifted)", cmd, lambda: 0, stdout=sink, ok=(0, 1))
+        m = timed("linkchecker (link-only, rate limit lifted)", cmd, stdout=sink, ok=(0, 1))
     with out.open(encoding="utf-8", errors="replace") as f:
         rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter=";")
         m.pages = len({row["url"] for row in rows if row.get("url")})
     return m
 
 
-def audit(url: str, work: Path, db: Path, label: str) -> Measure:
-    """crawl + check as one measured shell command (one process tree)."""
-    lo = str(BIN / "lo-audit")
-    script = (f"{lo} -q crawl {url} --db {db} --rate 0 --concurrency 16 --max-pages 100000 && "
-              f"{lo} -q check --db {db} --out {work / 'reports'} --fail-on never --today 2026-11-22")
-    return timed(label, ["/bin/sh", "-c", script], lambda: crawled(db))
+def fresh(db: Path) -> None:
+    for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        leftover.unlink(missing_ok=True)
 
 
-def build(work: Path, db: Path) -> Measure:
+def audit(url: str, source: Path, db: Path, out: Path, label: str) -> Measure:
+    """crawl + check as one measured shell command (one process tree), from ``source``."""
+    py = f"{sys.executable} -c '{CLI}'"
+    script = (f"{py} -q crawl {url} --db {db} --rate 0 --concurrency 16 --max-pages 100000 && "
+              f"{py} -q check --db {db} --out {out} --fail-on never --today {TODAY}")
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    m = timed(label, ["/bin/sh", "-c", script], env=env)
+    counts = store_counts(db)
+    m.pages, m.rendered, m.axe, m.link_checks = counts["pages"], counts["rendered"], counts["axe"], counts["link_checks"]
+    return m
+
+
+def build(work: Path, db: Path, out: Path) -> Measure:
     docs = work / "docs"
     if not docs.exists():
         shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("audit"))
         shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    cmd = [str(BIN / "lo-audit"), "-q", "build", "--db", str(db), "--out", str(work / "reports"),
+    cmd = [str(BIN / "lo-audit"), "-q", "build", "--db", str(db), "--out", str(out),
            "--site-dir", str(work / "site"), "--docs-dir", str(docs)]
-    return timed("lo-audit build", cmd, lambda: 0)
+    return timed("lo-audit build", cmd)
 
 
-def bench_size(n: int, repeat: int, js_every: int = 10) -> dict:
-    work = Path(tempfile.mkdtemp(prefix=f"lo-bench-{n}-"))
-    site, url = start_site(n, work, js_every)
-    rows: dict[str, list[Measure]] = {"linkchecker": [], "audit": [], "reaudit": [], "build": []}
+# ----------------------------------------------------------------------------- one site
+def bench_site(spec: str, repeat: int, before: Path | None) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"lo-bench-{spec.replace(':', '-')}-"))
+    site = start_site(spec, work)
+    versions = {"after": ROOT} | ({"before": before} if before else {})
+    rows: dict[str, list[Measure]] = {"linkchecker": []}
+    for v in versions:
+        rows[f"audit_{v}"], rows[f"reaudit_{v}"] = [], []
+    digests: dict[str, list[str]] = {}
     try:
-        for _ in range(repeat):
-            rows["linkchecker"].append(linkchecker(url, work, n))
-            db = work / "crawl.sqlite"
-            for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-                leftover.unlink(missing_ok=True)  # a fresh store: no stale WAL from the last repeat
-            rows["audit"].append(audit(url, work, db, "full audit (crawl + checks)"))
-            rows["reaudit"].append(audit(url, work, db, "re-audit, unchanged site"))
-        rows["build"].append(build(work, db))
+        for r in range(repeat):
+            order = ["linkchecker", *versions] if r % 2 == 0 else [*reversed(versions), "linkchecker"]
+            for step in order:
+                if step == "linkchecker":
+                    rows["linkchecker"].append(linkchecker(site.url, work))
+                    continue
+                db, out = work / f"{step}.sqlite", work / f"reports-{step}"
+                fresh(db)
+                rows[f"audit_{step}"].append(audit(site.url, versions[step], db, out, f"full audit ({step})"))
+                if step not in digests:
+                    digests[step] = findings_mod.digest(out / "findings.json")
+                rows[f"reaudit_{step}"].append(audit(site.url, versions[step], db, out, f"re-audit ({step})"))
+        built = build(work, work / "after.sqlite", work / "reports-after")
     finally:
-        site.kill()
+        site.proc.kill()
         shutil.rmtree(work, ignore_errors=True)
-    best = {k: min(v, key=lambda m: m.seconds) for k, v in rows.items() if v}
-    return {
-        "pages": n, "reachable": reachable_pages(n), "js_every": js_every,
-        "runs": {k: [asdict(m) | {"rate": round(m.rate, 1)} for m in v] for k, v in rows.items()},
-        "ratio_audit_to_linkchecker": round(best["audit"].seconds / best["linkchecker"].seconds, 2),
-        "ratio_reaudit_to_audit": round(best["reaudit"].seconds / best["audit"].seconds, 2),
-        "coverage": round(best["audit"].pages / reachable_pages(n), 4),
-    }
+    return summarise(site, rows, digests, built)
 
 
+def median(items: list[Measure], key: str) -> float:
+    return round(statistics.median(getattr(m, key) for m in items), 2)
+
+
+def summarise(site: Site, rows: dict[str, list[Measure]], digests: dict[str, list[str]], built: Measure) -> dict:
+    lc = median(rows["linkchecker"], "seconds")
+    out = {"site": site.name, "label": site.label, "expected_pages": site.expected,
+           "runs": {k: [asdict(m) for m in v] for k, v in rows.items()}, "build_s": built.seconds,
+           "linkchecker_s": lc, "linkchecker_pages": rows["linkchecker"][0].pages, "versions": {}}
+    for version in ("before", "after"):
+        if f"audit_{version}" not in rows:
+            continue
+        first, again = rows[f"audit_{version}"], rows[f"reaudit_{version}"]
+        audit_s = median(first, "seconds")
+        out["versions"][version] = {
+            "audit_s": audit_s, "ratio_to_linkchecker": round(audit_s / lc, 2) if lc else None,
+            "peak_mib": median(first, "peak_mib"), "reaudit_s": median(again, "seconds"),
+            "reaudit_peak_mib": median(again, "peak_mib"),
+            "reaudit_ratio": round(median(again, "seconds") / audit_s, 2) if audit_s else None,
+            "pages": first[0].pages, "rendered": first[0].rendered, "axe": first[0].axe,
+            "link_checks": first[0].link_checks, "reaudit_link_checks": again[0].link_checks,
+            "findings": len(digests.get(version, [])),
+        }
+    if "before" in digests:
+        diff = sorted(set(digests["before"]) ^ set(digests["after"]))
+        out["findings_identical"] = digests["before"] == digests["after"]
+        out["findings_diff"] = [("-" if line in digests["before"] else "+") + " " + line for line in diff]
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        for version in ("before", "after"):
+            (RESULTS / f"findings-{site.name.replace(':', '-')}-{version}.txt").write_text(
+                "\n".join(digests[version]) + "\n", encoding="utf-8")
+    return out
+
+
+# ----------------------------------------------------------------------------- report
 def machine() -> dict:
     return {"date": datetime.now(timezone.utc).date().isoformat(), "cpus": os.cpu_count(),
             "memory_gib": round(psutil.virtual_memory().total / 2**30, 1), "python": platform.python_version(),
-            "platform": platform.platform()}
+            "platform": platform.platform(), "isolated": os.environ.get("LO_BENCH_ISOLATED") == "1"}
 
 
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
-        "Measured by `make bench` (`python -m bench.run`), which serves a synthetic Local Offer on this",
-        "machine and, in one run, alternates linkchecker's link-only crawl (rate limit lifted) with our",
-        "full audit (crawl with `--rate 0`, then every check), a re-audit of the unchanged site and",
-        "`lo-audit build`. Memory is the peak of the whole process tree, the browser's processes included.",
-        "", f"Machine: {m['cpus']} cores, {m['memory_gib']} GiB, Python {m['python']}; measured {m['date']}.", "",
-        "| pages | JavaScript pages | linkchecker s | audit s | audit / linkchecker | pages/s | pages found |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"Measured by `{report['command']}` on {m['date']}: {m['cpus']} cores, {m['memory_gib']} GiB, "
+        f"Python {m['python']}, medians of {report['repeat']} alternating repeats"
+        + (", in a network namespace with only loopback." if m.get("isolated") else "."), "",
+        "| site | version | linkchecker s | audit s | audit / linkchecker | peak MiB | re-audit s "
+        "| re-audit / audit | rendered | axe | status checks |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    best_rows = []
-    for r in report["sizes"]:
-        best = {k: min(v, key=lambda x: x["seconds"]) for k, v in r["runs"].items() if v}
-        js = f"1 in {r['js_every']}" if r.get("js_every") else "none"
-        best_rows.append((r, best, js))
-        lines.append(f"| {r['pages']:,} | {js} | {best['linkchecker']['seconds']} | {best['audit']['seconds']} | "
-                     f"{r['ratio_audit_to_linkchecker']} | {best['audit']['rate']} | {r['coverage']:.1%} |")
-    lines += ["", "| pages | JavaScript pages | peak MiB | re-audit s | re-audit / audit | build s |",
-              "|---:|---:|---:|---:|---:|---:|"]
-    for r, best, js in best_rows:
-        lines.append(f"| {r['pages']:,} | {js} | {best['audit']['peak_mib']} | {best['reaudit']['seconds']} | "
-                     f"{r['ratio_reaudit_to_audit']} | {best['build']['seconds']} |")
-    lines += ["", "Targets: audit / linkchecker ≤ 1.0 at 1,500 pages; peak memory ≤ 1 GiB and at 10,000 pages",
-              "at most 1.2 × the peak at 1,000; re-audit ≤ 20% of the first run; build ≤ 30 s at 1,500 pages.", ""]
+    for r in report["sites"]:
+        for version, v in sorted(r["versions"].items(), reverse=True):
+            lines.append(f"| {r['label']} | {version} | {r['linkchecker_s']} | {v['audit_s']} | "
+                         f"{v['ratio_to_linkchecker']} | {v['peak_mib']} | {v['reaudit_s']} | {v['reaudit_ratio']} | "
+                         f"{v['rendered']} | {v['axe']} | {v['link_checks']} → {v['reaudit_link_checks']} |")
+    lines.append("")
+    for r in report["sites"]:
+        if "findings_identical" in r:
+            verdict = ("identical" if r["findings_identical"]
+                       else f"{len(r['findings_diff'])} lines differ (`bench/results/findings-{r['site']}-*.txt`)")
+            lines.append(f"- Findings on {r['label']}, before and after: {verdict} "
+                         f"({r['versions']['after']['findings']} findings).")
+    lines += ["", "Targets: full audit ≤ 1.0 × linkchecker on the real site; peak memory ≤ 1 GiB; re-audit of an",
+              "unchanged site ≤ 20% of the first audit.", ""]
     return "\n".join(lines)
 
 
@@ -219,15 +317,38 @@ def write_page(block: str) -> None:
     PAGE.write_text(f"{head}{start}\n{block}{end}{tail}", encoding="utf-8")
 
 
-def main() -> int:
+def isolate(argv: list[str]) -> int | None:
+    """Re-run in a network namespace with only loopback (root and ``unshare``), else None."""
+    if os.environ.get("LO_BENCH_ISOLATED") or os.geteuid() != 0 or not shutil.which("unshare"):
+        return None
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    if probe.returncode != 0:
+        return None
+    inner = " ".join(["ip link set lo up &&", "exec", sys.executable, "-m", "bench.run", *map(_quote, argv)])
+    return subprocess.call(["unshare", "-n", "sh", "-c", inner], env={**os.environ, "LO_BENCH_ISOLATED": "1"},
+                           cwd=ROOT)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, nargs="+", default=[1500])
-    parser.add_argument("--js-every", type=int, nargs="+", default=[10],
-                        help="one page in N needs JavaScript; 0 = a static site (several values: one run each)")
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--sites", nargs="+", default=["python-docs", "static:1500", "js:1500"],
+                        help="python-docs, static:N, js:N")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before", default="", help="a checkout of the version to compare with")
     parser.add_argument("--no-page", action="store_true", help="do not rewrite the site's performance page")
-    args = parser.parse_args()
-    report = {"machine": machine(), "sizes": [bench_size(n, args.repeat, js) for js in args.js_every for n in args.pages]}
+    parser.add_argument("--no-isolate", action="store_true", help="do not run in a loopback-only network namespace")
+    args = parser.parse_args(argv)
+    if not args.no_isolate and (code := isolate(argv)) is not None:
+        return code
+    before = Path(args.before).resolve() if args.before else None
+    report = {"machine": machine(), "repeat": args.repeat,
+              "command": "python -m bench.run " + " ".join(argv) if argv else "make bench",
+              "sites": [bench_site(spec, args.repeat, before) for spec in args.sites]}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report)

@@ -1,12 +1,20 @@
 """Adaptive rendering: render in Chromium only where JavaScript changes what we see.
 
-Per URL template the first ``SAMPLES`` pages that carry scripts are fetched plainly
-*and* rendered; if the rendered DOM has links or much more text than the static HTML
-the template is marked as needing JavaScript (every page of it is rendered), otherwise
-as static (its pages are read from plain HTTP). Cheap signals in the static HTML (an
-empty app root, a ``<noscript>`` asking for JavaScript, a "load more" button, a JSON
-data source, a near-empty body) force a render of that page. Pages without scripts are
-never rendered. ``cfg.render`` ``always``/``never`` override all of this.
+Decisions are made per structural template, the page's layout (``signals.layout_key``:
+landmarks, main container, script set...), not per URL shape: a site with hundreds of
+URL shapes but five layouts has five templates. Evidence in the static HTML decides
+first: pages without scripts are never rendered; an empty app root, an app bootstrap
+(``__NEXT_DATA__`` and the like), a ``<noscript>`` asking for JavaScript, a "load more"
+control, an inline script that fetches data or builds links, a data-source attribute or
+a near-empty body force a render of that page. Where the evidence is unclear (scripts,
+but no sign of what they do), the first ``SAMPLES`` pages of the layout are fetched
+plainly *and* rendered; if a rendered DOM has links or much more text than the static
+HTML the layout is marked as needing JavaScript (every page of it is rendered), otherwise
+as static (its pages are read from plain HTTP). ``cfg.render`` ``always``/``never``
+override all of this.
+
+axe-core runs on ``a11y_per_template`` pages of each layout plus every page whose main
+content hints at a problem (``ParsedHtml.page_hints``), ``a11y_max_pages`` at most.
 """
 
 from __future__ import annotations
@@ -90,10 +98,11 @@ class RenderPlanner:
         return changed
 
     def wants_axe(self, template: str, parsed: ParsedHtml) -> bool:
-        """Reserve an axe run for this page if it is in the sample (or looks faulty)."""
+        """Reserve an axe run for this page if it is in its layout's sample (or its main
+        content looks faulty)."""
         if not self.a11y or self.mode == "never" or self.axe_total >= self.a11y_max_pages:
             return False
-        if self.axe_per_template[template] >= self.a11y_per_template and not parsed.a11y_hints:
+        if self.axe_per_template[template] >= self.a11y_per_template and not parsed.page_hints:
             return False
         self.axe_per_template[template] += 1
         self.axe_total += 1

@@ -164,7 +164,11 @@ async def _crawl_into(writer: StoreWriter, cfg, browser: str | None, progress, s
                 pool.warm_up()  # launch Chromium while sitemaps and the first pages are fetched
             await _seed(engine, writer, fetcher, cfg, run_id, resumed, starts, robots)
             counts = await engine.run(workers)
-            checked = await _check_links(writer, run_id, cfg, agent, started, allowed)
+            axe = asyncio.ensure_future(engine.finish_axe())  # axe-only runs overlap the link checks
+            try:
+                checked = await _check_links(writer, run_id, cfg, agent, started, allowed)
+            finally:
+                await axe
     finally:
         await pool.close()
     writer.finish_run(run_id)

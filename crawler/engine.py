@@ -3,8 +3,10 @@
 Steps for one URL (``Engine.process``): stop if a guard applies (total timeout,
 failing host, robots.txt) -> fetch over HTTP (conditional when a previous run saw it)
 -> unchanged? reuse the previous extraction -> document? record it -> HTML: parse,
-decide whether to render (``adaptive``), render and/or run axe -> save the page and
-its links -> queue new in-scope URLs (guarded ones are saved as guard pages).
+decide whether to render (``adaptive``, per structural template) and render -> save the
+page and its links -> queue new in-scope URLs (guarded ones are saved as guard pages).
+A page picked for axe only is saved at once and checked by a background task
+(``finish_axe``), off the crawl's path: the crawl ends without waiting for it.
 """
 
 from __future__ import annotations
@@ -48,6 +50,12 @@ class RenderJob:
     reason: str
     axe: bool
     static_links: list
+    layout: str = ""
+    """The structural template (``ParsedHtml.layout``) the render decisions are keyed on."""
+
+
+AXE_TABS = 2
+"""axe-only runs at once, at most: content renders keep the other tabs."""
 
 
 @dataclass
@@ -79,6 +87,8 @@ class Engine:
         self.counts = Counts()
         self.deadline = time.monotonic() + cfg.total_timeout
         self.cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lo-extract")
+        self.axe_tasks: set[asyncio.Task] = set()
+        self.axe_slots = asyncio.Semaphore(AXE_TABS)
 
     # -- the frontier ---------------------------------------------------------------
     def _push(self, entry: Entry) -> None:
@@ -273,12 +283,44 @@ class Engine:
     async def _html(self, target: Target, response: Response) -> "tuple[Page, list[Link]] | RenderJob":
         parsed, static_links, page = await asyncio.get_running_loop().run_in_executor(
             self.cpu, self._extract, target, response)
-        template = page.template
-        render, reason = self.planner.decide(template, parsed)
-        axe = self.planner.wants_axe(template, parsed)
+        template, layout = page.template, parsed.layout or page.template
+        render, reason = self.planner.decide(layout, parsed)
+        axe = self.planner.wants_axe(layout, parsed)
+        page = replace(page, meta={**page.meta, "layout": layout})
         if not render and not axe:
             return replace(page, render_reason=reason), static_links
-        return RenderJob(target, response, parsed, template, render, reason, axe, static_links)
+        if not render:  # axe only: the page is complete as it is; axe runs in the background
+            self._axe_later(target.url, response, template)
+            return replace(page, render_reason=reason), static_links
+        return RenderJob(target, response, parsed, template, render, reason, axe, static_links, layout)
+
+    def _axe_later(self, url: str, response: Response, template: str) -> None:
+        task = asyncio.create_task(self._axe_only(url, response, template))
+        self.axe_tasks.add(task)
+        task.add_done_callback(self.axe_tasks.discard)
+
+    async def _axe_only(self, url: str, response: Response, template: str) -> None:
+        """Render a saved page with its stylesheets, run axe on it and record the result."""
+        async with self.axe_slots:
+            served = (response.status, response.headers.get("content-type", "text/html"), response.body)
+            rendered = await self.pool.render(response.final_url, served, True, full=True)
+        if rendered.error:
+            self.writer.update_page_meta(self.run_id, url, {"axe_error": rendered.error})
+            return
+        self.counts.rendered += 1
+        self.writer.save_axe(self.run_id, violations_from_axe(url, template, rendered.axe or []))
+        offsite = {"offsite_navigation": list(rendered.offsite)} if rendered.offsite else {}
+        self.writer.update_page_meta(self.run_id, url, {"axe": True, "render_ms": rendered.elapsed_ms, **offsite},
+                                     rendered=True, reason="a11y-sample")
+
+    async def finish_axe(self) -> None:
+        """Wait for the background axe runs (the crawl itself is over)."""
+        while self.axe_tasks:
+            results = await asyncio.gather(*list(self.axe_tasks), return_exceptions=True)
+            for result in results:
+                if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+                    raise result
+        self.writer.flush()
 
     def _extract(self, target: Target, response: Response) -> tuple:
         """Parsing and extraction (pure, in the ``cpu`` thread: while it runs the event loop
@@ -289,33 +331,37 @@ class Engine:
 
     async def _render(self, job: "RenderJob") -> tuple[Page, list[Link]]:
         target, response, parsed, template = job.target, job.response, job.parsed, job.template
-        render, reason, axe, static_links = job.render, job.reason, job.axe, job.static_links
+        render, reason, axe, static_links, layout = job.render, job.reason, job.axe, job.static_links, job.layout
         if render and reason == "sample":
-            learned = await self.planner.claim_sample(template)
+            learned = await self.planner.claim_sample(layout)
             if learned is not None:  # decided by other samples while this page waited
                 render, reason = learned, "template-needs-js" if learned else "static-template"
                 if not render and not axe:
-                    return html_page(target, response, parsed, self.scope, self.today, False, reason), static_links
+                    page = html_page(target, response, parsed, self.scope, self.today, False, reason)
+                    return replace(page, meta={**page.meta, "layout": layout}), static_links
             else:
                 try:
-                    return await self._render_page(target, response, parsed, template, render, reason, axe, static_links)
+                    return await self._render_page(target, response, parsed, template, render, reason, axe, static_links,
+                                                   layout)
                 finally:
-                    await self.planner.end_sample(template)
-        return await self._render_page(target, response, parsed, template, render, reason, axe, static_links)
+                    await self.planner.end_sample(layout)
+        return await self._render_page(target, response, parsed, template, render, reason, axe, static_links, layout)
 
-    async def _render_page(self, target, response, parsed, template, render, reason, axe, static_links):
+    async def _render_page(self, target, response, parsed, template, render, reason, axe, static_links, layout=""):
         served = (response.status, response.headers.get("content-type", "text/html"), response.body)
         rendered = await self.pool.render(response.final_url, served, axe, full=axe)
         offsite = {"offsite_navigation": list(rendered.offsite)} if rendered.offsite else {}
         if rendered.error:
             page = html_page(target, response, parsed, self.scope, self.today, False, reason)
-            return replace(page, meta={**page.meta, "render_error": rendered.error, **offsite}), static_links
+            return replace(page, meta={**page.meta, "render_error": rendered.error, "layout": layout, **offsite}), \
+                static_links
         self.counts.rendered += 1
         if axe:
             self.writer.save_axe(self.run_id, violations_from_axe(target.url, template, rendered.axe or []))
-        page, links = self._from_render(target, response, parsed, rendered, static_links, render, reason, template)
+        page, links = self._from_render(target, response, parsed, rendered, static_links, render, reason,
+                                        layout or template)
         extra = {"axe": axe, "cookie_banner": rendered.cookie_banner, "load_more_clicks": rendered.load_more_clicks,
-                 "dialogs": rendered.dialogs, "render_ms": rendered.elapsed_ms, **offsite}
+                 "dialogs": rendered.dialogs, "render_ms": rendered.elapsed_ms, "layout": layout, **offsite}
         return replace(page, meta={**page.meta, **{k: v for k, v in extra.items() if v}}), links
 
     def _from_render(self, target, response, parsed, rendered, static_links, render, reason, template):

@@ -69,6 +69,10 @@ class ParsedHtml:
     """schema.org items from JSON-LD and microdata (``crawler.extract.structured``)."""
     classes: tuple[str, ...] = ()
     """Class names used on the page (bounded), for ``checks.service_markers``."""
+    layout: str = ""
+    """Fingerprint of the layout skeleton (``signals.layout_key``): the structural template."""
+    page_hints: tuple[str, ...] = ()
+    """``a11y_hints`` found inside the main content (``signals.page_hints``)."""
 
 
 def clean(text: str | None, limit: int = 500) -> str:
@@ -230,6 +234,7 @@ def parse_html(html: str) -> ParsedHtml:
     has_scripts = signals.has_scripts(tree)
     js = signals.js_signals(tree, has_scripts)
     hints = signals.a11y_hints(tree)
+    layout, own_hints = signals.layout_key(tree), signals.page_hints(tree)
     _strip(tree.root, NOISE)
     _strip(tree.body, COOKIE_SELECTOR)
     items = tuple(structured.from_jsonld(jsonld) + structured.from_microdata(tree))[:structured.MAX_ITEMS]
@@ -249,6 +254,7 @@ def parse_html(html: str) -> ParsedHtml:
         fields=_fields(tree), images_missing_alt=len(tree.css("img:not([alt])")),
         a11y_hints=hints, js_signals=js, has_scripts=has_scripts, forms=len(tree.css("form")),
         panel_text=panel_text, schema_items=items, classes=classes,
+        layout=layout, page_hints=own_hints,
         main_text=_main_text(tree),
     )
 

@@ -374,6 +374,16 @@ class StoreWriter:
             self.conn.execute("INSERT INTO axe SELECT ?, url, template, rule, impact, help, help_url, tags, nodes, "
                               "example_target, example_html FROM axe WHERE run_id=? AND url=?", (to_run, from_run, url))
 
+    def update_page_meta(self, run_id: int, url: str, extra: dict, rendered: bool | None = None,
+                         reason: str | None = None) -> None:
+        """Merge ``extra`` into a saved page's ``meta`` (and set ``rendered``/``render_reason``
+        when given): a background axe run finishing after the page was saved."""
+        with self._tx():
+            self.conn.execute(
+                "UPDATE pages SET meta=json_patch(COALESCE(meta, '{}'), ?), rendered=COALESCE(?, rendered), "
+                "render_reason=COALESCE(?, render_reason) WHERE run_id=? AND url=?",
+                (json.dumps(extra, ensure_ascii=False), None if rendered is None else int(rendered), reason, run_id, url))
+
     def sitemap_entries(self, run_id: int) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT url FROM sitemap_urls WHERE run_id=?", (run_id,))}
 

@@ -58,8 +58,10 @@ class CrawlConfig:
     ignore_robots: bool = False
     """Crawl paths that robots.txt disallows (``--ignore-robots``). Only with the site owner's consent."""
     render: str = "auto"
-    """``auto`` renders in Chromium only URL templates whose pages change with JavaScript;
-    ``always`` renders every HTML page; ``never`` uses plain HTTP only (``--render``)."""
+    """``auto`` renders in Chromium only pages whose HTML shows they need JavaScript (an empty
+    app root, an app bootstrap, a "load more" control, scripts that fetch data or build links...)
+    and pages of layouts that sample renders show to change with JavaScript; ``always`` renders
+    every HTML page; ``never`` uses plain HTTP only (``--render``)."""
     timeout: float = 20.0
     """Seconds allowed for one page (``--timeout``)."""
     total_timeout: float = 3600.0
@@ -98,12 +100,13 @@ class CrawlConfig:
     a11y: bool = True
     """Run axe-core (WCAG 2.2 AA) on a sample of rendered pages."""
     a11y_per_template: int = 1
-    """Pages per URL template checked with axe, plus every page whose HTML shows a likely problem
-    (images without alt, inline colours, no language, empty links or buttons, unlabelled inputs).
-    Most axe violations belong to a template, which one page shows; page-specific ones are what
-    the hints catch. Articles of one section share a template, so a handful of runs cover a
-    site's layouts. axe costs about three plain renders (CSS loaded, ~0.35 s of CPU a page on
-    our 2-core machines): raise this for a deeper audit at that price."""
+    """Pages per structural template (layout: landmarks, main container, scripts) checked with
+    axe, plus every page whose main content shows a likely problem (images without alt, inline
+    colours, empty links or buttons, unlabelled inputs). Most axe violations belong to a layout,
+    which one page shows; page-specific ones are what the hints catch. A site has a handful of
+    layouts however many URL shapes it has. axe costs about three plain renders (CSS loaded,
+    ~0.35 s of CPU a page on our 2-core machines) and runs beside the crawl, not in its way:
+    raise this for a deeper audit at that price."""
     a11y_max_pages: int = 150
     """Pages checked with axe at most (hinted pages included): bounds axe's share of a large crawl."""
     host_failure_limit: int = 15

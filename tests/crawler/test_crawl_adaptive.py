@@ -1,4 +1,5 @@
-"""Adaptive rendering learns per URL template; speed and memory on a generated static site."""
+"""Adaptive rendering: evidence in the HTML first, then samples per structural template
+(layout), whatever the URLs look like; speed and memory on a generated static site."""
 
 from __future__ import annotations
 
@@ -17,21 +18,37 @@ ADDS_LINK = "<script>const a = document.createElement('a'); a.href = '/extra'; a
             "document.querySelector('main').appendChild(a);</script>"
 
 
+ADDS_LINK_FILE = ("const a = document.createElement('a'); a.href = '/extra'; a.textContent = 'Extra';"
+                  "document.querySelector('main').appendChild(a);")
+STATIC_PATHS = ["/static/s0", "/guides/s1", "/deep/path/to/s2", "/record.page?id=s3", "/news/2024/s4"]
+"""Five URL shapes (five URL templates), one layout."""
+
+
 @pytest.mark.browser
-def test_templates_learned_from_samples(make_site, crawl_cfg):
-    routes = {"/": Route(page("Home", "".join(f"<a href='/static/s{i}'>s</a><a href='/js/j{i}'>j</a>" for i in range(5))))}
-    routes.update({f"/static/s{i}": Route(page(f"S{i}", TEXT + DECOR)) for i in range(5)})
-    routes.update({f"/js/j{i}": Route(page(f"J{i}", TEXT + ADDS_LINK)) for i in range(5)})
+def test_layouts_learned_from_samples_whatever_the_urls(make_site, crawl_cfg):
+    links = "".join(f"<a href='{p}'>s</a><a href='/js/j{i}'>j</a><a href='/inline/i{i}'>i</a>"
+                    for i, p in enumerate(STATIC_PATHS))
+    routes = {"/": Route(page("Home", links))}
+    routes.update({path: Route(page(f"S{i}", TEXT + DECOR)) for i, path in enumerate(STATIC_PATHS)})
+    # scripts in a file: no evidence in the HTML, so the layout is learned from samples
+    routes.update({f"/js/j{i}": Route(page(f"J{i}", TEXT, head="<script src='/add.js'></script>")) for i in range(5)})
+    routes["/add.js"] = Route(f"addEventListener('DOMContentLoaded', () => {{ {ADDS_LINK_FILE} }});",
+                              content_type="text/javascript")
+    # an inline script that builds links: evidence enough, every page rendered without sampling
+    routes.update({f"/inline/i{i}": Route(page(f"I{i}", TEXT + ADDS_LINK)) for i in range(5)})
     routes["/extra"] = Route(page("Extra", ""))
     site = make_site(routes)
     cfg = crawl_cfg(site.url("/"), render="auto", concurrency=1)
     crawl(cfg)
     pages = {p.url: p for p in StoreReader(cfg.db).pages()}
-    static = [pages[site.url(f"/static/s{i}")].render_reason for i in range(5)]
+    static = [pages[site.url(p)].render_reason for p in STATIC_PATHS]
     js = [pages[site.url(f"/js/j{i}")].render_reason for i in range(5)]
+    inline = [pages[site.url(f"/inline/i{i}")].render_reason for i in range(5)]
     assert static[:2] == ["sample-static"] * 2 and static[2:] == ["static-template"] * 3
     assert js[0] == "sample-needs-js" and js[1:] == ["template-needs-js"] * 4
-    assert site.url("/extra") in pages
+    assert inline == ["js-signal:script-links"] * 5
+    assert len({pages[site.url(p)].meta["layout"] for p in STATIC_PATHS}) == 1
+    assert site.url("/extra") in pages and pages[site.url("/extra")].found_via == "link"
 
 
 def test_static_site_is_crawled_without_rendering_and_reports_progress(make_site, crawl_cfg):
