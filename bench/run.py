@@ -124,7 +124,7 @@ def store_counts(db: Path) -> dict:
     with sqlite3.connect(db) as conn:
         run = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
         pages, rendered, axe = conn.execute(
-            "SELECT SUM(kind='html'), SUM(rendered), SUM(meta LIKE '%\"axe\": true%') FROM pages WHERE run_id=?",
+            "SELECT SUM(kind='html'), SUM(rendered), SUM(json_extract(meta, '$.axe') = 1) FROM pages WHERE run_id=?",
             (run,)).fetchone()
         checks = conn.execute("SELECT COUNT(*), SUM(checked_by != 'cache') FROM link_status WHERE run_id=?",
                               (run,)).fetchone()

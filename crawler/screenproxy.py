@@ -104,6 +104,7 @@ class ScreeningProxy:
                     (b"proxy-", b"connection:", b"keep-alive:"))]
                 upstream.write(f"{method} {path} {version}\r\n".encode("latin-1") + b"\r\n".join(kept)
                                + b"\r\nConnection: close\r\n\r\n")
+                await _closing_head(up_reader, writer)
             await asyncio.gather(_pipe(reader, upstream), _pipe(up_reader, writer))
         except (OSError, ValueError, asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
@@ -111,6 +112,16 @@ class ScreeningProxy:
             for stream in (upstream, writer):
                 if stream is not None:
                     stream.close()
+
+
+async def _closing_head(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    """Copy a response's head, telling the client the connection closes after it (one
+    request per proxy connection: a reused connection would find it closed)."""
+    head = await asyncio.wait_for(source.readuntil(b"\r\n\r\n"), timeout=IDLE_S)
+    status, _, headers = head[:-4].partition(b"\r\n")
+    kept = [h for h in headers.split(b"\r\n") if h and not h.lower().startswith(
+        (b"connection:", b"keep-alive:", b"proxy-connection:"))]
+    sink.write(b"\r\n".join([status, *kept, b"Connection: close", b"Proxy-Connection: close"]) + b"\r\n\r\n")
 
 
 async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
