@@ -25,7 +25,10 @@ demo: browser
 test: browser
 	$(BIN)/pytest
 
+# The real site of the benchmark: Python's documentation from the Debian package python3-doc.
 bench: browser
+	@test -f /usr/share/doc/python3/html/index.html || { [ "$$(id -u)" = 0 ] && apt-get install -y python3-doc; } \
+		|| echo "python3-doc is not installed (apt-get install -y python3-doc): the benchmark needs it"
 	$(BIN)/python -m bench.run
 
 clean:

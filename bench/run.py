@@ -212,10 +212,10 @@ def build(work: Path, db: Path, out: Path) -> Measure:
 
 
 # ----------------------------------------------------------------------------- one site
-def bench_site(spec: str, repeat: int, before: Path | None) -> dict:
+def bench_site(spec: str, repeat: int, before: Path | None, after: Path = ROOT) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"lo-bench-{spec.replace(':', '-')}-"))
     site = start_site(spec, work)
-    versions = {"after": ROOT} | ({"before": before} if before else {})
+    versions = {"after": after} | ({"before": before} if before else {})
     rows: dict[str, list[Measure]] = {"linkchecker": []}
     for v in versions:
         rows[f"audit_{v}"], rows[f"reaudit_{v}"] = [], []
@@ -340,17 +340,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="python-docs, static:N, js:N")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--before", default="", help="a checkout of the version to compare with")
+    parser.add_argument("--after", default="", help="a checkout of the version measured (default: this one)")
     parser.add_argument("--no-page", action="store_true", help="do not rewrite the site's performance page")
     parser.add_argument("--no-isolate", action="store_true", help="do not run in a loopback-only network namespace")
     args = parser.parse_args(argv)
     if not args.no_isolate and (code := isolate(argv)) is not None:
         return code
     before = Path(args.before).resolve() if args.before else None
+    after = Path(args.after).resolve() if args.after else ROOT
     report = {"machine": machine(), "repeat": args.repeat,
-              "command": "python -m bench.run " + " ".join(argv) if argv else "make bench",
-              "sites": [bench_site(spec, args.repeat, before) for spec in args.sites]}
+              "command": "python -m bench.run " + " ".join(argv) if argv else "make bench", "sites": []}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    for spec in args.sites:  # results written after each site, so a long run keeps what it measured
+        report["sites"].append(bench_site(spec, args.repeat, before, after))
+        (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report)
     if not args.no_page:
         write_page(text)

@@ -243,10 +243,10 @@ class StatusChecker:
         literal = _literal(host)
         if literal is not None and not self.screen.exempt(url) and self.screen.refuses(literal):
             return 0, "", REFUSED
-        if host in self.dead_hosts:
-            return 0, "", self.dead_hosts[host]
         key = host_key(url)
         async with self.per_host.setdefault(key, asyncio.Semaphore(PER_HOST)):
+            if host in self.dead_hosts:  # checked inside the bound: a dead host is looked up PER_HOST times at most
+                return 0, "", self.dead_hosts[host]
             status, location, error = await self._request("HEAD", url, key)
             if not error and status >= 400:
                 status, location, error = await self._request("GET", url, key)

@@ -82,22 +82,40 @@ def document_page(target: Target, response: Response, scope: Scope) -> Page:
 
 def build_links(page_url: str, base: str, parsed: ParsedHtml, scope: Scope,
                 static_targets: set[str] | None = None) -> list[Link]:
-    """The page's links, absolute and normalised; ``scripted`` when absent from ``static_targets``."""
+    """The page's links, absolute and normalised; ``scripted`` when absent from ``static_targets``.
+
+    Hrefs are resolved once per distinct part before the ``#`` (documentation pages link
+    to one page under hundreds of fragments): resolving ``a#b`` is resolving ``a`` then
+    adding ``#b``, so the result is the same as resolving each href whole."""
     links = []
+    resolved: dict[str, tuple[str, str] | None] = {}
     for raw in parsed.links[:MAX_LINKS]:
-        absolute = resolve(base, raw.href)
-        if absolute is None:
+        href = raw.href.strip()
+        document, hashed, fragment = href.partition("#")
+        key = document or hashed  # "" (no link) and "#..." (this page) differ
+        if key not in resolved:
+            resolved[key] = _resolve_document(base, document, bool(hashed), scope)
+        found = resolved[key]
+        if found is None:
             continue
-        kind = link_kind(absolute, scope.allowed)
-        if kind in ("page", "external", "document"):
-            target_no_fragment, fragment = split_fragment(absolute)
-            target = normalise(target_no_fragment, scope.strip)
-        else:
-            target, fragment = raw.href.strip(), ""
+        kind, target = found
+        if kind not in ("page", "external", "document"):
+            target, fragment = href, ""
         scripted = static_targets is not None and target not in static_targets
         links.append(Link(source=page_url, target=target, href=raw.href[:2000], text=raw.text, region=raw.region,
                           kind=kind, fragment=fragment[:500], scripted=scripted))
     return links
+
+
+def _resolve_document(base: str, document: str, hashed: bool, scope: Scope) -> tuple[str, str] | None:
+    """``(kind, normalised target)`` of an href's part before ``#`` (``""`` with a ``#``: the page itself)."""
+    absolute = resolve(base, document if document or not hashed else "#")
+    if absolute is None:
+        return None
+    kind = link_kind(absolute, scope.allowed)
+    if kind in ("page", "external", "document"):
+        return kind, normalise(split_fragment(absolute)[0], scope.strip)
+    return kind, ""
 
 
 def html_page(target: Target, response: Response, parsed: ParsedHtml, scope: Scope, today: date,

@@ -110,9 +110,28 @@ def link_text(node: LexborNode) -> str:
     return clean((img.attributes.get("alt") if img else "") or attrs.get("aria-label") or attrs.get("title"), 300)
 
 
+LINKS = "a[href], area[href]"
+LANDMARK_SELECTOR = "nav, header, main, footer, aside, [role]"
+
+
+def _regions(tree: LexborHTMLParser) -> dict[int, str]:
+    """``region_of`` for every link at once, top down: each landmark hands its region to the
+    links inside it, and an inner landmark (later in document order) overrides an outer one."""
+    found: dict[int, str] = {}
+    for container in tree.css(LANDMARK_SELECTOR):
+        region = REGION_TAGS.get(container.tag) or ROLE_REGIONS.get((container.attributes.get("role") or "").lower())
+        if region is None or container.tag in ("body", "html"):
+            continue
+        for node in container.css(LINKS):
+            if node.mem_id != container.mem_id:
+                found[node.mem_id] = region
+    return found
+
+
 def _links(tree: LexborHTMLParser) -> tuple[RawLink, ...]:
-    return tuple(RawLink(node.attributes.get("href") or "", link_text(node), region_of(node))
-                 for node in tree.css("a[href], area[href]"))
+    regions = _regions(tree)
+    return tuple(RawLink(node.attributes.get("href") or "", link_text(node), regions.get(node.mem_id, "body"))
+                 for node in tree.css(LINKS))
 
 
 def _meta(tree: LexborHTMLParser) -> dict[str, str]:
