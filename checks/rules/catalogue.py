@@ -61,8 +61,13 @@ def _problems(ctx: RuleContext, kind: str) -> list[Problem]:
     return [p for p in ctx.catalogue.problems if p.kind == kind] if ctx.catalogue else []
 
 
+def _place(p: Problem) -> str:
+    """Where the record is, without the file's path (finding ids must not change with it)."""
+    return ", ".join(f"{k} {v}" for k, v in p.position.items() if k != "column") or f"record {p.index}"
+
+
 def _record_key(p: Problem) -> str:
-    return p.service_id or p.record_id or f"({p.record_name or p.where})"
+    return p.service_id or p.record_id or f"({p.record_name or _place(p)})"
 
 
 @rule("catalogue.duplicate-id", "warning", needs_catalogue=True)
@@ -87,7 +92,7 @@ def duplicate_id(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** None (its severity can be changed in ``checks.rules``).
     """
     for p in _problems(ctx, "duplicate-id"):
-        subject = p.service_id or f"{p.record_id} repeated at {p.where}"
+        subject = p.service_id or f"{p.record_id} repeated at {_place(p)}"
         yield _finding(ctx, p, subject, f"{p.where}: {_label(p)}: {p.message}.",
                        fix="Give each service its own id in the system the catalogue is exported from.")
 

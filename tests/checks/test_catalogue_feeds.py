@@ -164,3 +164,17 @@ def test_services_page_shows_completeness_beside_the_site(folders):
     assert "| A web address | 91% (21 of 23) | 33% (1 of 3) |" in page
     assert "| Assured or reviewed within 12 months | 78% (18 of 23) | – |" in page
     assert "The catalogue holds 25 records; 23 were audited (2 left out or repeated)" in page
+
+
+def test_finding_ids_do_not_depend_on_where_the_feed_is(store, audits, tmp_path):
+    import shutil
+
+    copy = tmp_path / "elsewhere" / "feed.json"
+    copy.parent.mkdir()
+    shutil.copy(DATA / "oruk_v1_northmoor.json", copy)
+    out = tmp_path / "reports"
+    assert main(["-q", "check", "--db", str(store), "--out", str(out), "--catalogue", str(copy),
+                 "--today", TODAY, "--fail-on", "never"]) == 0
+    moved = {f["id"] for f in json.loads((out / "findings.json").read_text())["findings"] if f["family"] == "catalogue"}
+    before = {f["id"] for f in audits["oruk_v1_northmoor.json"]["findings"] if f["family"] == "catalogue"}
+    assert moved == before and len(before) == 16

@@ -53,3 +53,48 @@ def test_strict_catalogue_keeps_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert "duplicate id '1001'" in err
+
+
+def _csv_with_shared_id(tmp_path):
+    path = tmp_path / "services.csv"
+    path.write_text("id,name,contacts.emails\nS1,Portage,portage@example.gov.uk\nS1,Youth Club,youth@example.gov.uk\n")
+    return path
+
+
+def test_run_with_strict_catalogue_stops_before_crawling(tmp_path, capsys):
+    """The start URL is a closed port: only a run that got past the catalogue reaches the crawl."""
+    _csv_with_shared_id(tmp_path)
+    cfg = tmp_path / "lo-audit.yml"
+    cfg.write_text(f"crawl:\n  start_urls: [http://127.0.0.1:9/]\n  db: {tmp_path / 'crawl.sqlite'}\n"
+                   "checks:\n  catalogue: services.csv\n")
+    assert main(["run", "--config", str(cfg), "--strict-catalogue"]) == 2
+    assert "services.csv row 3, column 'id' (id): duplicate id 'S1'" in capsys.readouterr().err
+    assert main(["run", "--config", str(cfg)]) == 2  # lenient: the catalogue passes, the crawl fails
+    err = capsys.readouterr().err
+    assert "start URLs" in err and "duplicate id" not in err
+
+
+def test_strict_catalogue_in_the_config_file(tmp_path, capsys):
+    _csv_with_shared_id(tmp_path)
+    cfg = tmp_path / "lo-audit.yml"
+    cfg.write_text(f"crawl:\n  db: {_store(tmp_path)}\nchecks:\n  catalogue: services.csv\n  strict_catalogue: true\n")
+    assert main(["check", "--config", str(cfg), "--out", str(tmp_path / "reports")]) == 2
+    assert "duplicate id 'S1'" in capsys.readouterr().err
+
+
+def test_xlsx_rows_are_salvaged_too(tmp_path):
+    import openpyxl
+
+    from checks.catalogue import load_catalogue
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["id", "name", "contacts.phones", "age_range"], ["A1", "Portage", "0113 496 0001", "0-5"],
+                ["A1", "Sensory Play", "12", "8-3"], [None, "No Ref Club", "0113 496 0003", "5-11"]):
+        ws.append(row)
+    wb.save(tmp_path / "s.xlsx")
+    catalogue = load_catalogue(str(tmp_path / "s.xlsx"), strict=False)
+    assert [s.id for s in catalogue.services] == ["A1", "A1#2"]
+    got = {(p.kind, p.field, p.position.get("row")) for p in catalogue.problems}
+    assert got == {("duplicate-id", "id", 3), ("invalid-field", "contacts.phones", 3),
+                   ("invalid-field", "age_range", 3), ("missing-field", "id", 4)}
