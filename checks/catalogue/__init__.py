@@ -42,6 +42,20 @@ def guess_format(path_or_url: str) -> str:
     return fmt
 
 
+def _load(path_or_url: str, fmt: str, mapping: str, strict: bool) -> Catalogue:
+    if fmt == "yaml":  # the project's own format, written by hand: always strict, like the config
+        from .yamlfile import load_yaml
+
+        return load_yaml(path_or_url)
+    if fmt == "oruk":
+        from .oruk_source import load_oruk
+
+        return load_oruk(path_or_url, strict)
+    from .tabular import load_table
+
+    return load_table(path_or_url, fmt, mapping, strict)
+
+
 def load_catalogue(path_or_url: str, fmt: str = "", mapping: str = "", strict: bool = True) -> Catalogue:
     """Load and validate a catalogue; raise ``CatalogueError`` listing every problem
     (without ``strict``, only when nothing in it can be audited)."""
@@ -50,18 +64,10 @@ def load_catalogue(path_or_url: str, fmt: str = "", mapping: str = "", strict: b
         raise CatalogueError(f"{path_or_url}: unknown catalogue format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if mapping and fmt not in ("csv", "xlsx"):
         log.warning("%s: the column mapping %s is only used for CSV and XLSX catalogues; ignored", path_or_url, mapping)
-    if fmt == "yaml":  # the project's own format, written by hand: always strict, like the config
-        from .yamlfile import load_yaml
-
-        catalogue = load_yaml(path_or_url)
-    elif fmt == "oruk":
-        from .oruk_source import load_oruk
-
-        catalogue = load_oruk(path_or_url, strict)
-    else:
-        from .tabular import load_table
-
-        catalogue = load_table(path_or_url, fmt, mapping, strict)
+    try:
+        catalogue = _load(path_or_url, fmt, mapping, strict)
+    except RecursionError:  # JSON or YAML nested thousands deep
+        raise CatalogueError(f"{path_or_url}: nested too deeply to be a catalogue") from None
     for note in catalogue.warnings:
         log.info("%s", note)
     if catalogue.problems:

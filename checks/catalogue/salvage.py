@@ -123,12 +123,12 @@ class _Salvage:
                 kind = "missing-field" if _blank(value) else "invalid-field"
                 self.problem(kind, index, path[:1], f"{message}; the record is left out of the audit", value)
             return
-        reported: set[tuple[str, str]] = set()
-        for path, message in issues:
-            if (_field(path), message) in reported:
+        reported: set[tuple] = set()
+        for path, message in issues:  # one problem per value dropped (its first message)
+            if _drop_path(path) in reported:
                 continue
-            reported.add((_field(path), message))
-            self.problem("invalid-field", index, path, message, _at(item, path))
+            reported.add(_drop_path(path))
+            self.problem("invalid-field", index, _drop_path(path), message, _at(item, _drop_path(path)))
         _remove(item, sorted({_drop_path(p) for p, _ in issues}, key=sort_key, reverse=True))
         leftover = record_problems({"services": [item]})
         if leftover:  # a repair that did not take: leave the record out rather than guess

@@ -47,3 +47,14 @@ def test_format_flag_is_used(tmp_path, capsys):
     assert main(["catalogue", "validate", str(path)]) == 2
     assert "cannot tell the catalogue format" in capsys.readouterr().err
     assert main(["catalogue", "validate", str(path), "--format", "yaml"]) == 0
+
+
+def test_deeply_nested_json_and_yaml_are_one_message(tmp_path, capsys):
+    (tmp_path / "feed.json").write_text('{"content": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    (tmp_path / "deep.yml").write_text("services: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    for name in ("feed.json", "deep.yml"):
+        assert main(["catalogue", "validate", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1 and "nested too deeply" in err, err
+    (tmp_path / "ok.json").write_text('{"content": [' + '{"id": "1", "name": "A", "x": ' + "[" * 500 + "]" * 500 + "}]}")
+    assert main(["catalogue", "validate", str(tmp_path / "ok.json")]) == 0

@@ -98,3 +98,15 @@ def test_xlsx_rows_are_salvaged_too(tmp_path):
     got = {(p.kind, p.field, p.position.get("row")) for p in catalogue.problems}
     assert got == {("duplicate-id", "id", 3), ("invalid-field", "contacts.phones", 3),
                    ("invalid-field", "age_range", 3), ("missing-field", "id", 4)}
+
+
+def test_one_problem_per_value_dropped(tmp_path):
+    from checks.catalogue import load_catalogue
+
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps([{"id": "1", "name": "Portage", "minimum_age": -3, "maximum_age": 5,
+                                 "phones": [{"number": "12"}, {"number": "0113 496 0001"}, {"number": "34"}]}]))
+    catalogue = load_catalogue(str(path), strict=False)
+    got = sorted((p.field, p.value) for p in catalogue.problems)
+    assert got == [("age_range", '{"min": -3, "max": 5}'), ("contacts.phones", "12"), ("contacts.phones", "34")]
+    assert catalogue.services[0].phones == ("0113 496 0001",) and catalogue.services[0].age_min is None
