@@ -49,7 +49,9 @@ def council_site(foreign: Site) -> Site:
                                              "<script src='/bounce.js'></script>"
                                              f"<iframe src='{foreign.url('/frame')}'></iframe>"
                                              f"<script>fetch('{foreign.url('/api')}').catch(() => 0);"
-                                             "fetch('/bounce-api').catch(() => 0);</script>")),
+                                             "fetch('/bounce-api').catch(() => 0);"
+                                             f"try {{ new WebSocket('ws://{foreign.root.split('//')[1]}/ws'); }}"
+                                             " catch (e) {}</script>")),
         "/bounce.js": Route("", status=302, headers={"Location": foreign.url("/x.js")}),
         "/bounce-api": Route("", status=302, headers={"Location": foreign.url("/api")}),
         "/hop1": Route("", status=302, headers={"Location": "/hop2"}),
