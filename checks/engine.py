@@ -19,7 +19,7 @@ from lo_audit.errors import ConfigError
 from . import history
 from .context import RuleContext
 from .model import Finding, Severity
-from .owners import assign_owners
+from .owners import assign_owners, service_records
 from .registry import Rule, all_rules
 from .result import CheckResult, sort_key
 from .waivers import EXPIRED_RULE, apply_waivers, load_waivers
@@ -192,11 +192,14 @@ def run_checks(cfg) -> CheckResult:
         run = {**run_info(store), "site_name": cfg.site.name, "council": cfg.site.council, "site_url": cfg.site.url}
     finally:
         store.close()
-    findings = assign_owners(unique(findings), catalogue, checks_cfg)
+    records = service_records(metrics)
+    findings = assign_owners(unique(findings), catalogue, checks_cfg, records)
     active, waived = apply_waivers(findings, waivers, today)
     active = engine_findings(active, checks_cfg.rules)
-    active = assign_owners(active, catalogue, checks_cfg)
-    active, waived, fixed = history.mark(active, waived, history.read_previous(cfg.reports.out))
+    active = assign_owners(active, catalogue, checks_cfg, records)
+    previous = history.read_previous(cfg.reports.out)
+    active, waived, fixed = history.mark(active, waived, previous)
+    metrics["compared_with"] = history.compared_with(previous)
     return CheckResult(
         findings=tuple(sorted(active, key=sort_key)), waived=tuple(sorted(waived, key=sort_key)),
         fixed=tuple(sorted(fixed, key=sort_key)), metrics=metrics, run=run, today=today.isoformat(),

@@ -55,3 +55,8 @@ def mark(active: Iterable[Finding], waived: Iterable[Finding], previous: dict) -
     now = {f.id for f in active} | {f.id for f in waived}
     fixed = [f.with_(status="fixed") for f in _findings(previous.get("findings")) if f.id not in now]
     return active, waived, fixed
+
+
+def compared_with(previous: dict) -> str:
+    """The date of the run ``previous`` (its ``today``, else the day it was generated), or ""."""
+    return str(previous.get("today") or str(previous.get("generated_at") or "")[:10])

@@ -1,9 +1,12 @@
 """Write the reports folder (``reports.out``) atomically, and decide the exit status.
 
-Files: findings.json (CONTRACT.md), findings.csv, pages.csv, owners/<slug>.csv and
-.xlsx (one row per active finding of that owner), history.json (one compact summary
-per audit date, newest last, at most 104), then summary.md (``lo_audit.summary``,
-also appended to ``$GITHUB_STEP_SUMMARY`` when that is set).
+Files: findings.json (CONTRACT.md), findings.csv, findings.xlsx (every finding, for the
+Local Offer manager), pages.csv, owners/<slug>.csv and .xlsx (one row per active finding
+of that owner, with the link target, the other pages and the service's name),
+history.json (one compact summary per audit date, sorted by date, at most 104), then
+summary.md (``lo_audit.summary``, also appended to ``$GITHUB_STEP_SUMMARY`` when that is
+set). CSVs start with a UTF-8 byte order mark; no cell of a CSV or XLSX can run as a
+formula (``safe_cell``). The folder is written whole and swapped in.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from crawler.store import StoreReader
-from lo_audit.summary import write_summary
+from lo_audit.folders import clean_leftovers, swap, temp_dir
+from lo_audit.summary import append_step_summary, write_summary
 
 from .model import Finding, Severity
 from .result import CheckResult
@@ -30,8 +35,16 @@ FINDING_COLUMNS = ("id", "severity", "rule", "family", "status", "url", "message
                    "service_id", "owner", "owner_email", "waived", "subject", "evidence")
 PAGE_COLUMNS = ("url", "final_url", "status", "content_type", "title", "last_updated", "depth", "inlinks",
                 "rendered", "render_reason", "last_updated_source", "kind", "guard", "error", "found_via")
-OWNER_COLUMNS = ("Severity", "Rule", "Page URL", "What is wrong", "Expected", "Found", "How to fix", "Service",
-                 "Status")
+OWNER_COLUMNS = ("Severity", "Rule", "Page URL", "What is wrong", "Expected", "Found", "How to fix", "Link target",
+                 "Other pages with this problem", "Service", "Status")
+ALL_COLUMNS = (*OWNER_COLUMNS, "Owner", "Owner email", "Service id", "Finding id", "Why it is waived")
+LINK_COLUMNS = ("Page URL", "Link target")
+COLUMN_WIDTHS = {"Severity": 10, "Rule": 24, "Page URL": 50, "What is wrong": 60, "Expected": 30, "Found": 40,
+                 "How to fix": 60, "Link target": 50, "Other pages with this problem": 50, "Service": 30,
+                 "Status": 12, "Owner": 28, "Owner email": 28, "Service id": 12, "Finding id": 30,
+                 "Why it is waived": 40}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Cell starts that make a spreadsheet read text as a formula (OWASP, CSV injection)."""
 
 
 # --------------------------------------------------------------------------- writing files
@@ -48,12 +61,24 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+def safe_cell(value: object) -> object:
+    """A cell value that a spreadsheet shows as text, never runs as a formula.
+
+    Text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading apostrophe, as OWASP's CSV-injection guidance says; numbers stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_text(header: tuple[str, ...], rows: list[list]) -> str:
+    """CSV with a UTF-8 byte order mark (so Excel reads "→" and "–" right), every cell made safe."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    return "\ufeff" + buffer.getvalue()
 
 
 def write_json(path: Path, data: object) -> None:
@@ -68,10 +93,15 @@ def finding_row(f: Finding) -> list:
 
 
 def write_findings(result: CheckResult, out: Path) -> None:
-    """findings.json and findings.csv (the CSV holds active then waived findings)."""
+    """findings.json, findings.csv (active then waived) and findings.xlsx (for the Local Offer manager)."""
     write_json(out / "findings.json", result.to_dict())
     rows = [finding_row(f) for f in (*result.findings, *result.waived)]
     atomic_write(out / "findings.csv", _csv_text(FINDING_COLUMNS, rows))
+    names = service_names(result)
+    sheets = [("Findings", ALL_COLUMNS, [all_row(f, names) for f in result.findings])]
+    if result.waived:
+        sheets.append(("Waived", ALL_COLUMNS, [all_row(f, names) for f in result.waived]))
+    atomic_write(out / "findings.xlsx", xlsx_bytes(sheets))
 
 
 def page_rows(store: StoreReader) -> list[list]:
@@ -101,42 +131,94 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unassigned"
 
 
-def owner_row(f: Finding) -> list[str]:
-    return [f.severity.value, f.rule, f.url, f.message, f.expected, f.found, f.fix, f.service_id, f.status]
+def service_names(result: CheckResult) -> dict[str, str]:
+    """Catalogue id -> service name, from ``metrics.services``."""
+    return {str(s.get("id")): str(s.get("name") or "") for s in result.metrics.get("services") or []
+            if isinstance(s, dict) and s.get("id")}
+
+
+def link_target(f: Finding) -> str:
+    """The link a finding is about (``evidence.target`` or ``href``), or ""."""
+    return str(f.evidence.get("target") or f.evidence.get("href") or "")
+
+
+def other_pages(f: Finding, limit: int = 20) -> str:
+    """For a finding listing several pages (grouped links, accessibility), the pages besides ``url``."""
+    pages = [str(p) for p in f.evidence.get("pages") or [] if p and p != f.url]
+    if not pages:
+        return ""
+    shown = "\n".join(pages[:limit])
+    return shown + (f"\n…and {len(pages) - limit} more" if len(pages) > limit else "")
+
+
+def owner_row(f: Finding, names: dict[str, str] | None = None) -> list[str]:
+    names = names or {}
+    service = names.get(f.service_id) or f.service_id
+    return [f.severity.value, f.rule, f.url, f.message, f.expected, f.found, f.fix, link_target(f), other_pages(f),
+            service, f.status]
+
+
+def all_row(f: Finding, names: dict[str, str]) -> list[str]:
+    return [*owner_row(f, names), f.owner, f.owner_email, f.service_id, f.id, f.waived]
 
 
 def _xlsx_cell(value: object) -> object:
-    """A value openpyxl accepts: control characters (from crawled pages) removed."""
+    """A value openpyxl accepts: control characters (from crawled pages) removed, formulas defused."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
 
 
-def _xlsx_bytes(title: str, rows: list[list[str]]) -> bytes:
-    """One sheet: bold header, frozen first row, filter, column widths. Write-only mode
-    streams rows (several times faster than building the cell tree)."""
-    from openpyxl import Workbook
+def _is_link(value: object) -> bool:
+    return isinstance(value, str) and bool(re.match(r"https?://[^\s]+$", value, re.I)) and len(value) < 2000
+
+
+def _sheet(wb, title: str, header: tuple[str, ...], rows: list[list]) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", _xlsx_cell(title))[:31] or "Findings")
+    ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", _xlsx_cell(title))[:31].strip("'") or "Findings")
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:I{len(rows) + 1}"
-    for letter, width in zip("ABCDEFGHI", (10, 24, 50, 60, 30, 30, 60, 16, 12)):
-        ws.column_dimensions[letter].width = width
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    for i, name in enumerate(header, 1):
+        ws.column_dimensions[get_column_letter(i)].width = COLUMN_WIDTHS.get(name, 16)
     bold = Font(bold=True)
-    header = []
-    for name in OWNER_COLUMNS:
+    cells = []
+    for name in header:
         cell = WriteOnlyCell(ws, value=name)
         cell.font = bold
-        header.append(cell)
-    ws.append(header)
+        cells.append(cell)
+    ws.append(cells)
+    link_columns = {i for i, name in enumerate(header) if name in LINK_COLUMNS}
     for row in rows:
-        ws.append([_xlsx_cell(v) for v in row])
+        out = []
+        for i, value in enumerate(row):
+            cell = WriteOnlyCell(ws, value=_xlsx_cell(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, whatever it starts with
+                if i in link_columns and _is_link(cell.value):
+                    cell.hyperlink = cell.value
+                    cell.style = "Hyperlink"
+            out.append(cell)
+        ws.append(out)
+
+
+def xlsx_bytes(sheets: list[tuple[str, tuple[str, ...], list[list]]]) -> bytes:
+    """A workbook, one sheet per ``(title, header, rows)``: bold header, frozen first row,
+    filter, column widths, page and link columns clickable. Write-only mode streams rows."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        _sheet(wb, title, header, rows)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_bytes(title: str, rows: list[list[str]]) -> bytes:
+    return xlsx_bytes([(title, OWNER_COLUMNS, rows)])
 
 
 def write_owners(result: CheckResult, out: Path) -> list[str]:
@@ -144,10 +226,11 @@ def write_owners(result: CheckResult, out: Path) -> list[str]:
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         groups[slug(f.owner)].append(f)
+    names = service_names(result)
     folder = out / "owners"
     folder.mkdir(parents=True, exist_ok=True)
     for name, findings in groups.items():
-        rows = [owner_row(f) for f in findings]
+        rows = [owner_row(f, names) for f in findings]
         atomic_write(folder / f"{name}.csv", _csv_text(OWNER_COLUMNS, rows))
         atomic_write(folder / f"{name}.xlsx", _xlsx_bytes(findings[0].owner or name, rows))
     for old in folder.iterdir():
@@ -163,6 +246,7 @@ def compact(result: CheckResult) -> dict:
     return {
         "date": result.today, "generated_at": result.generated_at, "counts": result.counts(),
         "families": result.by_family(), "new": result.new_count(), "fixed": len(result.fixed),
+        "persisting": len(result.findings) - result.new_count(),
         "waived": len(result.waived), "coverage": statutory.get("score"),
         "pages": (result.metrics.get("pages") or {}).get("crawled", 0),
     }
@@ -180,25 +264,59 @@ def read_history(path: Path) -> list[dict]:
 
 
 def write_history(result: CheckResult, out: Path) -> list[dict]:
-    """Append this run (replacing an entry of the same date); keep the last 104."""
+    """Add this run (replacing an entry of the same date), sorted by date; keep the last 104."""
     path = out / "history.json"
     entries = [e for e in read_history(path) if e.get("date") != result.today]
-    entries = (entries + [compact(result)])[-HISTORY_KEEP:]
+    entries = sorted(entries + [compact(result)], key=lambda e: str(e.get("date") or ""))[-HISTORY_KEEP:]
     write_json(path, entries)
     return entries
 
 
 # --------------------------------------------------------------------------- entry points
-def write_reports(result: CheckResult, cfg) -> Path:
-    """Write every report into ``cfg.reports.out``; return that folder."""
-    out = Path(cfg.reports.out)
-    out.mkdir(parents=True, exist_ok=True)
+def _carry_over(old: Path, new: Path) -> None:
+    """Copy top-level files of the old folder that this run does not write (a person's own notes)."""
+    for path in old.iterdir() if old.is_dir() else ():
+        if path.is_file() and not path.name.startswith(".") and not (new / path.name).exists():
+            shutil.copy2(path, new / path.name)
+
+
+def _in_place(out: Path) -> bool:
+    """True when the folder cannot be swapped (it is the working folder or a mount point)."""
+    return out == Path.cwd().resolve() or (out.exists() and os.path.ismount(out))
+
+
+def _write_all(result: CheckResult, cfg, out: Path, previous: Path) -> None:
+    if previous != out and (previous / "history.json").is_file():
+        shutil.copy2(previous / "history.json", out / "history.json")
     write_findings(result, out)
     write_pages(result, cfg.crawl.db, out)
     write_owners(result, out)
     write_history(result, out)
-    write_summary(out, site_url=cfg.site.url or None)
-    return out
+    write_summary(out, site_url=cfg.site.url or None, step_summary=False)
+
+
+def write_reports(result: CheckResult, cfg) -> Path:
+    """Write every report into ``cfg.reports.out``; return that folder.
+
+    The whole folder is written beside the old one and swapped in (``lo_audit.folders``),
+    so a run killed half-way leaves the previous reports whole, never a mix of both.
+    """
+    out = Path(cfg.reports.out).resolve()
+    clean_leftovers(out)
+    if _in_place(out):
+        out.mkdir(parents=True, exist_ok=True)
+        _write_all(result, cfg, out, out)
+    else:
+        tmp = temp_dir(out, "new")
+        try:
+            _write_all(result, cfg, tmp, out)
+            _carry_over(out, tmp)
+            swap(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    append_step_summary(out / "summary.md")
+    return Path(cfg.reports.out)
 
 
 def exit_status(result: CheckResult, checks_cfg) -> int:

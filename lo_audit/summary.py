@@ -8,7 +8,8 @@ for a step summary); when ``$GITHUB_STEP_SUMMARY`` is set the same text is appen
 
 Everything taken from a crawl (titles, URLs, messages) is escaped with ``md_text`` /
 ``md_cell`` / ``md_link``: a page title holding ``|``, ``<script>`` or backticks shows
-as text and cannot break a table or inject HTML. ``lo_audit.merge`` and
+as text and cannot break a table or inject HTML, and ``@everyone``, ``@org/team`` or
+``#123`` cannot notify anyone or link an issue (``no_mentions``). ``lo_audit.merge`` and
 ``lo_audit.github_issue`` use the same helpers.
 
 Also the end-of-workflow gate: ``python -m lo_audit.summary gate REPORTS_DIR... --fail-on
@@ -39,6 +40,18 @@ TRUNCATED_NOTE = "\n\n_(Summary truncated to stay under GitHub's 1 MiB limit: se
 # --------------------------------------------------------------------------- escaping
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~])")
 _RULE_CHARS = re.compile(r"[^A-Za-z0-9._:-]")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9_])")
+_REFERENCE = re.compile(r"(#|\bGH-)(?=\d)", re.I)
+ZWSP = "&#8203;"
+"""A zero-width space (as an entity): after ``@`` or before an issue number it stops GitHub
+from notifying people (``@everyone``, ``@org/team``) or linking issues (``#123``, ``GH-123``)
+while the text still reads the same."""
+
+
+def no_mentions(text: str) -> str:
+    """Escaped Markdown with every ``@mention`` and ``#123``/``GH-123`` reference made inert."""
+    text = _REFERENCE.sub(lambda m: m.group(1) + ZWSP, text)
+    return _MENTION.sub("@" + ZWSP, text)
 
 
 def md_text(value: object, limit: int = 300) -> str:
@@ -47,7 +60,7 @@ def md_text(value: object, limit: int = 300) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return no_mentions(_MD_SPECIAL.sub(r"\\\1", text))
 
 
 def md_cell(value: object, limit: int = 300) -> str:
@@ -277,17 +290,25 @@ def limit_bytes(text: str, max_bytes: int = MAX_BYTES, note: str = TRUNCATED_NOT
     return cut + note
 
 
-def write_summary(reports_dir: str | Path, site_url: str | None = None, top: int = TOP_NEW) -> Path:
-    """Write ``reports_dir/summary.md`` (and append it to ``$GITHUB_STEP_SUMMARY`` if set)."""
+def write_summary(reports_dir: str | Path, site_url: str | None = None, top: int = TOP_NEW,
+                  step_summary: bool = True) -> Path:
+    """Write ``reports_dir/summary.md`` (and append it to ``$GITHUB_STEP_SUMMARY`` if set and
+    ``step_summary``)."""
     reports = Path(reports_dir)
     doc = load_findings(reports)
     text = limit_bytes(render_summary(doc, load_history(reports), resolve_site_url(doc, site_url), top))
     out = reports / "summary.md"
     out.write_text(text, encoding="utf-8")
-    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
-        _append_step_summary(Path(step_summary), text)
+        append_step_summary(out)
     return out
+
+
+def append_step_summary(summary_file: Path) -> None:
+    """Append ``summary_file`` to ``$GITHUB_STEP_SUMMARY`` when that is set."""
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary and summary_file.is_file():
+        _append_step_summary(Path(step_summary), summary_file.read_text(encoding="utf-8"))
 
 
 def _append_step_summary(path: Path, text: str) -> None:

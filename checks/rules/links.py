@@ -27,6 +27,40 @@ def _pairs(site: SiteIndex, kinds: Iterable[str] = _HTTP_KINDS) -> Iterator[tupl
     return iter(site.link_pairs(kinds))
 
 
+class _Groups:
+    """Link findings grouped by target: one finding per target, listing every page that links to it.
+
+    A broken link in a shared footer is one finding (with ``evidence.pages``), not one per
+    page. The finding's ``url`` is the first linking page in sort order (it decides the
+    owner); its subject is the target alone, so the finding keeps its id while pages are
+    added or fixed.
+    """
+
+    def __init__(self) -> None:
+        self.pages: dict[str, list[str]] = {}
+        self.info: dict[str, tuple] = {}
+
+    def add(self, key: str, url: str, *info) -> None:
+        pages = self.pages.setdefault(key, [])
+        if url not in pages:
+            pages.append(url)
+        self.info.setdefault(key, info)
+
+    def items(self) -> Iterator[tuple[str, str, list[str], tuple]]:
+        """(key, first page, all pages sorted, info of the first sighting) per target."""
+        for key in sorted(self.pages):
+            pages = sorted(self.pages[key])
+            yield key, pages[0], pages, self.info[key]
+
+
+def _on(pages: list[str], what: str = "link") -> str:
+    return f"A {what} on this page" if len(pages) == 1 else f"A {what} on {len(pages)} pages"
+
+
+def _where(pages: list[str]) -> dict:
+    return {"pages": pages, "page_count": len(pages)}
+
+
 def _failed(status: int, error: str) -> bool:
     return status >= 400 or (status == 0 and bool(error) and error != "refused-private")
 
@@ -44,7 +78,8 @@ def broken(ctx: RuleContext) -> Iterable[Finding]:
     Finds links whose target does not work: an internal page that answered 400 or more
     or could not be fetched (timeout, DNS, TLS, connection error), or an outside page whose
     status check answered 400 or more or failed. Links added by JavaScript count too
-    (``evidence.scripted`` says so). One finding per page and target.
+    (``evidence.scripted`` says so). One finding per target, listing every page that
+    links to it (``evidence.pages``), so a broken link in a shared footer is fixed once.
 
     **Why it matters.** A family following a link to a service or a form and landing on an
     error page loses trust in the whole Local Offer; inspectors read the site before they visit.
@@ -58,19 +93,21 @@ def broken(ctx: RuleContext) -> Iterable[Finding]:
     """
     site = ctx.site
     with_docs = option(ctx, "links.broken", "include_documents")
+    groups = _Groups()
     for page, target, links in _pairs(site):
         if not with_docs and _is_document(site, target, links):
             continue
         status, error, known = site.target_status(target)
-        if not known or not _failed(status, error):
-            continue
-        url = site.url_of(page)
+        if known and _failed(status, error):
+            groups.add(target, site.url_of(page), status, error, links)
+    for target, url, pages, (status, error, links) in groups.items():
         what = f"status {status}" if status else (error or "no response")
-        yield make("links.broken", f"{url} -> {target}", f"A link on this page leads to a page that does not work ({what}).",
-                   url=url, expected="a working page (status 200)", found=what,
-                   fix="Update the link to the page's current address, or remove it.",
+        yield make("links.broken", target, f"{_on(pages)} leads to a page that does not work ({what}).",
+                   url=url, expected="a working page (status 200)", found=f"{target} answers {what}",
+                   fix="Update the link to the page's current address, or remove it"
+                       + (f" (on all {len(pages)} pages)." if len(pages) > 1 else "."),
                    evidence={"target": target, "status": status, "error": error,
-                             "scripted": all(l.scripted for l in links), "text": links[0].text})
+                             "scripted": all(l.scripted for l in links), "text": links[0].text, **_where(pages)})
 
 
 def _chain(page: Page) -> list[dict]:
@@ -101,16 +138,18 @@ def redirect(ctx: RuleContext) -> Iterable[Finding]:
     """
     site = ctx.site
     min_hops = option(ctx, "links.redirect", "min_hops")
+    groups = _Groups()
     for page, target, _ in _pairs(site):
         dest = site.by_url.get(target)
-        if dest is None or _hops(dest) < min_hops:
-            continue
-        url, chain = site.url_of(page), _chain(dest)
-        yield make("links.redirect", f"{url} -> {target}",
-                   f"A link on this page goes through {_hops(dest)} redirects before it arrives.",
+        if dest is not None and _hops(dest) >= min_hops:
+            groups.add(target, site.url_of(page), dest)
+    for target, url, pages, (dest,) in groups.items():
+        chain = _chain(dest)
+        yield make("links.redirect", target,
+                   f"{_on(pages)} goes through {_hops(dest)} redirects before it arrives.",
                    url=url, expected="a direct link", found=" → ".join(c["url"] for c in chain),
                    fix=f"Link straight to {chain[-1]['url']}.",
-                   evidence={"target": target, "chain": chain, "hops": _hops(dest)})
+                   evidence={"target": target, "chain": chain, "hops": _hops(dest), **_where(pages)})
 
 
 def _insecure(site: SiteIndex, target: str) -> str:
@@ -146,15 +185,16 @@ def insecure(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** None.
     """
     site = ctx.site
+    groups = _Groups()
     for page, target, _ in _pairs(site):
         why = _insecure(site, target)
-        if not why:
-            continue
-        url = site.url_of(page)
-        yield make("links.insecure", f"{url} -> {target}", f"A link on this page is not secure ({why}).",
+        if why:
+            groups.add(target, site.url_of(page), why)
+    for target, url, pages, (why,) in groups.items():
+        yield make("links.insecure", target, f"{_on(pages)} is not secure ({why}).",
                    url=url, expected="an https:// link", found=target,
                    fix="Change the link to its https:// address.",
-                   evidence={"target": target, "problem": why})
+                   evidence={"target": target, "problem": why, **_where(pages)})
 
 
 @rule("links.soft-404", "error")
@@ -208,23 +248,20 @@ def anchor(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** None.
     """
     site = ctx.site
-    seen: set[tuple[str, str, str]] = set()
+    groups = _Groups()
     for link in site.links:
         if not link.fragment or link.source not in site.content_urls or link.kind != "page":
             continue
         dest = site.page(link.target)
         if dest is None or not site.is_ok_html(dest) or _fragment_ok(link.fragment, dest):
             continue
-        key = (link.source, link.target, link.fragment)
-        if key in seen:
-            continue
-        seen.add(key)
-        url = site.url_of(site.by_url[link.source])
-        yield make("links.anchor", f"{url} -> {link.target}#{link.fragment}",
-                   f"A link on this page points to a section (#{link.fragment}) that the target page does not have.",
-                   url=url, expected=f"an element with id \"{link.fragment}\"", found="no such id on the target page",
+        groups.add(f"{link.target}#{link.fragment}", site.url_of(site.by_url[link.source]), link.target, link.fragment)
+    for key, url, pages, (target, fragment) in groups.items():
+        yield make("links.anchor", key,
+                   f"{_on(pages)} points to a section (#{fragment}) that the target page does not have.",
+                   url=url, expected=f"an element with id \"{fragment}\"", found=f"no such id on {target}",
                    fix="Change the link to an existing section, or add the id to the right heading.",
-                   evidence={"target": link.target, "fragment": link.fragment})
+                   evidence={"target": target, "fragment": fragment, **_where(pages)})
 
 
 def mailto_problem(href: str) -> str:
@@ -262,16 +299,16 @@ def tel_problem(href: str) -> str:
     return "" if phonenumbers.is_valid_number(parsed) else "not a valid phone number"
 
 
-def _scheme_links(ctx: RuleContext, scheme: str) -> Iterator[tuple[str, str]]:
-    site, seen = ctx.site, set()
+def _scheme_links(ctx: RuleContext, scheme: str) -> Iterator[tuple[str, str, list[str]]]:
+    """(href, first page, every page) per distinct ``mailto:``/``tel:`` href on content pages."""
+    site, groups = ctx.site, _Groups()
     for link in site.links:
         href = (link.href or link.target).strip()
         if link.source not in site.content_urls or not (link.kind == scheme or href.lower().startswith(scheme + ":")):
             continue
-        url = site.url_of(site.by_url[link.source])
-        if (url, href) not in seen:
-            seen.add((url, href))
-            yield url, href
+        groups.add(href, site.url_of(site.by_url[link.source]))
+    for href, url, pages, _ in groups.items():
+        yield href, url, pages
 
 
 @rule("links.mailto", "error")
@@ -288,12 +325,13 @@ def mailto(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    for url, href in _scheme_links(ctx, "mailto"):
+    for href, url, pages in _scheme_links(ctx, "mailto"):
         problem = mailto_problem(href)
         if problem:
-            yield make("links.mailto", f"{url} -> {href}", f"An email link on this page is broken: {problem}.",
+            yield make("links.mailto", href, f"{_on(pages, 'email link')} is broken: {problem}.",
                        url=url, expected="mailto:name@example.gov.uk", found=href,
-                       fix="Correct the email address in the link.", evidence={"href": href, "problem": problem})
+                       fix="Correct the email address in the link.",
+                       evidence={"href": href, "problem": problem, **_where(pages)})
 
 
 @rule("links.tel", "error")
@@ -310,13 +348,13 @@ def tel(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    for url, href in _scheme_links(ctx, "tel"):
+    for href, url, pages in _scheme_links(ctx, "tel"):
         problem = tel_problem(href)
         if problem:
-            yield make("links.tel", f"{url} -> {href}", f"A phone link on this page is broken: {problem}.",
+            yield make("links.tel", href, f"{_on(pages, 'phone link')} is broken: {problem}.",
                        url=url, expected="a valid UK phone number, e.g. tel:+441173701875", found=href,
                        fix="Correct the number in the link, including the area code.",
-                       evidence={"href": href, "problem": problem})
+                       evidence={"href": href, "problem": problem, **_where(pages)})
 
 
 @rule("links.document", "error")
@@ -334,16 +372,19 @@ def document(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** None.
     """
     site = ctx.site
+    groups = _Groups()
     for page, target, links in _pairs(site):
         if not _is_document(site, target, links):
             continue
         status, error, known = site.target_status(target)
-        if not known or not _failed(status, error):
-            continue
-        dest, url = site.page(target), site.url_of(page)
+        if known and _failed(status, error):
+            groups.add(target, site.url_of(page), status, error)
+    for target, url, pages, (status, error) in groups.items():
+        dest = site.page(target)
         what = f"status {status}" if status else (error or "no response")
-        yield make("links.document", f"{url} -> {target}", f"A document linked from this page cannot be opened ({what}).",
-                   url=url, expected="the document opens (status 200)", found=what,
+        yield make("links.document", target, f"A document linked from {'this page' if len(pages) == 1 else f'{len(pages)} pages'} "
+                   f"cannot be opened ({what}).",
+                   url=url, expected="the document opens (status 200)", found=f"{target} answers {what}",
                    fix="Upload the current document and update the link, or remove it.",
                    evidence={"target": target, "status": status, "error": error,
-                             "content_type": dest.content_type if dest else ""})
+                             "content_type": dest.content_type if dest else "", **_where(pages)})

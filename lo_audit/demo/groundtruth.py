@@ -98,6 +98,21 @@ def matches(finding: dict, truth: dict) -> bool:
     return all(_equal(k, _field(finding, k), str(truth.get(k, ""))) for k in keys)
 
 
+def units(finding: dict) -> list[dict]:
+    """The (page, target) pairs a link finding stands for, each scored on its own.
+
+    Link findings are grouped by target: one finding lists every page holding the link
+    (``evidence.pages``). Each listed page is a claim that the page holds a faulty link,
+    so each becomes one unit that must match a truth entry (a page listed wrongly counts
+    as a false positive, a page left out as a miss). Other findings are one unit each.
+    """
+    evidence = finding.get("evidence") or {}
+    pages = evidence.get("pages")
+    if not str(finding.get("rule", "")).startswith("links.") or not isinstance(pages, list) or not pages:
+        return [finding]
+    return [{**finding, "url": page} for page in pages]
+
+
 def family(rule: str) -> str:
     """``links.broken`` -> ``links``."""
     return rule.split(".", 1)[0]
@@ -112,13 +127,14 @@ def score(findings: list[dict], truth: list[dict]) -> dict[str, dict]:
     """Per family: tp, fp, fn, recall, precision, and the missed truth / extra findings.
 
     A truth entry is found when any finding matches it; a finding is extra when it
-    matches no truth entry. Only families that appear in the truth are scored.
+    matches no truth entry. Grouped link findings are scored per page they list
+    (``units``). Only families that appear in the truth are scored.
     """
     families = sorted({family(t["rule"]) for t in truth})
     out: dict[str, dict] = {}
     for fam in families:
         wanted = [t for t in truth if family(t["rule"]) == fam]
-        got = [f for f in findings if scored(f) and family(str(f.get("rule", ""))) == fam]
+        got = [u for f in findings if scored(f) and family(str(f.get("rule", ""))) == fam for u in units(f)]
         missed = [t for t in wanted if not any(matches(f, t) for f in got)]
         extra = [f for f in got if not any(matches(f, t) for t in wanted)]
         tp = len(wanted) - len(missed)

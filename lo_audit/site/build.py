@@ -28,7 +28,7 @@ from .generate import Context, generate
 
 log = logging.getLogger(__name__)
 GENERATED_DIR = "audit"
-DOWNLOADS = ("findings.json", "findings.csv", "pages.csv")
+DOWNLOADS = ("findings.xlsx", "findings.csv", "findings.json", "pages.csv")
 
 
 def load_rules() -> dict:

@@ -70,19 +70,28 @@ def _read_history(path: Path) -> list[dict]:
     data = _read_json(path)
     if isinstance(data, dict):
         data = data.get("runs") or []
-    return [run for run in data if isinstance(run, dict)] if isinstance(data, list) else []
+    runs = [run for run in data if isinstance(run, dict)] if isinstance(data, list) else []
+    return sorted(runs, key=lambda run: history_point(run)[0])  # by date, whatever order the file has
 
 
 def _read_pages(path: Path) -> tuple[list[dict], list[str]]:
     if not path.is_file():
         return [], []
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
+        with path.open(encoding="utf-8-sig", newline="") as fh:  # the reports' CSVs start with a BOM
             reader = csv.DictReader(fh)
-            rows = [row for _, row in zip(range(MAX_PAGES_ROWS + 1), reader)]
+            rows = [{k: _cell_text(v) for k, v in row.items()} for _, row in zip(range(MAX_PAGES_ROWS + 1), reader)]
             return rows, list(reader.fieldnames or [])
     except (OSError, csv.Error, UnicodeDecodeError) as exc:
         raise BuildError(f"{path}: cannot be read as CSV ({exc})") from None
+
+
+def _cell_text(value):
+    """A CSV cell as written before the reports defused it (``'=x`` back to ``=x``: the
+    site escapes it anyway, and people should see the page's real title)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return value[1:]
+    return value
 
 
 def load_audit(reports_dir: str | Path) -> Audit | None:

@@ -374,7 +374,8 @@ class View:
         return head + (self._finding_rows(w, "waived.md", reason=True) if w else "No findings are waived.\n")
 
     def downloads(self) -> str:
-        names = {"findings.json": "Every finding, with metrics (JSON, for other tools)",
+        names = {"findings.xlsx": "Every finding in one spreadsheet, with its owner (Excel), for the Local Offer manager",
+                 "findings.json": "Every finding, with metrics (JSON, for other tools)",
                  "findings.csv": "Every finding (CSV, opens in a spreadsheet)",
                  "pages.csv": "Every page crawled (CSV)"}
         rows = [[f"[{md_text(Path(p).name)}](files/{p})", md_text(names.get(Path(p).name, "Data"))]

@@ -56,7 +56,7 @@ def test_every_report_file_is_written(tmp_path, small_store, report_rules):
     assert [f["severity"] for f in data["findings"]] == ["error", "warning", "notice"]
     assert data["metrics"]["pages"]["crawled"] == 4 and data["today"] == "2024-06-01"
 
-    rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8-sig")))
     assert [r["severity"] for r in rows] == ["error", "warning", "notice"]
     assert json.loads(rows[0]["evidence"]) == {"target": f"{SITE}/gone"} and rows[0]["owner"] == "Health & Wellbeing"
 
@@ -64,7 +64,7 @@ def test_every_report_file_is_written(tmp_path, small_store, report_rules):
 def test_pages_csv(tmp_path, small_store, report_rules):
     cfg = _cfg(tmp_path, small_store)
     out = write_reports(run_checks(cfg), cfg)
-    with (out / "pages.csv").open(encoding="utf-8") as fh:
+    with (out / "pages.csv").open(encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         assert tuple(reader.fieldnames) == PAGE_COLUMNS
         pages = {r["url"]: r for r in reader}
@@ -79,12 +79,12 @@ def test_pages_csv(tmp_path, small_store, report_rules):
 def test_owner_files(tmp_path, small_store, report_rules):
     cfg = _cfg(tmp_path, small_store)
     out = write_reports(run_checks(cfg), cfg)
-    with (out / "owners/health-wellbeing.csv").open(encoding="utf-8") as fh:
+    with (out / "owners/health-wellbeing.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["Severity", "Rule", "Page URL", "What is wrong", "Expected", "Found", "How to fix", "Service",
-                       "Status"]
+    assert rows[0] == ["Severity", "Rule", "Page URL", "What is wrong", "Expected", "Found", "How to fix",
+                       "Link target", "Other pages with this problem", "Service", "Status"]
     assert rows[1:] == [["error", "testing.mixed", f"{SITE}/health", "Broken link.", "200", "404", "Fix the link.",
-                         "", "new"]]
+                         f"{SITE}/gone", "", "", "new"]]
     ws = openpyxl.load_workbook(out / "owners/local-offer-team.xlsx").active
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert values[0][0] == "Severity" and [v[3] for v in values[1:]] == ["Stale page.", "Long sentence."]

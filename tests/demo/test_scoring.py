@@ -65,3 +65,15 @@ def test_load_truth_fills_placeholders(tmp_path):
     path.write_text('findings:\n- {rule: links.broken, url: "{cms}/send/", target: "{ext}/x"}\n')
     truth = load_truth(path, {"cms": "http://127.0.0.1:1", "dir": "http://127.0.0.1:2", "ext": "http://127.0.0.1:3"})
     assert truth == [{"rule": "links.broken", "url": "http://127.0.0.1:1/send/", "target": "http://127.0.0.1:3/x"}]
+
+
+def test_grouped_link_findings_are_scored_page_by_page():
+    truth = [{"rule": "links.broken", "url": "http://a/p1", "target": "http://b/gone"},
+             {"rule": "links.broken", "url": "http://a/p2", "target": "http://b/gone"}]
+    both = _finding("links.broken", "http://a/p1", target="http://b/gone", pages=["http://a/p1", "http://a/p2"])
+    s = score([both], truth)["links"]
+    assert (s["tp"], s["fp"], s["fn"]) == (2, 0, 0)
+    # a page listed that holds no faulty link is a false positive; a page left out is a miss
+    wrong = _finding("links.broken", "http://a/p1", target="http://b/gone", pages=["http://a/p1", "http://a/p3"])
+    s = score([wrong], truth)["links"]
+    assert (s["tp"], s["fp"], s["fn"]) == (1, 1, 1) and s["extra"][0]["url"] == "http://a/p3"

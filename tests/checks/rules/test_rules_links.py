@@ -18,13 +18,27 @@ def test_broken_internal_external_and_scripted(make_ctx):
     statuses = [LinkStatus("https://ext.example.org/dead", 404), LinkStatus("https://ext.example.org/fine", 200),
                 LinkStatus("http://10.0.0.1/x", 0, error="refused-private")]
     found = by_subject(run_rule("links.broken", make_ctx(pages=pages, links=links, statuses=statuses)))
-    assert set(found) == {f"{A} -> {CMS}/gone", f"{A} -> {CMS}/boom", f"{A} -> {CMS}/slow",
-                          f"{A} -> https://ext.example.org/dead"}
-    gone = found[f"{A} -> {CMS}/gone"]
+    assert set(found) == {f"{CMS}/gone", f"{CMS}/boom", f"{CMS}/slow", "https://ext.example.org/dead"}
+    gone = found[f"{CMS}/gone"]
     assert gone.url == A and gone.evidence["target"] == f"{CMS}/gone" and gone.evidence["status"] == 404
-    assert gone.evidence["scripted"] is False and found[f"{A} -> {CMS}/boom"].evidence["scripted"] is True
-    assert found[f"{A} -> {CMS}/slow"].evidence["error"] == "timeout"
+    assert gone.evidence["scripted"] is False and found[f"{CMS}/boom"].evidence["scripted"] is True
+    assert found[f"{CMS}/slow"].evidence["error"] == "timeout"
     assert gone.severity.value == "error" and gone.message.endswith(".")
+    assert f"{CMS}/gone" in gone.found and "404" in gone.found  # the owner sees which link to fix
+
+
+def test_broken_links_are_grouped_by_target(make_ctx):
+    """A broken link in a shared footer is one finding listing every page, not one per page."""
+    sources = [f"{CMS}/send/p{i}" for i in range(12)]
+    pages = [page(u) for u in sources] + [page(f"{CMS}/gone", status=404), page(f"{CMS}/lost", status=410)]
+    links = [link(u, f"{CMS}/gone") for u in sources] + [link(sources[3], f"{CMS}/lost")]
+    found = by_subject(run_rule("links.broken", make_ctx(pages=pages, links=links)))
+    assert set(found) == {f"{CMS}/gone", f"{CMS}/lost"}
+    footer = found[f"{CMS}/gone"]
+    assert footer.evidence["pages"] == sorted(sources) and footer.evidence["page_count"] == 12
+    assert footer.url == sorted(sources)[0] and footer.evidence["target"] == f"{CMS}/gone"
+    assert "12 pages" in footer.message
+    assert found[f"{CMS}/lost"].evidence["pages"] == [sources[3]] and "this page" in found[f"{CMS}/lost"].message
 
 
 def test_broken_leaves_documents_to_links_document(make_ctx):
@@ -48,7 +62,7 @@ def test_redirect_chain_of_two_hops(make_ctx):
              page(f"{CMS}/one", final_url=new, redirects=((f"{CMS}/one", 301),)), page(new)]
     ctx = make_ctx(pages=pages, links=[link(A, old), link(A, f"{CMS}/one"), link(A, new)])
     found = run_rule("links.redirect", ctx)
-    assert [f.subject for f in found] == [f"{A} -> {old}"]
+    assert [f.subject for f in found] == [old] and found[0].evidence["pages"] == [A]
     assert found[0].evidence["hops"] == 2 and found[0].evidence["chain"][-1] == {"url": new, "status": 200}
 
 
@@ -61,8 +75,8 @@ def test_insecure_http_to_https_and_downgrade(make_ctx):
     links = [link(A, http_t), link(A, down), link(A, "http://ext.example.org/"),
              link(A, "http://plain.example.org/"), link(A, B)]
     found = by_subject(run_rule("links.insecure", make_ctx(pages=pages, links=links, statuses=statuses)))
-    assert set(found) == {f"{A} -> {http_t}", f"{A} -> {down}", f"{A} -> http://ext.example.org/"}
-    assert "https to http" in found[f"{A} -> {down}"].evidence["problem"]
+    assert set(found) == {http_t, down, "http://ext.example.org/"}
+    assert "https to http" in found[down].evidence["problem"]
 
 
 def test_soft_404(make_ctx):
@@ -81,8 +95,8 @@ def test_anchor(make_ctx):
     links = [link(A, B, fragment="eligibility"), link(A, B, fragment="costs"), link(A, B, fragment="top"),
              link(A, "https://ext.example.org/", fragment="nowhere")]
     found = run_rule("links.anchor", make_ctx(pages=pages, links=links))
-    assert [f.subject for f in found] == [f"{A} -> {B}#costs"]
-    assert found[0].evidence == {"target": B, "fragment": "costs"}
+    assert [f.subject for f in found] == [f"{B}#costs"]
+    assert found[0].evidence == {"target": B, "fragment": "costs", "pages": [A], "page_count": 1}
 
 
 def test_mailto_and_tel(make_ctx):
@@ -94,7 +108,7 @@ def test_mailto_and_tel(make_ctx):
     ctx = make_ctx(pages=[page(A)], links=links)
     bad = {f.evidence["href"] for f in run_rule("links.mailto", ctx) + run_rule("links.tel", ctx)}
     assert bad == {h for h, broken in hrefs.items() if broken}
-    f = by_subject(run_rule("links.mailto", ctx))[f"{A} -> mailto:send team@example.gov.uk"]
+    f = by_subject(run_rule("links.mailto", ctx))["mailto:send team@example.gov.uk"]
     assert "spaces" in f.evidence["problem"]
 
 
