@@ -295,8 +295,9 @@ def _write_all(result: CheckResult, cfg, out: Path, previous: Path) -> None:
     write_summary(out, site_url=cfg.site.url or None, step_summary=False)
 
 
-def write_reports(result: CheckResult, cfg) -> Path:
-    """Write every report into ``cfg.reports.out``; return that folder.
+def write_reports(result: CheckResult, cfg, step_summary: bool = True) -> Path:
+    """Write every report into ``cfg.reports.out``; return that folder (``step_summary``:
+    also append summary.md to ``$GITHUB_STEP_SUMMARY`` when that is set).
 
     The whole folder is written beside the old one and swapped in (``lo_audit.folders``),
     so a run killed half-way leaves the previous reports whole, never a mix of both.
@@ -315,7 +316,8 @@ def write_reports(result: CheckResult, cfg) -> Path:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    append_step_summary(out / "summary.md")
+    if step_summary:
+        append_step_summary(out / "summary.md")
     return Path(cfg.reports.out)
 
 

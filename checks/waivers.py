@@ -93,7 +93,7 @@ def _expired_finding(waiver: Waiver, matched: list[Finding]) -> Finding:
     return Finding(
         rule=EXPIRED_RULE, subject=f"waiver {waiver.index}", severity=Severity.WARNING, url=url,
         message=f"A waiver of {waiver.rule} expired on {waiver.expires}, so its findings count again.",
-        expected="a waiver that expires after today, or none", found=f"expired {waiver.expires} ({waiver.source})",
+        expected="a waiver that expires after today, or none", found=f"expired {waiver.expires}",
         fix="Fix the findings, or renew the waiver with a new expiry date and a reason; remove waivers no longer needed.",
         evidence={"waiver": waiver.to_dict(), "matched": len(matched)},
     )

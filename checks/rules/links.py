@@ -54,7 +54,8 @@ class _Groups:
 
 
 def _on(pages: list[str], what: str = "link") -> str:
-    return f"A {what} on this page" if len(pages) == 1 else f"A {what} on {len(pages)} pages"
+    article = "An" if what[:1] in "aeiou" else "A"
+    return f"{article} {what} on this page" if len(pages) == 1 else f"{article} {what} on {len(pages)} pages"
 
 
 def _where(pages: list[str]) -> dict:

@@ -19,9 +19,11 @@ from urllib.parse import urlsplit
 import yaml
 
 from .content import data_path, fill
+from . import weeks
 from .server import DemoSite
 
 WORK_DIR = Path(".lo-audit") / "demo"
+FINAL_DATE = "2026-11-01"
 
 
 def placeholders(site: DemoSite) -> dict[str, str]:
@@ -49,8 +51,15 @@ def resolve_data(site: DemoSite, args, work_dir: Path = WORK_DIR) -> Path:
     return path
 
 
-def audit(config_path: Path, args) -> object:
-    """Crawl, check, write the reports and build the site; returns the check result."""
+def fresh_history(out: Path) -> None:
+    """Forget the last demo's findings and history: the weekly runs make a new history."""
+    for name in ("findings.json", "history.json"):
+        (out / name).unlink(missing_ok=True)
+
+
+def audit(config_path: Path, args, site: DemoSite | None = None) -> object:
+    """Crawl, check and write the reports once a week for four weeks (``demo.weeks``: the site
+    changes between them), then build the site; returns the final check result."""
     from checks.engine import run_checks
     from checks.reports import write_reports
     from crawler.crawl import crawl
@@ -59,9 +68,19 @@ def audit(config_path: Path, args) -> object:
     from lo_audit.site.build import build_site
 
     cfg = load(config_path)
-    crawl(cfg.crawl, browser=getattr(args, "browser", None), progress=reporter(quiet=getattr(args, "quiet", False)))
-    result = run_checks(cfg)
-    write_reports(result, cfg)
+    quiet = getattr(args, "quiet", False)
+    fresh_history(Path(cfg.reports.out))
+    result = None
+    dates = weeks.run_dates(cfg.checks.today or FINAL_DATE)
+    for n, (weeks_before, day) in enumerate(dates, 1):
+        if site is not None:
+            site.weeks_before = weeks_before
+        if not quiet:
+            print(f"Weekly run {n} of {len(dates)}: the demo site as on {day}", file=sys.stderr)
+        week = cfg.override("checks", today=day)
+        crawl(week.crawl, browser=getattr(args, "browser", None), progress=reporter(quiet=quiet))
+        result = run_checks(week)
+        write_reports(result, week, step_summary=weeks_before == 0)
     build_site(cfg)
     return result
 
@@ -132,7 +151,7 @@ def run_demo(args) -> int:
         ports_file.write_text(json.dumps(site.ports))
         if not getattr(args, "quiet", False):
             print(f"Demo Local Offer on {site.bases['cms']}/send/ and {site.start_urls[1]}", file=sys.stderr)
-        audit(config_path, args)
+        audit(config_path, args, site)
     out_dir, site_dir = Path(args.out).resolve(), Path(args.site_dir).resolve()
     print(summary(out_dir, site_dir))
     if getattr(args, "serve", False):

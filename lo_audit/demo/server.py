@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, NamedTuple
 from urllib.parse import urlsplit
 
-from . import cms, directory, external
+from . import cms, directory, external, weeks
 from .content import KB5
 from .response import Response
 
@@ -60,7 +60,8 @@ def _handler_class(site: "DemoSite", host: str) -> type[BaseHTTPRequestHandler]:
         def _answer(self, send_body: bool) -> None:
             parts = urlsplit(self.path)
             try:
-                response = HANDLERS[host](parts.path, parts.query, site.bases)
+                response = weeks.adjust(site.weeks_before, host, parts.path,
+                                        HANDLERS[host](parts.path, parts.query, site.bases))
             except Exception as exc:  # a bug in the demo must not hang the client
                 response = Response(500, "text/plain; charset=utf-8", f"demo error: {exc!r}".encode())
             site._log(LoggedRequest(host, self.command, self.path, response.status,
@@ -94,6 +95,7 @@ class DemoSite:
         self.host = host
         self.preferred_ports = dict(ports or {})
         self.bases: dict[str, str] = {}
+        self.weeks_before = 0  # > 0: serve the site as it was that many weeks before the final run (demo.weeks)
         self.requests: list[LoggedRequest] = []
         self._lock = threading.Lock()
         self._servers: list[_Server] = []

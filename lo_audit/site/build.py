@@ -8,23 +8,29 @@ The steps, each leaving the previous state in place if it fails:
    ``<docs_dir>`` and swap it in for ``<docs_dir>/audit/``.
 3. Run MkDocs (strict) into a temporary folder next to ``cfg.site.dir`` and swap it in.
    A failed build raises ``BuildError`` listing MkDocs' warnings; the old site stays.
+
+Work folders left by a build that was killed (``.site.build-*``, ``.site.old-*``,
+``docs/.audit.new-*``) are removed at the start of the next one (``lo_audit.folders``).
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
+from markupsafe import Markup
+
 from lo_audit.config import Config
 from lo_audit.errors import BuildError
+from lo_audit.folders import clean_leftovers, swap, temp_dir
 
 from .data import load_audit
 from .escape import slug
-from .generate import Context, generate
+from .generate import LATEST, Context, generate
 
 log = logging.getLogger(__name__)
 GENERATED_DIR = "audit"
@@ -52,13 +58,13 @@ def find_mkdocs_yml(docs_dir: Path) -> Path:
 
 def _swap(new: Path, target: Path) -> None:
     """Put folder ``new`` at ``target``; the old ``target`` is removed only after the rename."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-        os.replace(target, old)
-    os.replace(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    swap(new, target)
+
+
+def site_title(name: str) -> Markup:
+    """``site.name`` as HTML-safe text for MkDocs' templates, which print it unescaped in
+    ``<title>`` and the header (a ``Markup`` value is also left alone where they escape)."""
+    return Markup(html.escape(name, quote=False).replace('"', "&quot;"))
 
 
 def _copy_downloads(reports: Path, files_dir: Path) -> tuple[list[str], dict[str, list[str]]]:
@@ -83,7 +89,8 @@ def write_generated(cfg: Config, docs_dir: Path, rules: dict | None = None) -> i
     rules = load_rules() if rules is None else rules
     audit = load_audit(cfg.reports.out)
     docs_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".audit-new-", dir=docs_dir))
+    clean_leftovers(docs_dir / GENERATED_DIR)
+    tmp = temp_dir(docs_dir / GENERATED_DIR, "new")
     try:
         downloads, owner_files = _copy_downloads(Path(cfg.reports.out), tmp / "files") if audit else ([], {})
         ctx = Context(site_name=cfg.site.name, council=cfg.site.council, start_urls=tuple(cfg.crawl.start_urls),
@@ -97,7 +104,7 @@ def write_generated(cfg: Config, docs_dir: Path, rules: dict | None = None) -> i
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return sum(1 for rel in pages if rel.endswith(".md") and rel != "GENERATED.md")
+    return sum(1 for rel in pages if rel.endswith(".md") and rel not in ("GENERATED.md", LATEST))
 
 
 class _Collect(logging.Handler):
@@ -118,12 +125,14 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, cfg: Config) -
     collect = _Collect()
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(collect)
-    overrides = {"site_name": f"{cfg.site.name} audit" if cfg.site.name else "Local Offer audit"}
+    overrides = {"site_name": site_title(f"{cfg.site.name} audit" if cfg.site.name else "Local Offer audit")}
     if cfg.site.url:
         overrides["site_url"] = cfg.site.url
     try:
         mk_cfg = load_config(config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir),
                              strict=True, **overrides)
+        if "pymdownx.snippets" in mk_cfg.markdown_extensions:  # includes resolve from the docs folder in use
+            mk_cfg.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [str(docs_dir)]
         mk_cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(mk_cfg)
@@ -143,8 +152,8 @@ def build_site(cfg: Config) -> Path:
     site_dir = Path(cfg.site.dir).resolve()
     config_file = find_mkdocs_yml(docs_dir)
     count = write_generated(cfg, docs_dir)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp_site = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
+    clean_leftovers(site_dir)
+    tmp_site = temp_dir(site_dir, "build")
     try:
         run_mkdocs(config_file, docs_dir, tmp_site, cfg)
         _swap(tmp_site, site_dir)

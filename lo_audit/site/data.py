@@ -31,6 +31,7 @@ class Audit:
     metrics: dict = field(default_factory=dict)
     run: dict = field(default_factory=dict)
     generated_at: str = ""
+    today: str = ""
     history: list[dict] = field(default_factory=list)
     pages: list[dict] = field(default_factory=list)
     pages_columns: list[str] = field(default_factory=list)
@@ -113,6 +114,7 @@ def load_audit(reports_dir: str | Path) -> Audit | None:
         metrics=metrics,
         run=data.get("run") if isinstance(data.get("run"), dict) else {},
         generated_at=str(data.get("generated_at") or ""),
+        today=str(data.get("today") or ""),
         history=_read_history(reports_dir / "history.json"),
         pages=pages,
         pages_columns=columns,

@@ -8,16 +8,21 @@ Long lists are cut at ``MAX_ROWS`` with a pointer to the full CSV download.
 
 from __future__ import annotations
 
+import html
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts
+from . import charts, overview
 from .data import SEVERITIES, Audit, history_point
-from .escape import md_link, md_text, slug
+from .escape import md_code, md_link, md_text, slug
 from .render import (SEVERITY_LABEL, SEVERITY_MEANING, UNASSIGNED, anchor, family_title,
-                     finding_item, nice_date, owner_name, page_link, table)
+                     finding_item, message, nice_date, owner_name, page_link, table)
 
+LATEST = "latest.md"
+"""The home page's "Latest audit" box: ``docs/index.md`` includes it (``--8<-- "audit/latest.md"``,
+pymdownx.snippets); it is not a page of its own (``exclude_docs`` in mkdocs.yml)."""
 MAX_OWNER_PAGES = 30
 MAX_ITEMS = 400
 MAX_ROWS = 500
@@ -55,7 +60,8 @@ class Context:
 
 def generate(audit: Audit | None, rules: dict, ctx: Context) -> dict[str, str]:
     """Every generated page: ``{path under audit/: Markdown}``."""
-    pages = {"GENERATED.md": GENERATED_README}
+    pages = {"GENERATED.md": GENERATED_README, LATEST: overview.headline_snippet(audit, ctx.site_name)}
+    titles: dict[str, str] = {}
     pages.update(rule_pages(audit, rules))
     if audit is None:
         pages["index.md"] = no_audit_page(bool(rules))
@@ -64,7 +70,19 @@ def generate(audit: Audit | None, rules: dict, ctx: Context) -> dict[str, str]:
     else:
         view = View(audit, rules, ctx)
         pages.update(view.all_pages())
-    return {path: (text if path == "GENERATED.md" else NOTICE + text) for path, text in pages.items()}
+        titles = view.page_titles
+    return {path: (text if path in ("GENERATED.md", LATEST) else front_matter(titles.get(path)) + NOTICE + text)
+            for path, text in pages.items()}
+
+
+def front_matter(title: str | None) -> str:
+    """YAML front matter giving MkDocs a page's title as written (``Children's Health
+    Therapies``), not one guessed from the file name (``Children s health therapies``).
+    MkDocs prints titles unescaped, so the title is HTML-escaped (quotes included)."""
+    if not title:
+        return ""
+    text = html.escape(" ".join(str(title).split())[:120], quote=False).replace('"', "&quot;")
+    return f"---\ntitle: {json.dumps(text)}\n---\n\n"
 
 
 def no_audit_page(has_rules: bool) -> str:
@@ -133,17 +151,17 @@ def rule_pages(audit: Audit | None, rules: dict) -> dict[str, str]:
 
 def _family_page(family: str, rule_ids: list[str], rules: dict, by_doc: dict, audit: Audit | None) -> str:
     out = [f"# {md_text(family_title(family))}\n",
-           f"The rules in the `{md_text(family)}` family, what each one checks and what it found.\n"]
+           f"The rules in the {md_code(family)} family, what each one checks and what it found.\n"]
     titles = _titles(audit) if audit else {}
     for rid in rule_ids:
         rule = rules.get(rid)
         title = rule.title if rule else rid
         out.append(f"## {md_text(title)} {{#{anchor(rid)}}}\n")
         sev = rule.severity.value if rule else "–"
-        out.append(f"Rule id: `{md_text(rid)}` · Default severity: {md_text(SEVERITY_LABEL.get(sev, sev))}\n")
+        out.append(f"Rule id: {md_code(rid)} · Default severity: {md_text(SEVERITY_LABEL.get(sev, sev))}\n")
         out.append(_docstring_md(rule.doc) + "\n" if rule else "This rule is not documented yet.\n")
         if rule and rule.options:
-            out.append(table(["Option", "Default"], [[f"`{md_text(k)}`", md_text(v)] for k, v in rule.options.items()]))
+            out.append(table(["Option", "Default"], [[md_code(k), md_text(v)] for k, v in rule.options.items()]))
         if audit is not None:
             out.append(_rule_findings(by_doc.get(rid, []), titles))
     return "\n".join(out)
@@ -153,7 +171,7 @@ def _rule_findings(findings: list[dict], titles: dict[str, str]) -> str:
     if not findings:
         return "**Findings in this audit:** none.\n"
     rows = [[md_text(SEVERITY_LABEL.get(f.get("severity"), f.get("severity"))), md_text(f.get("rule")),
-             page_link(f.get("url", ""), titles, 60), md_text(f.get("message"), 160),
+             page_link(f.get("url", ""), titles, 60), md_text(message(f), 160),
              md_text(owner_name(f), 40)] for f in _sorted(findings)[:MAX_ROWS]]
     return (f"**Findings in this audit:** {len(findings)}.{_cut_note(len(findings))}\n\n"
             + table(["Severity", "Rule", "Page", "What is wrong", "Owner"], rows))
@@ -180,6 +198,9 @@ class View:
         self.audit, self.rules, self.ctx = audit, rules, ctx
         self.titles = _titles(audit)
         self.owners = self._owner_pages()
+        self.page_titles = {path: owner for owner, path in self.owners.items() if "#" not in path}
+        self.service_names = {s.get("id"): s.get("name") for s in audit.metrics.get("services") or []
+                              if isinstance(s, dict) and s.get("id")}
 
     def all_pages(self) -> dict[str, str]:
         pages = {"index.md": self.home(), "owners/index.md": self.owners_index(), "services.md": self.services(),
@@ -267,15 +288,27 @@ class View:
         starts = a.run.get("start_urls") or ctx.start_urls
         started = ", ".join(md_link(u, u) for u in list(starts)[:5]) or "the start pages in the configuration"
         council = f" for {md_text(ctx.council)}" if ctx.council else ""
+        counts = overview.change_counts(a)
+        when = overview.compared_with(a)
         lines = [f"# Findings: {md_text(ctx.site_name, 80)}\n",
                  f"This audit checked the {md_text(ctx.site_name, 80)} website{council} on "
-                 f"{nice_date(a.generated_at)}, starting from {started}. "
+                 f"{nice_date(overview.audit_date(a), time=False)} (run {nice_date(a.generated_at)}), "
+                 f"starting from {started}. "
                  f"It crawled {_n(pages_m.get('crawled'))} pages and found {len(a.findings)} things to fix.\n",
+                 "## Since the last audit\n",
+                 (f"Compared with the audit of **{nice_date(when, time=False)}**:\n" if when else
+                  "This is the first audit on record, so every finding counts as new. "
+                  "The next run will show what was fixed.\n"),
+                 table(["Change", "Findings"], [
+                     ["[New since the last audit](changes.md#new)", str(counts["new"])],
+                     ["[Also found last time (persisting)](changes.md#persisting)", str(counts["persisting"])],
+                     ["[Fixed since the last audit](changes.md#fixed)", str(counts["fixed"])]]),
+                 "## Fix these first {#fix-these-first}\n",
+                 self._fix_first(),
                  "## Headline numbers\n",
                  table(["Measure", "Value"], [
                      ["Errors (must fix)", str(sev["error"])], ["Warnings (should fix)", str(sev["warning"])],
                      ["Notices (worth a look)", str(sev["notice"])], ["Waived (accepted for now)", str(len(a.waived))],
-                     ["Fixed since the last run", str(len(a.fixed))],
                      ["Statutory coverage score", _score(stat)],
                      ["Pages crawled", _cell(pages_m.get("crawled"))],
                      ["Documents found (PDF, Word…)", _cell(pages_m.get("documents"))]]),
@@ -288,7 +321,7 @@ class View:
                  "- [Services](services.md): whether each service in the catalogue is on the site.\n"
                  "- [Rules](rules/index.md): what each check means, with its findings.\n"
                  "- [Pages](pages.md): every page crawled, with its number of findings.\n"
-                 "- [New and fixed](changes.md) since the last run, and [waived findings](waived.md).\n"
+                 "- [New, persisting and fixed](changes.md) since the last run, and [waived findings](waived.md).\n"
                  "- [Statutory checklist](statutory.md) and [inspection-readiness map](inspection.md).\n"
                  "- [Downloads](downloads.md): the findings as spreadsheets and data.\n"]
         if a.run.get("unfinished"):
@@ -296,12 +329,28 @@ class View:
                             "pages it had not reached are missing and some problems are not listed yet.\n")
         return "\n".join(lines)
 
+    def _fix_first(self) -> str:
+        ranked = overview.fix_first(self.audit)
+        if not ranked:
+            return "No errors: nothing must be fixed. Start with the warnings in the [to-do lists](owners/index.md).\n"
+        intro = ("The errors that reach the most people, in order: errors about a service first (families look "
+                 "services up by name), then errors on the pages that most other pages link to.\n\n")
+        rows = []
+        for f, reach in ranked:
+            owner = owner_name(f)
+            owner_cell = (f"[{md_text(owner, 40)}]({self._owner_href(owner, 'index.md')})" if owner in self.owners
+                          else md_text(owner, 40))
+            where = page_link(f.get("url", ""), self.titles, 50) if f.get("url") else md_text(
+                self.service_names.get(f.get("service_id"), f.get("service_id") or "the site as a whole"), 50)
+            rows.append([md_text(message(f), 140), where, str(reach), owner_cell])
+        return intro + table(["What is wrong", "Where", "Pages leading there", "Who fixes it"], rows)
+
     def _history_chart(self) -> str:
         points = [history_point(run) for run in self.audit.history[-24:]]
         if not points:
             sev = self.audit.by_severity()
             points = [(self.audit.generated_at[:10] or "this run", {**sev, "total": len(self.audit.findings)})]
-        labels = [label for label, _ in points]
+        labels = [nice_date(label, time=False) if label[:4].isdigit() else label for label, _ in points]
         series = {name: [values[name] for _, values in points] for name in ("total", *SEVERITIES)}
         note = "" if len(points) > 1 else "Only one run so far: the chart grows with each run.\n\n"
         return note + charts.line_chart("Findings at each run", labels, series)
@@ -347,24 +396,28 @@ class View:
     def _finding_rows(self, findings: list[dict], frm: str, reason: bool = False) -> str:
         rows = [[md_text(SEVERITY_LABEL.get(f.get("severity"), f.get("severity"))),
                  f"[{md_text(f.get('rule'))}]({rule_href(str(f.get('rule')), self.rules, frm)})",
-                 page_link(f.get("url", ""), self.titles, 60), md_text(f.get("message"), 160),
+                 page_link(f.get("url", ""), self.titles, 60), md_text(message(f), 160),
                  *([md_text(f.get("waived"), 160)] if reason else []), md_text(owner_name(f), 40)]
                 for f in _sorted(findings)[:MAX_ROWS]]
         headers = ["Severity", "Rule", "Page", "What is wrong", *(["Why it is waived"] if reason else []), "Owner"]
         return table(headers, rows)
 
     def changes(self) -> str:
-        new = [f for f in self.audit.findings if f.get("status") == "new"]
-        first = len(self.audit.history) <= 1
-        out = ["# New and fixed since the last run\n"]
-        if first:
-            out.append("This is the first run the audit has a record of, so every finding counts as new.\n")
-        out.append(f"## New ({len(new)})\n")
-        out.append((self._finding_rows(new, "changes.md") + _cut_note(len(new)).replace("../", "")) if new
-                   else "Nothing new since the last run.\n")
-        out.append(f"## Fixed ({len(self.audit.fixed)})\n")
-        out.append(self._finding_rows(self.audit.fixed, "changes.md") if self.audit.fixed
-                   else "Nothing was fixed since the last run.\n")
+        findings = self.audit.findings
+        new = [f for f in findings if f.get("status", "new") == "new"]
+        persisting = [f for f in findings if f.get("status", "new") != "new"]
+        when = overview.compared_with(self.audit)
+        out = ["# New, persisting and fixed since the last audit\n",
+               (f"This audit ({nice_date(overview.audit_date(self.audit), time=False)}) is compared with the audit of "
+                f"**{nice_date(when, time=False)}**.\n" if when else
+                "This is the first audit on record, so every finding counts as new.\n")]
+        sections = (("new", "New", new, "Nothing new since the last audit."),
+                    ("persisting", "Also found last time (persisting)", persisting, "Nothing persists from the last audit."),
+                    ("fixed", "Fixed", list(self.audit.fixed), "Nothing was fixed since the last audit."))
+        for key, title, items, empty in sections:
+            out.append(f"## {title} ({len(items)}) {{#{key}}}\n")
+            out.append((self._finding_rows(items, "changes.md") + _cut_note(len(items)).replace("../", ""))
+                       if items else empty + "\n")
         return "\n".join(out)
 
     def waived(self) -> str:

@@ -57,14 +57,31 @@ def test_job_summary_is_written_within_github_limits(demo_run):
         assert 200 <= size < 2**20
 
 
-def test_a_second_run_keeps_finding_ids_so_nothing_is_new(demo_runs):
+def test_a_second_run_keeps_finding_ids_and_history(demo_runs):
+    """Each demo makes the same four weekly runs afresh: same ids, same statuses, same history dates."""
     work, statuses = demo_runs
     assert statuses == [0, 0]
     first = json.loads((work / "reports-first" / "findings.json").read_text())
     second = json.loads((work / "reports" / "findings.json").read_text())
-    assert {f["id"] for f in first["findings"]} == {f["id"] for f in second["findings"]}
-    assert {f["status"] for f in second["findings"]} == {"persisting"}
-    assert not second["fixed"]
+    assert {f["id"]: f["status"] for f in first["findings"]} == {f["id"]: f["status"] for f in second["findings"]}
+    history = json.loads((work / "reports" / "history.json").read_text())
+    assert [e["date"] for e in history] == ["2026-10-11", "2026-10-18", "2026-10-25", "2026-11-01"]
+
+
+def test_the_weekly_runs_show_fixes_and_new_faults(demo_run):
+    """The demo's history is a real trend: earlier faults fixed, new ones appearing."""
+    work, _ = demo_run
+    history = json.loads((work / "reports" / "history.json").read_text())
+    errors = [e["counts"]["error"] for e in history]
+    assert errors[0] > errors[1] > errors[2], errors  # fixes week by week
+    assert all(e["fixed"] > 0 for e in history[1:]), history
+    assert history[-1]["new"] >= 1  # the travel team's phone link broke in the final week
+    data = json.loads((work / "reports" / "findings.json").read_text())
+    assert data["metrics"]["compared_with"] == "2026-10-25"
+    new = [f for f in data["findings"] if f["status"] == "new"]
+    assert [(f["rule"], f["evidence"].get("href")) for f in new] == [("links.tel", "tel:0117496")]
+    fixed_targets = {f["evidence"].get("target", "").rsplit("/", 1)[-1] for f in data["fixed"]}
+    assert "holiday-scheme-2025" in fixed_targets
 
 
 def test_site_has_at_least_20_pages_and_five_families(demo_run):

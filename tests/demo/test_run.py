@@ -52,7 +52,7 @@ def test_catalogue_and_waivers_pass_the_loaders(tmp_path):
 
 
 def test_run_demo_prints_a_summary(tmp_path, monkeypatch, capsys):
-    def fake_audit(config_path, args):
+    def fake_audit(config_path, args, site=None):
         out = tmp_path / "reports"
         out.mkdir()
         findings = [{"rule": "links.broken", "family": "links", "severity": "error"},
