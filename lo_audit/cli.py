@@ -139,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=".lo-audit/demo.sqlite", help="crawl store (default .lo-audit/demo.sqlite)")
     p.add_argument("--browser", help="path to a Chromium/Chrome executable")
 
+    p = sub.add_parser("serve", help="serve a built site on 127.0.0.1 without auditing again")
+    p.add_argument("--site-dir", help="the built site (default from config, else site)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; the next free one if busy)")
+    p.add_argument("--config", help="YAML configuration file (for site.dir)")
+
     p = sub.add_parser("catalogue", help="work with service catalogues")
     csub = p.add_subparsers(dest="catalogue_command", metavar="ACTION", required=True)
     v = csub.add_parser("validate", help="report every problem in a catalogue file")

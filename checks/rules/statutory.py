@@ -63,8 +63,9 @@ def topic_missing(ctx: RuleContext) -> Iterable[Finding]:
     a title match plus one more phrase in the text, a heading plus two, or four different
     phrases in the text. One passing mention does not count. Add your own words per topic
     with ``checks.topic_synonyms``. The share of topics covered is the statutory score
-    (``metrics.statutory.score``), comparable to the 2024 national study of all 151 Local
-    Offers, where coverage ranged from 29% to 98%.
+    (``metrics.statutory.score``). It is not the measure of the 2024 national study of all
+    151 Local Offers (coverage from 29% to 98%): that study read each site by hand against
+    its own categories, so set the two side by side only as a rough guide.
 
     **Why it matters.** These are legal duties. Inspectors read the Local Offer before they
     visit, and families cannot use support they cannot find.

@@ -37,5 +37,5 @@ def run(args, cfg: config_mod.Config | None = None) -> int:
     _ready(cfg)
     built = build_site(cfg)
     if not args.quiet:
-        print(f"site built: {built}")
+        print(f"site built: {built}\nPreview it with: lo-audit serve --site-dir {built}")
     return 0

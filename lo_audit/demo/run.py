@@ -7,8 +7,6 @@ The bundled data files hold ``{cms}``, ``{dir}``, ``{ext}`` (and ``{cms_host}``,
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import sys
@@ -104,21 +102,17 @@ def summary(out_dir: Path, site_dir: Path) -> str:
         f"  {out_dir / 'findings.json'}",
         f"  {out_dir / 'findings.csv'}",
         f"  {out_dir / 'summary.md'}",
-        f"  {site_dir / 'index.html'}",
-        "Preview the site with: lo-audit demo --serve",
+        f"  {site_dir}",
+        f"Preview the site with: lo-audit serve --site-dir {site_dir}",
     ]
     return "\n".join(lines)
 
 
 def serve(site_dir: Path, port: int) -> None:
-    """Serve the built site on 127.0.0.1:``port`` until Ctrl+C."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
-        print(f"Serving {site_dir} on http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl+C to stop)", flush=True)
-        try:
-            httpd.serve_forever()
-        except KeyboardInterrupt:
-            print("Stopped.")
+    """Serve the built site on 127.0.0.1:``port`` (or the next free port) until Ctrl+C."""
+    from lo_audit.commands.serve import serve as serve_site
+
+    serve_site(site_dir, port)
 
 
 def _read_ports(path: Path) -> dict[str, int]:

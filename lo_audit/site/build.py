@@ -30,7 +30,7 @@ from lo_audit.folders import clean_leftovers, swap, temp_dir
 
 from .data import load_audit
 from .escape import slug
-from .generate import LATEST, Context, generate
+from .generate import Context, generate, is_page
 
 log = logging.getLogger(__name__)
 GENERATED_DIR = "audit"
@@ -54,6 +54,42 @@ def find_mkdocs_yml(docs_dir: Path) -> Path:
         if candidate.is_file():
             return candidate
     raise BuildError(f"no mkdocs.yml found next to {docs_dir} or in {Path.cwd()}")
+
+
+def template_dir() -> Path | None:
+    """The site template (``mkdocs.yml`` and the hand-written ``docs/``) that ships with the
+    package (``lo_audit/site/template`` in a wheel, see setup.py), or the checkout's own
+    when the package runs from a checkout; ``None`` when neither is there."""
+    here = Path(__file__).resolve().parent
+    for root in (here / "template", here.parents[1]):
+        if (root / "mkdocs.yml").is_file() and (root / "docs").is_dir():
+            return root
+    return None
+
+
+def site_sources(docs_dir: Path, site_dir: Path) -> tuple[Path, Path]:
+    """``(mkdocs.yml, docs folder)`` to build from.
+
+    A council's own docs folder with a ``mkdocs.yml`` beside it (a checkout or a fork) is
+    used as it is. Without one, the packaged template is copied afresh into
+    ``<site dir's folder>/.lo-audit/site-docs`` and built from there, so ``pip install``
+    and a config file are enough, and nothing is written inside the installed package.
+    """
+    if docs_dir.is_dir():
+        try:
+            return find_mkdocs_yml(docs_dir), docs_dir
+        except BuildError:
+            pass
+    template = template_dir()
+    if template is None:
+        raise BuildError(f"no mkdocs.yml found next to {docs_dir} or in {Path.cwd()}, "
+                         "and this installation has no site template")
+    work = site_dir.parent / ".lo-audit" / "site-docs"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(template / "docs", work / "docs", ignore=shutil.ignore_patterns("audit", ".*"))
+    shutil.copy2(template / "mkdocs.yml", work / "mkdocs.yml")
+    log.info("no docs folder at %s: building from the site template shipped with lo-audit (%s)", docs_dir, template)
+    return work / "mkdocs.yml", work / "docs"
 
 
 def _swap(new: Path, target: Path) -> None:
@@ -104,7 +140,7 @@ def write_generated(cfg: Config, docs_dir: Path, rules: dict | None = None) -> i
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return sum(1 for rel in pages if rel.endswith(".md") and rel not in ("GENERATED.md", LATEST))
+    return sum(1 for rel in pages if rel.endswith(".md") and is_page(rel))
 
 
 class _Collect(logging.Handler):
@@ -148,9 +184,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, cfg: Config) -
 def build_site(cfg: Config) -> Path:
     """Regenerate ``<docs_dir>/audit/`` and build the whole site into ``cfg.site.dir``."""
     started = time.monotonic()
-    docs_dir = Path(cfg.site.docs_dir).resolve()
     site_dir = Path(cfg.site.dir).resolve()
-    config_file = find_mkdocs_yml(docs_dir)
+    config_file, docs_dir = site_sources(Path(cfg.site.docs_dir).resolve(), site_dir)
     count = write_generated(cfg, docs_dir)
     clean_leftovers(site_dir)
     tmp_site = temp_dir(site_dir, "build")

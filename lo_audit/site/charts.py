@@ -43,24 +43,27 @@ def _figure(uid: str, title: str, desc: str, width: int, height: int, inner: str
 
 def bar_chart(title: str, items: list[tuple[str, int]], label_header: str = "Group",
               value_header: str = "Findings") -> str:
-    """A horizontal bar chart of ``items`` (label, value) with its data table."""
+    """A horizontal bar chart of ``items`` (label, value) with its data table.
+
+    Each label sits above its bar, so the chart stays narrow (360 units) and its text
+    stays readable when a phone scales it down."""
     uid = f"chart{next(_ids)}"
     items = list(items) or [("none", 0)]
     top = max(v for _, v in items) or 1
-    label_w, bar_w, row_h = 150, 260, 26
-    height = row_h * len(items) + 10
+    width, bar_w, row_h = 360, 300, 40
+    height = row_h * len(items) + 6
     parts = []
     for i, (label, value) in enumerate(items):
-        y = 5 + i * row_h
-        w = round(bar_w * value / top)
+        y = 4 + i * row_h
+        w = max(round(bar_w * value / top), 1)
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" fill="{INK}">{html_text(label)}</text>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{max(w, 1)}" height="{row_h - 8}" fill="{BAR}"/>'
-            f'<text x="{label_w + max(w, 1) + 6}" y="{y + 17}" fill="{INK}">{value}</text>'
+            f'<text x="0" y="{y + 14}" fill="{INK}">{html_text(label)}</text>'
+            f'<rect x="0" y="{y + 20}" width="{w}" height="14" fill="{BAR}"/>'
+            f'<text x="{w + 6}" y="{y + 32}" fill="{INK}">{value}</text>'
         )
     desc = "; ".join(f"{label}: {value}" for label, value in items) + "."
     table = _table(title, [label_header, value_header], [[label, value] for label, value in items])
-    return _figure(uid, title, desc, label_w + bar_w + 60, height, "".join(parts), table)
+    return _figure(uid, title, desc, width, height, "".join(parts), table)
 
 
 def _marker(kind: str, x: float, y: float, colour: str) -> str:
@@ -74,10 +77,13 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
 
 
 def line_chart(title: str, labels: list[str], series: dict[str, list[int]], label_header: str = "Run") -> str:
-    """A line chart: one line per series over ``labels`` (oldest first), with its data table."""
+    """A line chart: one line per series over ``labels`` (oldest first), with its data table.
+
+    The legend sits under the plot, so the chart is 380 units wide and its 14-unit text
+    stays readable on a phone."""
     uid = f"chart{next(_ids)}"
-    left, top_pad, plot_w, plot_h = 50, 12, 420, 170
-    width, height = left + plot_w + 110, top_pad + plot_h + 40
+    left, top_pad, plot_w, plot_h = 40, 12, 320, 150
+    width, height = left + plot_w + 20, top_pad + plot_h + 30 + 24 * ((len(series) + 1) // 2)
     peak = max([v for values in series.values() for v in values] + [1])
     step = plot_w / max(len(labels) - 1, 1)
 
@@ -86,11 +92,14 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[int]], labe
 
     parts = [f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{left + plot_w}" y2="{top_pad + plot_h}" stroke="{GRID}"/>',
              f'<line x1="{left}" y1="{top_pad}" x2="{left}" y2="{top_pad + plot_h}" stroke="{GRID}"/>',
-             f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end" fill="{INK}">{peak}</text>',
-             f'<text x="{left - 6}" y="{top_pad + plot_h + 4}" text-anchor="end" fill="{INK}">0</text>']
-    for i in sorted({0, len(labels) - 1}):
+             f'<text x="{left - 6}" y="{top_pad + 5}" text-anchor="end" fill="{INK}">{peak}</text>',
+             f'<text x="{left - 6}" y="{top_pad + plot_h + 5}" text-anchor="end" fill="{INK}">0</text>']
+    ends = sorted({0, len(labels) - 1})
+    for i in ends:
         x, _ = xy(i, 0)
-        parts.append(f'<text x="{x:.1f}" y="{top_pad + plot_h + 20}" text-anchor="middle" fill="{INK}">{html_text(labels[i])}</text>')
+        anchor = "middle" if len(ends) == 1 else ("start" if i == 0 else "end")
+        parts.append(f'<text x="{x:.1f}" y="{top_pad + plot_h + 20}" text-anchor="{anchor}" '
+                     f'fill="{INK}">{html_text(labels[i])}</text>')
     for n, (name, values) in enumerate(series.items()):
         colour, dash, marker = SERIES.get(name, (INK, "", "circle"))
         points = [xy(i, v) for i, v in enumerate(values)]
@@ -98,9 +107,9 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[int]], labe
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>')
         parts.extend(_marker(marker, x, y, colour) for x, y in points)
-        ly = top_pad + 10 + n * 20
-        parts.append(_marker(marker, left + plot_w + 20, ly - 4, colour))
-        parts.append(f'<text x="{left + plot_w + 30}" y="{ly}" fill="{INK}">{html_text(name)}</text>')
+        lx, ly = left + (n % 2) * 160, top_pad + plot_h + 46 + (n // 2) * 24
+        parts.append(_marker(marker, lx, ly - 5, colour))
+        parts.append(f'<text x="{lx + 12}" y="{ly}" fill="{INK}">{html_text(name)}</text>')
     desc = " ".join(f"{labels[i]}: " + ", ".join(f"{name} {vals[i]}" for name, vals in series.items()) + "."
                     for i in range(len(labels)))
     rows = [[labels[i], *(vals[i] for vals in series.values())] for i in range(len(labels))]

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import charts, overview
+from .local import local_snippets
 from .data import SEVERITIES, Audit, history_point
 from .escape import md_code, md_link, md_text, slug
 from .render import (SEVERITY_LABEL, SEVERITY_MEANING, UNASSIGNED, anchor, family_title,
-                     finding_item, message, nice_date, owner_name, page_link, table)
+                     finding_item, message, nice_date, owner_name, page_link, prose_dates, table)
 
 LATEST = "latest.md"
 """The home page's "Latest audit" box: ``docs/index.md`` includes it (``--8<-- "audit/latest.md"``,
@@ -61,6 +62,7 @@ class Context:
 def generate(audit: Audit | None, rules: dict, ctx: Context) -> dict[str, str]:
     """Every generated page: ``{path under audit/: Markdown}``."""
     pages = {"GENERATED.md": GENERATED_README, LATEST: overview.headline_snippet(audit, ctx.site_name)}
+    pages.update(local_snippets(audit, ctx.site_name))
     titles: dict[str, str] = {}
     pages.update(rule_pages(audit, rules))
     if audit is None:
@@ -71,8 +73,21 @@ def generate(audit: Audit | None, rules: dict, ctx: Context) -> dict[str, str]:
         view = View(audit, rules, ctx)
         pages.update(view.all_pages())
         titles = view.page_titles
-    return {path: (text if path in ("GENERATED.md", LATEST) else front_matter(titles.get(path)) + NOTICE + text)
+    return {path: (text if not is_page(path) else front_matter(titles.get(path)) + with_notice(text))
             for path, text in pages.items()}
+
+
+def is_page(path: str) -> bool:
+    """False for the notice and the pieces other pages include (not pages of their own)."""
+    return path not in ("GENERATED.md", LATEST) and not path.startswith("local/")
+
+
+def with_notice(text: str) -> str:
+    """The "do not edit" comment, after the title line so that MkDocs still reads the title."""
+    if text.startswith("# "):
+        title, _, rest = text.partition("\n")
+        return f"{title}\n\n{NOTICE}{rest.lstrip(chr(10))}"
+    return NOTICE + text
 
 
 def front_matter(title: str | None) -> str:
@@ -170,11 +185,11 @@ def _family_page(family: str, rule_ids: list[str], rules: dict, by_doc: dict, au
 def _rule_findings(findings: list[dict], titles: dict[str, str]) -> str:
     if not findings:
         return "**Findings in this audit:** none.\n"
-    rows = [[md_text(SEVERITY_LABEL.get(f.get("severity"), f.get("severity"))), md_text(f.get("rule")),
-             page_link(f.get("url", ""), titles, 60), md_text(message(f), 160),
-             md_text(owner_name(f), 40)] for f in _sorted(findings)[:MAX_ROWS]]
+    rows = [[md_text(message(f), 160), page_link(f.get("url", ""), titles, 60),
+             md_text(SEVERITY_LABEL.get(f.get("severity"), f.get("severity"))), md_text(owner_name(f), 40),
+             md_text(f.get("rule"))] for f in _sorted(findings)[:MAX_ROWS]]
     return (f"**Findings in this audit:** {len(findings)}.{_cut_note(len(findings))}\n\n"
-            + table(["Severity", "Rule", "Page", "What is wrong", "Owner"], rows))
+            + table(["What is wrong", "Page", "Severity", "Owner", "Rule"], rows))
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -188,7 +203,13 @@ def _cut_note(n: int, limit: int = MAX_ROWS) -> str:
 
 
 def _titles(audit: Audit) -> dict[str, str]:
-    return {row.get("url", ""): row.get("title", "") for row in audit.pages if row.get("title")}
+    """Page URL -> title, without the site name most titles end with (``Short breaks |
+    Exampleshire SEND Local Offer`` -> ``Short breaks``): shorter links, narrower tables."""
+    titles = {row.get("url", ""): str(row.get("title", "")) for row in audit.pages if row.get("title")}
+    suffixes = Counter(t.rsplit(" | ", 1)[1] for t in titles.values() if " | " in t)
+    common = {s for s, n in suffixes.items() if n >= 3}
+    return {url: (t.rsplit(" | ", 1)[0] if " | " in t and t.rsplit(" | ", 1)[1] in common and t.rsplit(" | ", 1)[0].strip()
+                  else t) for url, t in titles.items()}
 
 
 class View:
@@ -198,7 +219,11 @@ class View:
         self.audit, self.rules, self.ctx = audit, rules, ctx
         self.titles = _titles(audit)
         self.owners = self._owner_pages()
+        # Titles MkDocs must not take from the H1: Material prints them through ``striptags``,
+        # which turns escaped text back into markup, so pages naming a catalogue owner or the
+        # configured site name give their (HTML-escaped) title in front matter instead.
         self.page_titles = {path: owner for owner, path in self.owners.items() if "#" not in path}
+        self.page_titles["index.md"] = f"Findings: {ctx.site_name}"
         self.service_names = {s.get("id"): s.get("name") for s in audit.metrics.get("services") or []
                               if isinstance(s, dict) and s.get("id")}
 
@@ -388,18 +413,20 @@ class View:
         names = {"status": "Status", "content_type": "Type", "last_updated": "Last updated", "inlinks": "Links to it"}
         extra = [c for c in names if c in a.pages_columns]
         rows = sorted(a.pages, key=lambda r: (-per_url.get(r.get("url"), 0), r.get("url", "")))
-        body = [[page_link(r.get("url", ""), self.titles, 70), *(md_text(r.get(c), 40) for c in extra),
+        body = [[page_link(r.get("url", ""), self.titles, 70),
+                 *(md_text(prose_dates(r.get(c)) if c == "last_updated" else r.get(c), 40) for c in extra),
                  str(per_url.get(r.get("url"), 0))] for r in rows]
         return head + table(["Page", *(names[c] for c in extra), "Findings"], body)
 
     # -- changes and waivers
     def _finding_rows(self, findings: list[dict], frm: str, reason: bool = False) -> str:
-        rows = [[md_text(SEVERITY_LABEL.get(f.get("severity"), f.get("severity"))),
-                 f"[{md_text(f.get('rule'))}]({rule_href(str(f.get('rule')), self.rules, frm)})",
-                 page_link(f.get("url", ""), self.titles, 60), md_text(message(f), 160),
-                 *([md_text(f.get("waived"), 160)] if reason else []), md_text(owner_name(f), 40)]
+        # "What is wrong" first: on a phone the first columns are the ones people see
+        rows = [[md_text(message(f), 160), page_link(f.get("url", ""), self.titles, 60),
+                 md_text(SEVERITY_LABEL.get(f.get("severity"), f.get("severity"))),
+                 *([md_text(f.get("waived"), 160)] if reason else []), md_text(owner_name(f), 40),
+                 f"[{md_text(f.get('rule'))}]({rule_href(str(f.get('rule')), self.rules, frm)})"]
                 for f in _sorted(findings)[:MAX_ROWS]]
-        headers = ["Severity", "Rule", "Page", "What is wrong", *(["Why it is waived"] if reason else []), "Owner"]
+        headers = ["What is wrong", "Page", "Severity", *(["Why it is waived"] if reason else []), "Owner", "Rule"]
         return table(headers, rows)
 
     def changes(self) -> str:

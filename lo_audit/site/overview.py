@@ -65,11 +65,13 @@ def change_counts(audit: Audit) -> dict[str, int]:
     return {"new": new, "persisting": len(audit.findings) - new, "fixed": len(audit.fixed)}
 
 
-def since_text(audit: Audit) -> str:
-    """"compared with the audit of 25 October 2026" or a first-run note."""
+def changes_text(audit: Audit) -> str:
+    """``Since the audit of 25 October 2026: 3 new, 5 fixed.`` (or the first-run note)."""
     when = compared_with(audit)
-    return (f"compared with the audit of {nice_date(when)}" if when
-            else "this is the first audit on record, so every finding counts as new")
+    if not when:
+        return "This is the first audit on record, so every finding counts as new."
+    c = change_counts(audit)
+    return f"Since the audit of {nice_date(when, time=False)}: {c['new']} new, {c['fixed']} fixed."
 
 
 def headline_snippet(audit: Audit | None, site_name: str, prefix: str = "audit/") -> str:
@@ -82,7 +84,6 @@ def headline_snippet(audit: Audit | None, site_name: str, prefix: str = "audit/"
     score = f"{md_text(stat['score'])}%" if stat.get("score") not in (None, "") else "not measured"
     return (f'!!! abstract "Latest audit: {nice_date(audit_date(audit), time=False)}"\n\n'
             f"    The audit of {md_text(site_name, 80)} found **{sev['error']} errors**, {sev['warning']} warnings "
-            f"and {sev['notice']} notices. {c['new']} are new and {c['fixed']} were fixed, {since_text(audit)}. "
-            f"Statutory coverage: {score}.\n\n"
+            f"and {sev['notice']} notices. {changes_text(audit)} Statutory coverage: {score}.\n\n"
             f"    [See what to fix first]({prefix}index.md#fix-these-first) · "
             f"[To-do lists by owner]({prefix}owners/index.md)\n")

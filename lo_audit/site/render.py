@@ -109,7 +109,7 @@ def evidence_line(evidence: dict) -> str:
     parts = []
     for key in EVIDENCE_KEYS:
         value = evidence.get(key)
-        if value in (None, "", [], {}):
+        if value in (None, "", [], {}) or (key == "page_count" and value == 1):
             continue
         parts.append(f"{md_text(key.replace('_', ' '))}: {_evidence_value(key, value)}")
     if is_web_url(evidence.get("help_url")):

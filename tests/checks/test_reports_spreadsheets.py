@@ -213,3 +213,16 @@ def test_history_is_sorted_by_date(tmp_path, evil_store, evil_rules):
     assert dates == ["2024-06-01", "2024-06-08", "2024-06-15"]
     data = json.loads((tmp_path / "reports/findings.json").read_text())
     assert data["metrics"]["compared_with"] == "2024-06-01"
+
+
+def test_expired_waiver_finding_shows_no_file_path_to_a_service_team():
+    from datetime import date
+
+    from checks.waivers import Waiver, apply_waivers
+
+    waiver = Waiver(index=0, rule="links.broken", reason="Moving in January", who="Jo", expires="2020-01-31",
+                    url=f"{SITE}/old/*", source="/srv/council/audit/waivers.yml:8: waivers.0")
+    active, _ = apply_waivers([], [waiver], date(2026, 11, 1))
+    shown = " ".join((active[0].message, active[0].expected, active[0].found, active[0].fix))
+    assert "waivers.yml" not in shown and "/srv/" not in shown
+    assert active[0].evidence["waiver"]["source"].endswith("waivers.0")  # kept for the manager's files

@@ -64,4 +64,4 @@ def test_run_demo_prints_a_summary(tmp_path, monkeypatch, capsys):
     assert demo_run.run_demo(_args(tmp_path)) == 0
     out = capsys.readouterr().out
     assert "Pages crawled: 250" in out and "1 errors" in out and "links 1" in out
-    assert "findings.csv" in out and "index.html" in out and "lo-audit demo --serve" in out
+    assert "findings.csv" in out and "lo-audit serve --site-dir" in out
