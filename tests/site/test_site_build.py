@@ -69,7 +69,10 @@ def test_views_content(built_site):
 def test_generated_folder_is_marked(built_site):
     docs = built_site.parent / "docs"
     assert "do not edit" in (docs / "audit/GENERATED.md").read_text(encoding="utf-8").lower()
-    first_lines = (docs / "audit/index.md").read_text(encoding="utf-8").splitlines()[:3]
+    text = (docs / "audit/index.md").read_text(encoding="utf-8")
+    if text.startswith("---\n"):  # front matter (the page title, HTML-escaped)
+        text = text.split("\n---\n", 1)[1].lstrip("\n")
+    first_lines = text.splitlines()[:3]
     assert first_lines[0].startswith("# ") and first_lines[2].startswith("<!-- Generated")  # title first: MkDocs reads it
     assert not list(docs.glob(".audit*")), "temporary folders are cleaned up"
     assert not list(built_site.parent.glob(".site.*")), "temporary site folders are cleaned up"
