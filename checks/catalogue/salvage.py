@@ -130,7 +130,7 @@ class _Salvage:
             reported.add(_drop_path(path))
             self.problem("invalid-field", index, _drop_path(path), message, _at(item, _drop_path(path)))
         _remove(item, sorted({_drop_path(p) for p, _ in issues}, key=sort_key, reverse=True))
-        leftover = record_problems({"services": [item]})
+        leftover = record_problems({"services": [item]}) if issues else []
         if leftover:  # a repair that did not take: leave the record out rather than guess
             for path, message in leftover:
                 self.problem("invalid-field", index, path[2:], f"{message}; the record is left out of the audit")
