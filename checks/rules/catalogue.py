@@ -35,6 +35,7 @@ _EXPECTED = {
     "age_range": "ages from 0 to 25 or above, the lower first (e.g. 5-11, 16+)",
     "last_reviewed": "a real date (YYYY-MM-DD, or 03/02/2024 in a spreadsheet)",
     "status": "active, inactive, defunct or temporarily closed",
+    "contacts": "a phone number or an email address",
 }
 _SOCIAL = ("facebook.com", "twitter.com", "x.com", "instagram.com", "youtube.com", "linkedin.com", "tiktok.com")
 
