@@ -187,6 +187,17 @@ async def _start_robots(fetcher: Fetcher, starts: list[str]) -> dict[str, HostRo
     return found
 
 
+def unfinished_run(db: str) -> int | None:
+    """The run ``--resume`` would continue in the store ``db`` (None when there is none)."""
+    if not Path(db).exists():
+        return None
+    writer = StoreWriter(db)
+    try:
+        return writer.unfinished_run()
+    finally:
+        writer.close()
+
+
 def _open_run(writer: StoreWriter, cfg, starts: list[str], allowed: frozenset[str]) -> tuple[int, bool]:
     if cfg.resume and (run_id := writer.unfinished_run()) is not None:
         return run_id, True
@@ -197,10 +208,15 @@ async def _seed(engine: Engine, writer: StoreWriter, fetcher: Fetcher, cfg, run_
                 starts: list[str], robots: dict[str, HostRobots]) -> None:
     """Fill the frontier: a resumed run's own, or start URLs then sitemap URLs."""
     if resumed:
-        engine.sitemap.update(writer.sitemap_entries(run_id))
-        engine.restore(writer.frontier(run_id))
-        engine.counts.done = writer.page_count(run_id)
-        return
+        frontier, done = writer.frontier(run_id), writer.page_count(run_id)
+        if done or any(state == "queued" for *_, state in frontier):
+            engine.sitemap.update(writer.sitemap_entries(run_id))
+            engine.restore(frontier)
+            engine.counts.done = done
+            return
+        # killed before its first page (by a store written before start URLs were queued
+        # with the run): nothing to continue from, so seed the run afresh
+        starts = [normalise(u, engine.scope.strip) for u in writer.run_start_urls(run_id)] or starts
     roots = [s for r in robots.values() for s in r.sitemaps] + [o + "/sitemap.xml" for o in origins(starts)]
     roots = [r for r in dict.fromkeys(roots) if host_key(r) in engine.scope.allowed]
     entries = await read_sitemaps(fetcher, roots)

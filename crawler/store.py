@@ -307,11 +307,24 @@ class StoreWriter:
 
     # -- runs ---------------------------------------------------------------
     def start_run(self, start_urls: list[str], allow_hosts: list[str], settings: dict) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO runs (started_at, start_urls, allow_hosts, settings) VALUES (?,?,?,?)",
-            (_now(), json.dumps(start_urls), json.dumps(allow_hosts), json.dumps(settings, default=str)),
-        )
-        return int(cur.lastrowid)
+        """Create a run with its start URLs already queued, in one committed transaction: a
+        crawl killed before its first page leaves a run that ``--resume`` can continue."""
+        with self._tx():
+            cur = self.conn.execute(
+                "INSERT INTO runs (started_at, start_urls, allow_hosts, settings) VALUES (?,?,?,?)",
+                (_now(), json.dumps(start_urls), json.dumps(allow_hosts), json.dumps(settings, default=str)),
+            )
+            run_id = int(cur.lastrowid)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO frontier (run_id,url,depth,parent,found_via) VALUES (?,?,0,'','start')",
+                [(run_id, url) for url in start_urls])
+        self.flush()
+        return run_id
+
+    def run_start_urls(self, run_id: int) -> list[str]:
+        """The start URLs a run was created with."""
+        row = self.conn.execute("SELECT start_urls FROM runs WHERE id=?", (run_id,)).fetchone()
+        return list(json.loads(row[0] or "[]")) if row else []
 
     def unfinished_run(self) -> int | None:
         """The most recent run still marked running (a killed crawl), if any."""

@@ -81,7 +81,8 @@ def _add_crawl_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=_seconds, help="seconds allowed per page (default 20)")
     p.add_argument("--render", choices=("auto", "always", "never"), help="when to render in Chromium (default auto)")
     p.add_argument("--ignore-robots", action="store_true", default=None, help="do not obey robots.txt (site owner's consent only)")
-    p.add_argument("--resume", action="store_true", default=None, help="continue the last crawl that did not finish")
+    p.add_argument("--resume", action="store_true", default=None, help="continue the last crawl that did not finish (a killed or stopped one); "
+                        "when the store holds none, say so and start a new crawl")
     p.add_argument("--browser", help="path to a Chromium/Chrome executable (or set LO_AUDIT_CHROMIUM)")
 
 

@@ -112,7 +112,7 @@ class CrawlConfig:
     host_failure_limit: int = 15
     """A host that fails this many requests in a row is stopped, with a finding."""
     resume: bool = False
-    """Continue the last crawl that did not finish (``--resume``)."""
+    """Continue the last crawl that did not finish (``--resume``); when the store holds none, a line says so and a new crawl starts."""
     browser: str = ""
     """Path to a Chromium or Chrome executable (``--browser``); empty: ``LO_AUDIT_CHROMIUM``, an
     installed Chromium/Chrome, or Playwright's own download, in that order."""

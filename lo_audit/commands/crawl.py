@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from .. import config as config_mod
 from ..errors import ConfigError
 from ..progress import reporter
@@ -27,10 +29,20 @@ def crawl_config(args) -> config_mod.Config:
     return cfg
 
 
+def say_if_nothing_to_resume(cfg, command: str) -> None:
+    """``--resume`` with no unfinished crawl in the store starts a new crawl, and says so."""
+    from crawler.crawl import unfinished_run
+
+    if cfg.crawl.resume and unfinished_run(cfg.crawl.db) is None:
+        print(f"lo-audit {command}: --resume: no unfinished crawl in {cfg.crawl.db}; starting a new crawl",
+              file=sys.stderr)
+
+
 def run(args) -> int:
     from crawler.crawl import crawl
 
     cfg = crawl_config(args)
+    say_if_nothing_to_resume(cfg, "crawl")
     result = crawl(cfg.crawl, browser=cfg.crawl.browser or None, progress=reporter(quiet=args.quiet))
     print(result.summary())
     return 0

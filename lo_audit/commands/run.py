@@ -14,6 +14,7 @@ def run(args) -> int:
     args.start_urls = []
     cfg = check.check_config(args, crawl.crawl_config(args))
     validate_inputs(cfg)  # a bad catalogue or waivers file fails now, not after the crawl
+    crawl.say_if_nothing_to_resume(cfg, "run")
     result = do_crawl(cfg.crawl, browser=cfg.crawl.browser or None, progress=reporter(quiet=args.quiet))
     if not args.quiet:
         print(result.summary())

@@ -146,3 +146,47 @@ def test_unchanged_recrawl_uses_conditional_requests_and_skips_rendering(make_si
     assert app_requests[-1].headers.get("if-none-match") == '"app-1"'
     assert [r for r in site.requests if r.path == "/dated"][-1].headers.get("if-modified-since")
     assert second.rendered == 0
+
+
+def test_run_is_created_with_its_start_urls_queued(make_site, crawl_cfg, tmp_path):
+    """The run and its start URLs are committed together: a crawl killed before its first
+    page leaves a frontier that --resume continues from."""
+    from crawler.store import StoreWriter
+
+    db = str(tmp_path / "crawl.sqlite")
+    writer = StoreWriter(db, batch=50)
+    run_id = writer.start_run(["http://127.0.0.1:1/"], ["127.0.0.1:1"], {})
+    writer.abandon()  # killed: nothing after the run's creation is committed
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT url, state FROM frontier WHERE run_id=?", (run_id,)).fetchall() == [
+            ("http://127.0.0.1:1/", "queued")]
+
+
+def test_resume_of_a_run_killed_before_its_first_page_crawls_the_site(make_site, crawl_cfg, tmp_path):
+    """A store from before start URLs were queued with the run: run 1 running, empty
+    frontier, no page. --resume must crawl the site, not report 0 pages and mark it done."""
+    site = make_site(chain_site())
+    db = str(tmp_path / "crawl.sqlite")
+    from crawler.store import StoreWriter
+
+    writer = StoreWriter(db)
+    run_id = writer.start_run([site.url("/")], [site.url("/").split("/")[2]], {})
+    writer.conn.execute("DELETE FROM frontier")
+    writer.close()
+    result = crawl(crawl_cfg(site.url("/"), db=db, resume=True))
+    assert result.resumed and result.run_id == run_id
+    assert result.pages == PAGES + 1
+    assert stored_urls(db) == {site.url("/")} | {site.url(f"/p{i}") for i in range(PAGES)}
+
+
+def test_resume_with_nothing_to_resume_says_so(make_site, tmp_path):
+    site = make_site(chain_site())
+    db = str(tmp_path / "crawl.sqlite")
+    config = tmp_path / "audit.yml"
+    config.write_text("crawl:\n  a11y: false\n  check_external: false\n")
+    cli = Path(sys.executable).with_name("lo-audit")
+    done = subprocess.run([str(cli), "-q", "crawl", site.url("/"), "--config", str(config), "--db", db,
+                           "--rate", "0", "--render", "never", "--resume"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("\n") == 1 and "no unfinished crawl" in done.stderr and "new crawl" in done.stderr
+    assert "(resumed)" not in done.stdout and f"crawled {PAGES + 1} pages" in done.stdout
