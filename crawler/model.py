@@ -18,7 +18,7 @@ class Link:
     href: the href exactly as written on the page.
     text: anchor text (or the image alt / aria-label when there is no text).
     region: where on the page it sits: ``nav``, ``header``, ``main``, ``footer``, ``aside``
-        or ``body`` when no landmark applies.
+        or ``body`` when no landmark applies (``head`` for a ``<meta http-equiv="refresh">``).
     kind: ``page`` (http(s) in an allowed host), ``external`` (http(s) elsewhere),
         ``document`` (PDF/Word by extension), ``mailto``, ``tel``, ``other``
         (``javascript:``, ``data:``, ``file:``... never fetched).

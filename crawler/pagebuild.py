@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 
@@ -12,7 +13,7 @@ from .extract import contacts, dates, emails, phones, postcodes, structured
 from .fetch import Response
 from .model import Link, Page
 from .parse import ParsedHtml
-from .urls import link_kind, normalise, resolve, scheme_of, split_fragment, template_of
+from .urls import host_key, link_kind, normalise, resolve, scheme_of, split_fragment, template_of
 
 MAX_LINKS = 5000
 PANEL_TEXT_KEPT = 2000
@@ -104,7 +105,31 @@ def build_links(page_url: str, base: str, parsed: ParsedHtml, scope: Scope,
         scripted = static_targets is not None and target not in static_targets
         links.append(Link(source=page_url, target=target, href=raw.href[:2000], text=raw.text, region=raw.region,
                           kind=kind, fragment=fragment[:500], scripted=scripted))
+    refresh = meta_refresh(parsed, base, scope)
+    if refresh and refresh[0] != "external" and refresh[1] != page_url and \
+            refresh[1] not in {link.target for link in links}:  # a refresh inside the site is followed as a link
+        links.append(Link(source=page_url, target=refresh[1], href=refresh[2][:2000], text="", region="head",
+                          kind=refresh[0], fragment="",
+                          scripted=static_targets is not None and refresh[1] not in static_targets))
     return links
+
+
+_REFRESH = re.compile(r"\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)", re.I | re.S)
+
+
+def meta_refresh(parsed: ParsedHtml, base: str, scope: Scope) -> tuple[str, str, str] | None:
+    """``(kind, normalised target, href)`` of a ``<meta http-equiv="refresh">`` that moves to
+    another http(s) address (``kind`` ``page`` or ``document`` inside the allowed hosts, else
+    ``external``); None without one, or when it only reloads the page."""
+    content = (parsed.meta or {}).get("refresh") or ""
+    match = _REFRESH.match(content)
+    href = match.group(1).strip().strip("'\"").strip() if match else ""
+    if not href:
+        return None
+    found = _resolve_document(base, href.partition("#")[0], "#" in href, scope)
+    if found is None or found[0] not in ("page", "external", "document") or not found[1]:
+        return None
+    return (found[0] if host_key(found[1]) in scope.allowed else "external"), found[1], href
 
 
 def _resolve_document(base: str, document: str, hashed: bool, scope: Scope) -> tuple[str, str] | None:
@@ -131,6 +156,9 @@ def html_page(target: Target, response: Response, parsed: ParsedHtml, scope: Sco
     if (parsed.meta or {}).get("description"):
         meta["description"] = parsed.meta["description"][:500]
     meta.update(record_meta(parsed))
+    refresh = meta_refresh(parsed, base, scope)
+    if refresh and refresh[0] == "external":  # what a browser would do, seen without rendering
+        meta["offsite_navigation"] = [refresh[1]]
     return base_page(
         target, response, scope, kind="html", title=parsed.title, headings=parsed.headings, main_text=parsed.main_text,
         lang=parsed.lang, last_updated=found.iso if found else "", last_updated_source=found.source if found else "",

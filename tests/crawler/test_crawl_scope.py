@@ -113,3 +113,28 @@ def test_external_links_status_checked(make_site, crawl_cfg):
     assert statuses[other.url("/ok")].status == 200 and statuses[other.url("/gone")].status == 404
     assert statuses[other.url("/ok")].checked_by == "crawler" and result.external_checked == 2
     assert not any(url.startswith(("javascript", "file")) for url in statuses)
+
+
+def test_meta_refresh_offsite_is_recorded_without_rendering_and_onsite_is_followed(make_site, crawl_cfg, tmp_path):
+    """A page that is not rendered still shows its ``<meta http-equiv="refresh">`` in the raw
+    HTML: one to another website is recorded (and reported), one inside the site is followed."""
+    from lo_audit.cli import main
+
+    away = "http://127.0.0.2:9/foreign?x=1"
+    site = make_site({
+        "/": Route(page("Home", "<a href='/away'>a</a> <a href='/moved'>b</a> <a href='/reload'>c</a>")),
+        "/away": Route(page("Away", "<p>Old page.</p>", head=f"<meta http-equiv='Refresh' content='0;url={away}'>")),
+        "/moved": Route(page("Moved", "<p>Moved.</p>", head="<meta http-equiv='refresh' content=\"5; URL='/new-home'\">")),
+        "/reload": Route(page("Reload", "<p>News.</p>", head="<meta http-equiv='refresh' content='300'>")),
+        "/new-home": Route(page("New home", "<p>Here now.</p>")),
+    })
+    cfg = crawl_cfg(site.url("/"), render="never")
+    crawl(cfg)
+    pages = {p.url: p for p in StoreReader(cfg.db).pages()}
+    assert pages[site.url("/away")].meta.get("offsite_navigation") == [away]
+    assert site.url("/new-home") in pages, "a refresh inside the site is followed like a link"
+    assert not any(p.meta.get("offsite_navigation") for u, p in pages.items() if u != site.url("/away"))
+    out = tmp_path / "reports"
+    assert main(["-q", "check", "--db", cfg.db, "--out", str(out), "--fail-on", "never"]) == 0
+    findings = json.loads((out / "findings.json").read_text())["findings"]
+    assert [f["url"] for f in findings if f["rule"] == "crawl.offsite-navigation"] == [site.url("/away")]
