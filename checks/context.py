@@ -40,6 +40,14 @@ class RuleContext:
             self.shared["site"] = SiteIndex.build(self.store, self.config)
         return self.shared["site"]
 
+    @property
+    def unfinished(self) -> bool:
+        """True when the crawl did not finish (killed, stopped): pages it had not reached are
+        missing, so "the site has no page about X" cannot be known."""
+        if "unfinished" not in self.shared:
+            self.shared["unfinished"] = self.store.run().get("status") != "complete"
+        return self.shared["unfinished"]
+
     def setting(self, name: str, default: Any = None) -> Any:
         """A ``checks:`` setting (``stale_months``...) from the config, or ``default``."""
         value = getattr(self.config, name, None)

@@ -93,6 +93,23 @@ def run_rules(todo: list[tuple[Rule, dict]], ctx: RuleContext, cfg_rules: dict) 
     return findings, ran, failed
 
 
+SITE_WIDE_ABSENCE = ("statutory.topic-missing", "statutory.you-said-we-did", "statutory.accessibility-statement",
+                     "statutory.offline-access")
+"""Rules that state the whole site lacks something: on an unfinished crawl the page may be
+among those not reached, so their findings are withheld (one line each in ``skipped``)."""
+
+
+def withhold_absences(findings: list[Finding], unfinished: bool) -> tuple[list[Finding], list[dict]]:
+    """``(kept, notices)``: without a finished crawl, site-wide absence findings are not facts."""
+    if not unfinished:
+        return findings, []
+    held = sorted({f.rule for f in findings if f.rule in SITE_WIDE_ABSENCE})
+    notices = [{"rule": rule_id, "reason": "findings withheld: the crawl did not finish, so the page may exist "
+                                          "among those not reached; finish the crawl (--resume) and check again"}
+               for rule_id in held]
+    return [f for f in findings if f.rule not in SITE_WIDE_ABSENCE], notices
+
+
 def engine_findings(findings: list[Finding], cfg_rules: dict) -> list[Finding]:
     """Apply ``checks.rules.waivers.expired`` (enabled, severity) to the engine's own findings."""
     settings = cfg_rules.get(EXPIRED_RULE)
@@ -184,6 +201,7 @@ def run_checks(cfg) -> CheckResult:
         log.info("rules enabled (%d): %s", len(todo), ", ".join(r.id for r, _ in todo))
         ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
         findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules)
+        findings, withheld = withhold_absences(findings, ctx.unfinished)
         metrics = {**ctx.metrics, "pages": page_metrics(ctx.site.pages)}
         if catalogue is not None:
             from .rules.catalogue import catalogue_metrics
@@ -203,6 +221,6 @@ def run_checks(cfg) -> CheckResult:
     return CheckResult(
         findings=tuple(sorted(active, key=sort_key)), waived=tuple(sorted(waived, key=sort_key)),
         fixed=tuple(sorted(fixed, key=sort_key)), metrics=metrics, run=run, today=today.isoformat(),
-        rules_run=tuple(ran), skipped=tuple(skipped + failed),
+        rules_run=tuple(ran), skipped=tuple(skipped + failed + withheld),
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )

@@ -127,3 +127,27 @@ def test_duplicate_subjects_count_once(tmp_path, small_store, isolated_rules):
 
     result = run_checks(make_cfg(tmp_path, small_store))
     assert [f.message for f in result.findings] == ["one"]
+
+
+def test_unfinished_crawl_withholds_site_wide_absence_findings(tmp_path, small_store):
+    """A crawl that stopped early has not seen the whole site: "no page about X" findings are
+    withheld (one line each in ``skipped``), while page-level findings stay."""
+    import sqlite3
+
+    from checks.engine import SITE_WIDE_ABSENCE
+
+    finished = run_checks(make_cfg(tmp_path, small_store, today="2024-06-01"))
+    absences = {f.rule for f in finished.findings if f.rule in SITE_WIDE_ABSENCE}
+    assert {"statutory.topic-missing", "statutory.accessibility-statement"} <= absences, "negative control"
+    assert not any(s["rule"] in SITE_WIDE_ABSENCE for s in finished.skipped)
+
+    with sqlite3.connect(small_store) as conn:
+        conn.execute("UPDATE runs SET status='running', finished_at=NULL")
+    partial = run_checks(make_cfg(tmp_path, small_store, today="2024-06-01"))
+    assert partial.run["unfinished"]
+    assert not [f for f in partial.findings if f.rule in SITE_WIDE_ABSENCE]
+    notices = [s for s in partial.skipped if s["rule"] in SITE_WIDE_ABSENCE]
+    assert {s["rule"] for s in notices} == absences and len(notices) == len(absences)
+    assert all("did not finish" in s["reason"] for s in notices)
+    assert [f.url for f in partial.findings if f.rule == "links.broken"] == \
+        [f.url for f in finished.findings if f.rule == "links.broken"] != []
