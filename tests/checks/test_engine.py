@@ -135,7 +135,9 @@ def test_unfinished_crawl_withholds_site_wide_absence_findings(tmp_path, small_s
     import sqlite3
 
     from checks.engine import SITE_WIDE_ABSENCE
+    from checks.registry import all_rules
 
+    assert set(SITE_WIDE_ABSENCE) <= set(all_rules()), "a renamed rule must be renamed here too"
     finished = run_checks(make_cfg(tmp_path, small_store, today="2024-06-01"))
     absences = {f.rule for f in finished.findings if f.rule in SITE_WIDE_ABSENCE}
     assert {"statutory.topic-missing", "statutory.accessibility-statement"} <= absences, "negative control"
