@@ -174,6 +174,7 @@ EXAMPLES = {
     "validate": "lo-audit catalogue validate services.csv --mapping mapping.yml",
     "merge": "lo-audit merge councils/north/reports councils/south/reports --site-dir site",
     "browser": "lo-audit browser --install",
+    "serve": "lo-audit serve --site-dir site --port 8000",
 }
 """One example per verb, shown at the end of its ``--help`` (a test checks every verb has one)."""
 
