@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from w3lib.url import canonicalize_url
 
@@ -45,6 +45,18 @@ style CMS directories (``/service-directory/<name>``)."""
 SITE_WIDE_SCHEMA = 3
 """A schema.org item (type and name) on more pages than this is the site's own (the
 council as publisher), not a record."""
+
+MAX_CANONICAL_GROUP = 20
+"""Pages naming one canonical URL beyond which the canonical is not trusted to merge them."""
+_PRINT_SUFFIX = re.compile(r"/(?:print|printable|print-version|printer-friendly)/?$", re.I)
+
+
+def _cleanliness(url: str) -> tuple[bool, bool, int, str]:
+    """Sort key: the cleanest address of a document first (no print suffix, no query, shortest)."""
+    parts = urlsplit(url)
+    printish = bool(_PRINT_SUFFIX.search(parts.path)) or "print" in parse_qs(parts.query)
+    return printish, bool(parts.query), len(url), url
+
 
 SOFT_404 = re.compile(
     r"page (?:was |could not be |cannot be )?not (?:be )?found|"
@@ -185,12 +197,67 @@ class SiteIndex:
         return page.final_url or page.url
 
     def identity(self, page: Page) -> str:
-        """One key per document: a kb5 record's id, else the normalised final URL."""
+        """One key per document: a kb5 record's id, else the normalised final URL; a document
+        fetched at several addresses (the same bytes, or the same canonical URL with the same
+        title and heading) gets the key of its cleanest address (see :attr:`_merged`)."""
+        base = self._base_identity(page)
+        return self._merged.get(base, base)
+
+    def _base_identity(self, page: Page) -> str:
         url = self.url_of(page)
         if platform_of(url) == "kb5":
             parts = urlsplit(url)
             return f"kb5:{parts.hostname}{parts.path}?id={parse_qs(parts.query).get('id', [''])[0]}"
         return norm_url(url)
+
+    @cached_property
+    def _merged(self) -> dict[str, str]:
+        """Base identity -> the identity of the same document's cleanest address.
+
+        Listing links that add ``?source=listing&page=3``, a "Print this page" link to
+        ``<record>/print``: one record, several URLs. Pages (2xx HTML, not soft 404s) with the
+        same ``content_hash``, or with the same canonical URL, title and level-1 headings, are
+        one document; its key is the address without a print suffix, without a query, shortest.
+        A canonical shared by more than :data:`MAX_CANONICAL_GROUP` pages is a site-wide
+        mistake (every page naming the home page), not evidence."""
+        groups: dict[str, set[str]] = defaultdict(set)
+        urls: dict[str, str] = {}
+        for p in self.pages:
+            if not self.is_ok_html(p) or self.soft_404_text(p):
+                continue
+            ident = self._base_identity(p)
+            urls.setdefault(ident, self.url_of(p))
+            if p.content_hash:
+                groups["h:" + p.content_hash].add(ident)
+            if p.canonical:
+                canonical = norm_url(urljoin(self.url_of(p), p.canonical))
+                h1 = "|".join(" ".join(t.split()).lower() for level, t in p.headings if level == 1)
+                groups[f"c:{canonical}\0{' '.join((p.title or '').split()).lower()}\0{h1}"].add(ident)
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.get(x, x) != x:
+                x = parent[x]
+            return x
+
+        for key, idents in groups.items():
+            if len(idents) < 2 or (key.startswith("c:") and len(idents) > MAX_CANONICAL_GROUP):
+                continue
+            first, *rest = sorted(idents)
+            for other in rest:
+                a, b = find(first), find(other)
+                if a != b:
+                    parent[b] = a
+                    parent.setdefault(a, a)
+        members: dict[str, list[str]] = defaultdict(list)
+        for ident in parent:
+            members[find(ident)].append(ident)
+        out: dict[str, str] = {}
+        for root, idents in members.items():
+            idents = sorted({root, *idents}, key=lambda i: _cleanliness(urls.get(i, i)))
+            for ident in idents:
+                out[ident] = idents[0]
+        return out
 
     @cached_property
     def variants(self) -> dict[str, set[str]]:
@@ -232,7 +299,7 @@ class SiteIndex:
     def ok_pages(self) -> list[Page]:
         """HTML pages that answered 2xx, one per document (redirect and kb5 duplicates collapsed)."""
         seen: dict[str, Page] = {}
-        for p in sorted(self.pages, key=lambda p: (p.url != self.url_of(p), len(p.url), p.url)):
+        for p in sorted(self.pages, key=lambda p: (p.url != self.url_of(p), _cleanliness(p.url))):
             if self.is_ok_html(p):
                 seen.setdefault(self.identity(p), p)
         return sorted(seen.values(), key=self.url_of)

@@ -120,3 +120,40 @@ def test_record_signals(make_ctx):
     assert signals == {**{str(i): "" for i in range(6)}, "sleep": "schema:GovernmentService",
                        "toy-library": "url:jadu", "carers-hub": "url:cms-directory", "search": "",
                        "portage": "marker:main.record-page", "wheels": "config:service_url_patterns"}
+
+
+def test_one_record_at_several_addresses_is_one_record(make_ctx):
+    """The reviewer's site: listing links add ``?source=listing&page=N``, each record has a
+    "Print this page" link to ``<record>/print``, no canonical; every address serves the same
+    bytes. Each record must be one record, not a pair of rivals and two unlisted pages."""
+    names = ["Autism Support Group", "Autism Support Group - Teens", "Autism Support Group - Under 5s",
+             "Zumba", "Zumba Gold", "Youth Club", "Kirton Youth Club", "Parent Carer Forum",
+             "Parent Carer Forum Youth", "Speech and Language Therapy", "Speech and Language Therapy - Adults"]
+    base = "https://www.kirton.gov.uk/find-a-service/"
+    pages = []
+    for i, name in enumerate(names):
+        slug = name.lower().replace(" - ", "-").replace(" ", "-")
+        ld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"Service",'
+              f'"name":"{name}","provider":{{"@type":"Organization","name":"Kirton partners"}}}}</script>')
+        parsed = parse_html(f"<html><head><title>{name} | Kirton</title>{ld}</head><body><main><h1>{name}</h1>"
+                            f"<p>Friendly sessions for children with SEND. Call 01205 72{i:04d}.</p>"
+                            f"<p><a href='/find-a-service/{slug}/print'>Print this page</a></p></main></body></html>")
+        urls = [f"{base}{slug}?source=listing&page={1 + i // 4}", f"{base}{slug}/print"]
+        if i % 3 == 0:
+            urls.append(base + slug)  # also linked plainly from a sibling's "related" list
+        for url in urls:
+            pages.append(page(url, title=parsed.title, headings=parsed.headings, main_text=parsed.main_text,
+                              content_hash=f"h{i}", meta=record_meta(parsed)))
+    services = [Service(f"s{i}", n) for i, n in enumerate(names) if not n.endswith("Adults")]
+    services.append(Service("mk", "Makaton Signing Class"))
+    ctx = make_ctx(pages=pages, services=services)
+    matches = match_services(services, ctx.site)
+    assert not [sid for sid, m in matches.items() if m.ambiguous]
+    for i, name in enumerate(names[:-1]):
+        url = ctx.site.url_of(matches[f"s{i}"].page)
+        assert "/print" not in url and (i % 3 or "?" not in url), url
+        assert matches[f"s{i}"].name_score == 100
+    assert not run_rule("service.ambiguous", ctx)
+    assert [f.subject for f in run_rule("service.missing", ctx)] == ["mk"]
+    unlisted = [f.url for f in run_rule("service.unlisted", ctx)]
+    assert len(unlisted) == 1 and "speech-and-language-therapy-adults" in unlisted[0] and "/print" not in unlisted[0]
