@@ -1,4 +1,12 @@
-"""Statutory topics of a Local Offer and a keyword classifier of pages into them.
+"""Statutory topics of a Local Offer, the evidence phrases of each, and a keyword index of pages.
+
+Coverage (``statutory.topic-missing``, ``metrics.statutory``) is decided by
+``checks.evidence`` from :data:`EVIDENCE`: per topic, *head* phrases that name it in a
+title or heading, and *terms* that a text about it uses (see :func:`subjects`).
+
+The keyword classifier below (:class:`PhraseClassifier`, :func:`topic_index`) is the
+older whole-page score; it only suggests which articles should link to a service
+(``service.not-linked``), where finding more candidates is the aim.
 
 Topic ids follow ``shared/domain/local-offer-law.md`` ("Topics the content must cover":
 Schedule 2 to the SEND Regulations 2014 and Code of Practice 4.31-4.32). The phrase lists
@@ -248,3 +256,179 @@ def topic_index(ctx: Any) -> TopicIndex:
         scores = {url: by_topic for url, (by_topic, _) in content_scores(ctx).items()}
         ctx.shared["topics"] = TopicIndex.build(ctx.site.articles, synonyms, scores)
     return ctx.shared["topics"]
+
+
+# ----------------------------------------------------------------------------- evidence phrases
+EVIDENCE: dict[str, tuple[str, str]] = {
+    "provision.in-area": (
+        "schools and settings; schools and colleges; education settings; find a school; choosing a school;"
+        " types of school; types of schools; early years settings; nurseries and early years; local schools;"
+        " education provision; school places; nurseries schools and colleges; schools in our area; where children learn",
+        "maintained school; academy; academies; nursery; nurseries; early years setting; early years provider;"
+        " primary school; secondary school; special school; further education college; sixth form; pupil referral unit;"
+        " resourced provision; free school; school place; childminder; local school; mainstream school; post 16 college;"
+        " independent school; specialist college"),
+    "provision.out-of-area": (
+        "out of area; outside the area; out of county; outside the county; schools outside; independent special schools;"
+        " independent specialist; non maintained special schools; national specialist; residential special schools;"
+        " section 41; independent schools; further from home; provision outside",
+        "out of area; outside the area; out of county; outside the county; independent special school;"
+        " non maintained; section 41; residential; neighbouring; approved independent; national; further away;"
+        " specialist college; placement; other councils; other local authorities; boarding; travel further"),
+    "provision.mainstream": (
+        "mainstream; ordinarily available; sen support; send support in school; support in school; support at school;"
+        " help in school; extra help at school; graduated approach; support in college; help at school;"
+        " how schools plan support; support in early years",
+        "mainstream; ordinarily available; sen support; graduated approach; assess plan do review; senco;"
+        " reasonable adjustments; quality first teaching; teaching assistant; intervention; small group;"
+        " learning support; support plan; extra help; class teacher; adapt; adapted; differentiated"),
+    "provision.special": (
+        "special school; specialist school; specialist provision; special post 16; specialist college; special academy;"
+        " specialist setting; specialist schools",
+        "special school; specialist; places; ehc plan; education health and care plan; complex needs; profound;"
+        " severe learning; consult; naming a school; section 41; small classes; therapy; admissions"),
+    "provision.secured": (
+        "resourced provision; enhanced resource; specialist unit; alternative provision; pupil referral unit;"
+        " resource base; resource bases; specialist resource; designated specialist provision; hospital school;"
+        " learning support unit; units",
+        "resourced provision; enhanced resource; unit; units; resource base; alternative provision; pupil referral unit;"
+        " excluded; exclusion; medical needs; mainstream school; places; commissioned; full time; part time;"
+        " hospital; return to school; small group"),
+    "funding": (
+        "funding; how schools are funded; high needs funding; send funding; sen funding; top up funding;"
+        " notional sen budget; paying for support; how support is paid for; element 3; banding; funding bands",
+        "notional sen budget; notional send budget; notional; high needs; top up; element 1; element 2; element 3;"
+        " banding; band; 6000; school budget; budget; high needs block; per pupil; delegated; funding formula"),
+    "provider.information": (
+        "sen information report; send information report; information report; information reports; school offer;"
+        " what schools offer; what each school offers; senco; sencos; special educational needs co ordinator;"
+        " how schools support; what schools must publish; school send information",
+        "sen information report; send information report; information report; senco; each school; every school;"
+        " publish; website; school offer; accessibility plan; staff training; progress; curriculum;"
+        " governors; governing body; how the school"),
+    "assessment": (
+        "needs assessment; ehc needs assessment; education health and care needs assessment; request an assessment;"
+        " requesting an assessment; ask for an assessment; asking for an assessment; statutory assessment;"
+        " ehc plan; ehc plans; education health and care plan; education health and care plans; ehcp;"
+        " identifying needs; identifying special educational needs; annual review; annual reviews; 20 week timeline;"
+        " how we decide",
+        "needs assessment; ehc needs assessment; 20 weeks; 20 week; ehc plan; ehcp; education health and care plan;"
+        " request an assessment; ask for an assessment; annual review; draft plan; final plan; educational psychologist;"
+        " statutory assessment; 6 weeks; 16 weeks; evidence; decide; panel; sen support; advice from"),
+    "health": (
+        "health; health services; therapy; therapies; speech and language; occupational therapy; physiotherapy; camhs;"
+        " mental health; emotional wellbeing; paediatric; paediatrics; community paediatrics; neurodevelopmental;"
+        " autism assessment; autism and adhd; adhd; continence; school nursing; wheelchair; medical needs; nhs",
+        "speech and language; occupational therapy; occupational therapist; physiotherapy; physiotherapist; camhs;"
+        " mental health; paediatrician; paediatric; neurodevelopmental; gp; nhs; therapist; therapy; clinic;"
+        " health visitor; school nurse; continence; wheelchair; designated clinical officer; autism assessment;"
+        " adhd; hospital; diagnosis; equipment; medicine; medicines; nurse; health care plan; referral"),
+    "social-care": (
+        "short breaks; short break; social care; children with disabilities team; disabled childrens team;"
+        " social worker; social workers; carers assessment; carers assessments; respite; short breaks statement;"
+        " assessments for parent carers; young carers; childrens social care",
+        "short breaks; short break; social care; social worker; carers assessment; respite; overnight;"
+        " children with disabilities team; disabled childrens team; short breaks statement; eligibility; eligible;"
+        " assessment; child in need; family link; young carer; young carers; carer; carers; personal care"),
+    "personal-budgets": (
+        "personal budget; personal budgets; direct payment; direct payments; personal health budget;"
+        " personal health budgets",
+        "personal budget; direct payment; personal health budget; managed budget; notional arrangement; third party;"
+        " ehc plan; education health and care plan; personal assistant; employ; bank account; pay for; outcomes"),
+    "other-education": (
+        "sport; sports; music; arts; drama; home education; elective home education; educated at home;"
+        " education other than at school; eotas; hospital education; medical tuition; tuition;"
+        " children missing education; outdoor education; forest school; education at home",
+        "home education; elective home education; home educate; eotas; education other than at school; tuition;"
+        " tutor; hospital; medical needs; music; instrument; instruments; arts; art; drama; dance; sport; sports;"
+        " outdoor; children missing education; deregister; swimming; games; matches; music hub"),
+    "training": (
+        "apprenticeship; apprenticeships; supported internship; supported internships; traineeship; traineeships;"
+        " training; work experience; supported employment; study programme; study programmes; job coach;"
+        " vocational; employability; training providers; work and training",
+        "apprenticeship; supported internship; traineeship; job coach; work experience; study programme;"
+        " training provider; vocational; employability; qualification; qualifications; supported employment;"
+        " employer; employers; work placement; paid work; skills; college"),
+    "travel": (
+        "school transport; home to school transport; travel assistance; travel training; travel support;"
+        " travel to school; travel to college; travel to school and college; getting to school; transport to school;"
+        " post 16 transport; independent travel; send transport; travel help; help with travel; school travel",
+        "school transport; home to school; travel assistance; travel training; transport; bus pass; taxi; minibus;"
+        " passenger assistant; mileage; personal transport budget; eligible; walking distance; travel appeal;"
+        " independent travel; travel policy; nearest suitable school; post 16 transport; free travel"),
+    "transitions": (
+        "transition; transitions; moving to secondary; moving school; changing school; changing schools;"
+        " starting school; moving up; moving from primary to secondary; phase transfer; starting nursery;"
+        " moving on to college; starting college; moving between schools; new school",
+        "primary to secondary; moving to secondary; year 6; starting school; new school; phase transfer;"
+        " reception class; starting nursery; secondary school; transition visits; transition visit; transition plan;"
+        " moving school; changing schools; next school; year 11; key stage; visits; new class; new teacher"),
+    "preparing-for-adulthood": (
+        "preparing for adulthood; pfa; becoming an adult; adult services; adult social care; turning 18;"
+        " transition to adulthood; moving to adult services; moving to adult social care; independent living;"
+        " supported living; growing up; adult life; living independently; living on your own",
+        "preparing for adulthood; adult social care; adult services; independent living; supported living; housing;"
+        " employment; friends and community; good health; year 9; turning 18; mental capacity; transition to adult;"
+        " pfa; paid work; supported employment; 18th birthday; care act; adult; your own home; tenancy; benefits"),
+    "higher-education": (
+        "higher education; university; universities; disabled students allowance; disabled students allowances;"
+        " going to university; student finance",
+        "university; universities; higher education; disabled students allowance; dsa; ucas; student finance;"
+        " degree; disability adviser; student support; needs assessment; halls; lecturer"),
+    "advice-and-support": (
+        "sendiass; information advice and support; iass; parent carer forum; support groups; support group;"
+        " advice and support; independent advice; parent support; support for parents; support for families;"
+        " where to get advice; helpline; helplines; ipsea; contact a family; independent supporter",
+        "sendiass; information advice and support; iass; parent carer forum; support group; independent; impartial;"
+        " confidential; free advice; free; helpline; ipsea; independent supporter; advice line; peer support;"
+        " drop in; coffee morning; meet other parents; advice"),
+    "childcare": (
+        "childcare; child care; childminder; childminders; funded childcare; free early education; early education funding;"
+        " free childcare; holiday childcare; after school clubs; breakfast clubs; wraparound care;"
+        " family information service; disability access fund; inclusion fund; help with childcare costs",
+        "childcare; childminder; nursery; nurseries; 15 hours; 30 hours; free early education; disability access fund;"
+        " inclusion fund; ofsted registered; wraparound; after school; breakfast club; holiday club;"
+        " family information service; tax free childcare; 2 year old; 3 and 4 year olds; personal care; childcare costs"),
+    "leisure": (
+        "leisure; things to do; activities; holiday activities; clubs; youth clubs; play schemes; playschemes;"
+        " days out; sport and leisure; accessible activities; inclusive activities; fun; max card;"
+        " activities and clubs; out and about",
+        "activities; activity; club; clubs; youth club; play scheme; playscheme; holiday activities; swimming; sports;"
+        " days out; max card; accessible; inclusive; leisure; cinema; park; trampolining; haf;"
+        " holiday activities and food; relaxed; sessions; fun; discount"),
+    "complaints": (
+        "complaint; complaints; make a complaint; disagreement; disagreements; disagree; mediation; tribunal;"
+        " send tribunal; first tier tribunal; appeals to the tribunal; resolving disagreements;"
+        " disagreement resolution; if you are not happy; challenge a decision; ombudsman; appeals; appeal",
+        "mediation; tribunal; disagreement resolution; ombudsman; complaint; first tier tribunal; send tribunal;"
+        " mediation certificate; local government and social care ombudsman; sendiass; appeal; disagreement;"
+        " ehc plan; decision; mediator; 2 months; two months; complaints procedure"),
+    "accessibility-strategy": (
+        "accessibility strategy; access strategy; schools accessibility strategy; accessibility strategy for schools",
+        "accessibility strategy; accessibility plan; accessibility plans; physical environment; curriculum;"
+        " equality act; disabled pupils; schedule 10; improve access; access to the curriculum; written information;"
+        " buildings; ramps"),
+    "strategy-and-inspection": (
+        "send strategy; self evaluation; inspection; inspections; area send inspection; ofsted; improvement plan;"
+        " priority action plan; written statement of action; our plans",
+        "strategy; inspection; ofsted; cqc; self evaluation; action plan; priorities; improvement; inspectors;"
+        " outcome; inspection report"),
+}
+"""Topic id -> (head phrases, terms), each ``;``-separated (see ``checks.evidence``)."""
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.split(";") if p.strip())
+
+
+def subjects(synonyms: Mapping[str, Iterable[str]] | None = None) -> tuple[Any, ...]:
+    """The topics as ``checks.evidence.Subject``s; ``checks.topic_synonyms`` count as heads and terms."""
+    from .evidence import Subject
+
+    synonyms = synonyms or {}
+    out = []
+    for t in TOPICS:
+        heads, terms = EVIDENCE[t.id]
+        extra = tuple(synonyms.get(t.id, ()))
+        out.append(Subject(t.id, t.title, _split(heads) + extra, _split(terms) + extra))
+    return tuple(out)

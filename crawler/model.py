@@ -98,7 +98,10 @@ class Page:
     elapsed_ms: int = 0
     meta: dict = field(default_factory=dict, hash=False, compare=False)
     """Free-form extras (e.g. ``{"markers": [...]}`` for service-record markers,
-    ``{"images_missing_alt": 2}``); JSON in the store."""
+    ``{"images_missing_alt": 2}``, ``{"blocks": [[region, kind, hash, text], ...]}`` for
+    the text blocks outside nav/header/footer/aside landmarks, see
+    ``crawler.parse.ParsedHtml.blocks``; ``{"document": {...}}`` for what was read from a
+    PDF or Word file, see ``crawler.documents``); JSON in the store."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,6 +153,8 @@ def html_page(target: Target, response: Response, parsed: ParsedHtml, scope: Sco
     canonical = resolve(base, parsed.canonical) if parsed.canonical else None
     meta = {"fields": parsed.fields or {}, "images_missing_alt": parsed.images_missing_alt}
     meta.update({k: list(v) for k, v in (("a11y_hints", parsed.a11y_hints), ("js_signals", parsed.js_signals)) if v})
+    if parsed.blocks:
+        meta["blocks"] = [list(block) for block in parsed.blocks]
     if (parsed.meta or {}).get("description"):
         meta["description"] = parsed.meta["description"][:500]
     meta.update(record_meta(parsed))

@@ -73,6 +73,11 @@ class ParsedHtml:
     """Fingerprint of the layout skeleton (``signals.layout_key``): the structural template."""
     page_hints: tuple[str, ...] = ()
     """``a11y_hints`` found inside the main content (``signals.page_hints``)."""
+    blocks: tuple[tuple[str, str, str, str], ...] = ()
+    """Text blocks outside nav, header, footer and aside landmarks, in document order:
+    ``(region, kind, hash, text)`` with region ``main`` (inside the main landmark) or
+    ``body``, kind ``p`` or ``h1``..``h6``, and a hash of the normalised text (see
+    :func:`content_blocks`). Checks compare hashes across pages to find repeated blocks."""
 
 
 def clean(text: str | None, limit: int = 500) -> str:
@@ -246,7 +251,7 @@ def _classes(tree: LexborHTMLParser) -> tuple[str, ...]:
 
 def parse_html(html: str) -> ParsedHtml:
     """Parse one HTML document (a str; decode bytes first)."""
-    tree = LexborHTMLParser(_BLOCK_END.sub(r"\1\n", html))
+    tree = LexborHTMLParser(_BLOCK_END.sub(r"\1\n", _MARKS.sub("", html)))
     html_node = tree.css_first("html")
     head_meta = _meta(tree)
     jsonld = tuple(clean_script(n.text()) for n in tree.css('script[type="application/ld+json"]'))[:20]
@@ -275,6 +280,7 @@ def parse_html(html: str) -> ParsedHtml:
         panel_text=panel_text, schema_items=items, classes=classes,
         layout=layout, page_hints=own_hints,
         main_text=_main_text(tree),
+        blocks=content_blocks(tree),
     )
 
 
@@ -287,3 +293,98 @@ def _anchor_names(tree: LexborHTMLParser):
         yield (node.attributes.get("id") or "")[:200]
     for node in tree.css("a[name]"):
         yield (node.attributes.get("name") or "")[:200]
+
+
+# ----------------------------------------------------------------------------- content blocks
+LANDMARKS = ("nav,header,footer,aside,main,[role=navigation],[role=banner],[role=contentinfo],"
+             "[role=complementary],[role=main],[role=search]")
+_LANDMARK_OF = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside", "main": "main",
+                "navigation": "nav", "banner": "header", "contentinfo": "footer", "complementary": "aside",
+                "search": "nav"}
+_SECTIONING = {"article", "aside", "main", "nav", "section"}
+_OPEN, _CLOSE, _END = "\ue000", "\ue001", "\ue002"
+_MARKS = re.compile("[\ue000-\ue002]")
+_TOKENS = re.compile("(\ue000[a-z0-9]+\ue002|\ue001|\n)")
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+MAX_BLOCKS = 600
+MAX_BLOCK_CHARS = 1000
+MAX_BLOCKS_TEXT = 60_000
+
+
+def _landmark(node: LexborNode) -> str:
+    """The landmark ``node`` opens, or "" (a header or footer inside an article or section is not one)."""
+    role = (node.attributes.get("role") or "").lower()
+    kind = _LANDMARK_OF.get(role) or _LANDMARK_OF.get(node.tag or "", "")
+    if node.tag in ("header", "footer") and not role:
+        parent = node.parent
+        while parent is not None and parent.tag not in ("body", "html"):
+            if parent.tag in _SECTIONING or (parent.attributes.get("role") or "").lower() == "main":
+                return ""
+            parent = parent.parent
+    return kind
+
+
+def _mark(node: LexborNode, name: str) -> None:
+    node.insert_child(_CLOSE)
+    node.first_child.insert_before(f"{_OPEN}{name}{_END}")
+
+
+def block_hash(text: str) -> str:
+    """The hash checks compare: of the text lower-cased with whitespace collapsed."""
+    import hashlib
+
+    return hashlib.blake2b(" ".join(text.lower().split()).encode("utf-8", "replace"), digest_size=8).hexdigest()
+
+
+def content_blocks(tree: LexborHTMLParser) -> tuple[tuple[str, str, str, str], ...]:
+    """The body's text blocks outside nav, header, footer and aside landmarks (see ``ParsedHtml.blocks``).
+
+    Landmarks and headings are marked in the tree with private-use characters (removed from
+    the page's own text before parsing), the body's text is read once, and the marks give
+    each line its landmark and heading level. Call it last: it changes the tree.
+    """
+    body = tree.body
+    if body is None:
+        return ()
+    for node in body.css(LANDMARKS):
+        name = _landmark(node)
+        if name:
+            _mark(node, name)
+    for node in body.css("h1,h2,h3,h4,h5,h6"):
+        _mark(node, node.tag)
+    return _blocks_from_marked(_CONTROL.sub(" ", body.text(separator="")))
+
+
+def _blocks_from_marked(text: str) -> tuple[tuple[str, str, str, str], ...]:
+    out: list[tuple[str, str, str, str]] = []
+    stack: list[str] = []
+    buffer: list[str] = []
+    total = 0
+
+    def flush() -> None:
+        nonlocal total
+        line = " ".join("".join(buffer).split())[:MAX_BLOCK_CHARS]
+        buffer.clear()
+        regions = [s for s in stack if s not in _HEADINGS] or ["body"]
+        heading = next((s for s in reversed(stack) if s in _HEADINGS), "p")
+        if line and regions[-1] in ("main", "body") and len(out) < MAX_BLOCKS and total < MAX_BLOCKS_TEXT:
+            out.append((regions[-1], heading, block_hash(line), line))
+            total += len(line)
+
+    for token in _TOKENS.split(text):
+        if token == "\n":
+            if any(s in _HEADINGS for s in stack):
+                buffer.append(" ")
+            else:
+                flush()
+        elif token == _CLOSE:
+            flush()
+            if stack:
+                stack.pop()
+        elif token.startswith(_OPEN):
+            flush()
+            stack.append(token[1:-1])
+        elif token:
+            buffer.append(token)
+    flush()
+    return tuple(out)

@@ -4,12 +4,58 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..classify import content_scores
 from ..context import RuleContext
-from ..criteria import CRITERIA, evidence_pages
+from ..criteria import CRITERIA, subjects
+from ..evidence import MAX_ITEMS, Result, evaluate, site_reading
 from ..model import Finding
 from ..registry import rule
-from ._common import make, page_title
+from ._common import make
+
+STATUS = {"strong": "strong", "weak": "some", "none": "none"}
+"""Evidence status (``checks.evidence``) -> the readiness map's status."""
+
+ADD: dict[str, str] = {
+    "impact.identification": "How needs are spotted early and assessed: the route to an EHC needs assessment, "
+                             "the 20-week timescale and how well it is met, the neurodevelopmental pathway.",
+    "impact.participation": "How children, young people and families take part in decisions about their plans: "
+                            "person-centred reviews, one-page profiles, how their views are recorded.",
+    "impact.right-help": "How to get help and how long it takes: referral routes, self-referral, drop-ins and "
+                         "current waiting times for therapies and assessments.",
+    "impact.next-steps": "The preparing-for-adulthood offer: post-16 options, supported internships, "
+                         "independent living, and the destinations young people reach.",
+    "impact.inclusion": "How children are included in their community: inclusive clubs and activities, "
+                        "attendance and exclusions support.",
+    "leaders.ambition": "The partnership's SEND strategy: its vision, priorities and what it wants for children.",
+    "leaders.engagement": "How leaders work with families: the parent carer forum, consultations, "
+                          "and a dated \"You said, we did\".",
+    "leaders.understanding": "What the partnership knows about local needs: a summary of the JSNA or SEND data, "
+                             "with trends and gaps.",
+    "leaders.commissioning": "How services and places are commissioned, jointly with health, to meet the needs "
+                             "found, including alternative provision.",
+    "leaders.evaluation": "How services are checked and improved: the self-evaluation summary, the annual "
+                          "report, the inspection action plan and progress on it.",
+    "leaders.multi-agency": "How education, health and care work together: the SEND partnership board, "
+                            "the designated clinical officer, joint teams.",
+}
+"""Criterion id -> what to publish when evidence is missing or weak (the readiness map's advice)."""
+
+
+def criterion_evidence(ctx: RuleContext) -> Result:
+    """Every criterion's evidence (``checks.evidence``), once per run (``ctx.shared``)."""
+    if "criterion_evidence" not in ctx.shared:
+        ctx.shared["criterion_evidence"] = evaluate(ctx.site, site_reading(ctx), subjects())
+    return ctx.shared["criterion_evidence"]
+
+
+def inspection_metrics(result: Result) -> dict:
+    """``metrics.inspection`` (CONTRACT.md): each criterion's status, best evidence and advice."""
+    rows = []
+    for c in CRITERIA:
+        items = result.items.get(c.id, [])
+        rows.append({"id": c.id, "title": c.title, "group": c.group, "status": STATUS[result.status(c.id)],
+                     "pages": [{"url": i.url, "title": i.title} for i in items[:MAX_ITEMS]],
+                     "evidence": [i.to_dict() for i in items[:3]], "add": ADD.get(c.id, "")})
+    return {"criteria": rows}
 
 
 @rule("inspection.evidence-missing", "warning")
@@ -20,10 +66,16 @@ def evidence_missing(ctx: RuleContext) -> Iterable[Finding]:
     children and young people (needs identified, taking part in decisions, the right help at
     the right time, prepared for next steps, included in their communities) and six about
     leaders (ambition, engagement with families, understanding of local needs,
-    commissioning, evaluation, multi-agency working). For each, this rule looks for pages
-    whose title, headings and text speak to it (the same scoring as the statutory topics)
-    and reports the criteria no page speaks to. The readiness map on the site
-    (``metrics.inspection``) lists the pages found for each.
+    commissioning, evaluation, multi-agency working).
+
+    For each, this rule reads the main content of every page and document (menus, footers
+    and repeated blocks left out) in the same way as the statutory topics: *strong* evidence
+    is a page whose title or a heading speaks to the criterion with substantive text under
+    it; *some* evidence is a heading with little under it, or text that touches the
+    criterion without a heading about it. The home page, search results, lists of links and
+    duplicates never count. The readiness map on the site (``metrics.inspection``) shows
+    each criterion's status, its best three pieces of evidence with a quoted sentence, and
+    what to add. This rule reports the criteria with no evidence at all.
 
     **Why it matters.** Inspectors read the Local Offer before fieldwork. A criterion with no
     public evidence (a strategy, "You said, we did", waiting times, joint commissioning)
@@ -34,16 +86,12 @@ def evidence_missing(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    scores = {url: by_criterion for url, (_, by_criterion) in content_scores(ctx).items()}
-    found = evidence_pages(ctx.site.content_pages, scores)
-    ctx.metrics["inspection"] = {"criteria": [
-        {"id": c.id, "title": c.title, "group": c.group,
-         "pages": [{"url": ctx.site.url_of(p), "title": page_title(p)} for _, p in found[c.id][:5]]}
-        for c in CRITERIA]}
+    result = criterion_evidence(ctx)
+    ctx.metrics["inspection"] = inspection_metrics(result)
     for c in CRITERIA:
-        if not found[c.id]:
+        if result.status(c.id) == "none":
             yield make("inspection.evidence-missing", c.id,
                        f"No page gives evidence that {c.title[0].lower() + c.title[1:]}.",
                        expected="at least one page speaking to this criterion", found="no page found",
-                       fix="Publish what the partnership does on this, in plain language.",
+                       fix=ADD.get(c.id) or "Publish what the partnership does on this, in plain language.",
                        evidence={"criterion": c.id, "title": c.title, "group": c.group})

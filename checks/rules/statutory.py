@@ -13,7 +13,8 @@ from crawler.model import Page
 from ..context import RuleContext
 from ..model import Finding
 from ..registry import rule
-from ..topics import TopicIndex, topic_index
+from ..evidence import MAX_ITEMS, Result, evaluate, site_reading
+from ..topics import TOPICS, subjects
 from ._common import make, option, page_title
 
 YSWD = re.compile(
@@ -36,54 +37,89 @@ def _page_ref(ctx: RuleContext, page: Page) -> dict:
     return {"url": ctx.site.url_of(page), "title": page_title(page)}
 
 
-def statutory_metrics(ctx: RuleContext, index: TopicIndex) -> dict:
-    """``metrics.statutory`` (CONTRACT.md): the coverage score and each topic's pages."""
+def topic_evidence(ctx: RuleContext) -> Result:
+    """Every topic's evidence (``checks.evidence``), once per run (``ctx.shared``)."""
+    if "topic_evidence" not in ctx.shared:
+        synonyms = getattr(ctx.config, "topic_synonyms", None) or {}
+        ctx.shared["topic_evidence"] = evaluate(ctx.site, site_reading(ctx), subjects(synonyms))
+    return ctx.shared["topic_evidence"]
+
+
+def statutory_metrics(result: Result) -> dict:
+    """``metrics.statutory`` (CONTRACT.md): the coverage score and each topic's status and evidence."""
     rows, extra = [], []
-    for topic in index.topics:
-        pages = index.pages_for(topic.id)
-        row = {"id": topic.id, "title": topic.title, "source": topic.source, "covered": bool(pages),
-               "pages": [_page_ref(ctx, p) for p in pages[:5]]}
+    for topic in TOPICS:
+        items = result.items.get(topic.id, [])
+        status = result.status(topic.id)
+        row = {"id": topic.id, "title": topic.title, "source": topic.source, "covered": status == "strong",
+               "status": status, "pages": [{"url": i.url, "title": i.title} for i in items[:MAX_ITEMS]],
+               "evidence": [i.to_dict() for i in items[:3]],
+               "add": f"A page about {topic.title[0].lower() + topic.title[1:]} ({topic.source})."}
         (rows if topic.scored else extra).append(row)
     covered = sum(r["covered"] for r in rows)
     return {"score": round(100 * covered / len(rows)) if rows else 0, "covered": covered, "total": len(rows),
-            "topics": rows, "unscored": extra}
+            "weak": sum(r["status"] == "weak" for r in rows), "topics": rows, "unscored": extra}
 
 
 @rule("statutory.topic-missing", "error")
 def topic_missing(ctx: RuleContext) -> Iterable[Finding]:
     """Statutory topics the Local Offer does not cover
 
-    Checks that the site has at least one page about each topic that Schedule 2 to the SEND
-    Regulations 2014 and the SEND Code of Practice (4.31-4.32) require: provision in and
-    outside the area, mainstream and special provision, funding, assessment, health, social
-    care, personal budgets, training, travel, transitions, preparing for adulthood, higher
-    education, advice and support, childcare, leisure, complaints, the accessibility strategy.
+    Checks that the site has a page or document about each topic that Schedule 2 to the
+    SEND Regulations 2014 and the SEND Code of Practice (4.31-4.32) require: provision in
+    and outside the area, mainstream and special provision, funding, assessment, health,
+    social care, personal budgets, training, travel, transitions, preparing for adulthood,
+    higher education, advice and support, childcare, leisure, complaints, the accessibility
+    strategy.
 
-    A page counts when its title, headings and text use the topic's words strongly enough:
-    a title match plus one more phrase in the text, a heading plus two, or four different
-    phrases in the text. One passing mention does not count. Add your own words per topic
-    with ``checks.topic_synonyms``. The share of topics covered is the statutory score
-    (``metrics.statutory.score``). It is not the measure of the 2024 national study of all
-    151 Local Offers (coverage from 29% to 98%): that study read each site by hand against
-    its own categories, so set the two side by side only as a rough guide.
+    Only the page's own main content counts: menus, headers, footers, sidebars, cookie text
+    and blocks repeated across many pages of the site are left out. A topic is covered by a
+    page or a PDF or Word document whose title or a heading names the topic and whose text
+    under it says something about it (at least two of the topic's specific terms and a few
+    sentences), on a page about special educational needs and disabilities. A single word,
+    a passing mention or a link in a menu is not coverage; a heading with little under it,
+    or a page that touches the topic without a heading about it, is *weak* evidence, shown
+    on the statutory checklist and reported here, because it is not enough for the duty.
+    The home page, search results, lists of links and duplicate pages are never evidence.
+    Each covered topic shows its evidence on the checklist: the page and a quoted sentence.
+    Add your own names for a topic with ``checks.topic_synonyms``. The share of topics
+    covered is the statutory score (``metrics.statutory.score``). It is not the measure of
+    the 2024 national study of all 151 Local Offers (coverage from 29% to 98%): that study
+    read each site by hand against its own categories, so set the two side by side only as a
+    rough guide.
 
     **Why it matters.** These are legal duties. Inspectors read the Local Offer before they
     visit, and families cannot use support they cannot find.
 
     **How to fix.** Write a page on the topic (what is available, who it is for, how to get it,
-    who to contact), or give the existing page a title that says what it is about.
+    who to contact) with a title that says what it is about, or publish the document.
 
     **Options.** None (see ``checks.topic_synonyms``).
     """
-    index = topic_index(ctx)
-    ctx.metrics["statutory"] = statutory_metrics(ctx, index)
-    for topic in index.topics:
-        if topic.scored and not index.pages_for(topic.id):
+    result = topic_evidence(ctx)
+    ctx.metrics["statutory"] = statutory_metrics(result)
+    for topic in TOPICS:
+        status = result.status(topic.id)
+        if not topic.scored or status == "strong":
+            continue
+        name = topic.title[0].lower() + topic.title[1:]
+        weak = [i for i in result.items.get(topic.id, [])][:3]
+        evidence = {"topic": topic.id, "title": topic.title, "source": topic.source, "status": status,
+                    "weak": [i.to_dict() for i in weak]}
+        if status == "weak":
+            where = weak[0]
             yield make("statutory.topic-missing", topic.id,
-                       f"The Local Offer has no page about {topic.title[0].lower() + topic.title[1:]}.",
+                       f"The Local Offer only touches on {name}: no page or document is about it.",
+                       expected=f"a page about {topic.title.lower()}",
+                       found=f"weak evidence only, e.g. {where.title or where.url}: \"{where.quote}\"",
+                       fix=f"Publish a page about {topic.title.lower()} ({topic.source}), or give the page above "
+                           "a heading about it and say what is available, for whom and how to get it.",
+                       evidence=evidence)
+        else:
+            yield make("statutory.topic-missing", topic.id,
+                       f"The Local Offer has no page about {name}.",
                        expected=f"a page about {topic.title.lower()}", found="no page found",
-                       fix=f"Publish a page about {topic.title.lower()} ({topic.source}).",
-                       evidence={"topic": topic.id, "title": topic.title, "source": topic.source})
+                       fix=f"Publish a page about {topic.title.lower()} ({topic.source}).", evidence=evidence)
 
 
 def _date_of(page: Page) -> date | None:

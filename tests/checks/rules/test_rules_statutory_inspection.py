@@ -32,12 +32,27 @@ def test_classifier_needs_more_than_a_passing_mention():
     assert "social-care" not in clf.matches(passing)
 
 
+TRAVEL = ("Children with special educational needs and disabilities (SEND) may get free home to school transport.\n"
+          "Travel assistance can be a bus pass, a place on a minibus or a taxi with a passenger assistant.\n"
+          "We also offer travel training so that young people can learn to travel on their own.\n"
+          "Your child may be eligible if they live beyond the statutory walking distance from the nearest suitable "
+          "school, or if their special educational needs mean they cannot walk there safely.\n"
+          "Apply online before 31 May. If we say no, you can ask for a travel appeal within 20 working days.")
+COMPLAINTS = ("If you disagree with a decision about your child's special educational needs, talk to us first.\n"
+              "Disagreement resolution is a free meeting with an independent person who helps you and the school "
+              "or council agree.\nBefore you appeal to the SEND Tribunal you must contact a mediation adviser "
+              "and get a mediation certificate.\nYou have two months from the date of our decision letter to "
+              "appeal to the First-tier Tribunal.\nTo make a complaint about a service, use the council's "
+              "complaints procedure. The Local Government and Social Care Ombudsman can look at it afterwards.")
+
+
 def _site(make_ctx, extra=(), config=None):
-    pages = [page(f"{CMS}/", title="SEND Local Offer"),
-             page(f"{CMS}/travel", title="Home to school transport", headings=((1, "School transport"),),
-                  main_text="Travel assistance and travel training for children with SEND."),
-             page(f"{CMS}/complaints", title="Complaints and mediation",
-                  main_text="How to make a complaint, mediation and appeals to the tribunal."), *extra]
+    pages = [page(f"{CMS}/", title="SEND Local Offer", main_text="Welcome to the SEND Local Offer."),
+             page(f"{CMS}/travel", title="Home to school transport | SEND Local Offer",
+                  headings=((1, "School transport"),), main_text="School transport\n" + TRAVEL),
+             page(f"{CMS}/complaints", title="Complaints and mediation | SEND Local Offer",
+                  headings=((1, "Complaints, mediation and appeals"),),
+                  main_text="Complaints, mediation and appeals\n" + COMPLAINTS), *extra]
     return make_ctx(pages=pages, config=config)
 
 
@@ -50,13 +65,34 @@ def test_topic_missing_and_metrics(make_ctx):
     m = ctx.metrics["statutory"]
     assert m["total"] == 22 and m["covered"] == 2 and m["score"] == round(200 / 22)
     travel = next(t for t in m["topics"] if t["id"] == "travel")
-    assert travel["covered"] and travel["pages"] == [{"url": f"{CMS}/travel", "title": "School transport"}]
+    assert travel["covered"] and travel["status"] == "strong"
+    assert travel["pages"] == [{"url": f"{CMS}/travel", "title": "School transport"}]
+    quote = travel["evidence"][0]["quote"]
+    assert quote in TRAVEL.replace("\n", " ") and "travel" in quote.lower()
+
+
+def test_a_passing_mention_is_weak_and_reported(make_ctx):
+    news = page(f"{CMS}/news/leaflet", title="New leaflet", headings=((1, "Our new leaflet"),),
+                main_text="Our new leaflet for families of children with special educational needs (SEND) is out. It explains "
+                          "short breaks, respite and social care in plain words, and it lists the social worker "
+                          "for each area.")
+    ctx = _site(make_ctx, [news])
+    found = by_subject(run_rule("statutory.topic-missing", ctx))
+    assert found["social-care"].evidence["status"] == "weak"
+    assert found["social-care"].evidence["weak"][0]["url"] == f"{CMS}/news/leaflet"
+    row = next(t for t in ctx.metrics["statutory"]["topics"] if t["id"] == "social-care")
+    assert row["status"] == "weak" and not row["covered"]
 
 
 def test_topic_synonyms_from_config(make_ctx):
-    extra = [page(f"{CMS}/wobble", title="Wobble club", main_text="Wobble club and more wobble club.")]
-    ctx = _site(make_ctx, extra, ChecksConfig(topic_synonyms={"leisure": ("wobble club",)}))
+    wobble = page(f"{CMS}/wobble", title="Wobble club", headings=((1, "Wobble club"),),
+                  main_text="Wobble club is for disabled children and young people with SEND aged 5 to 18.\n"
+                            "Every Saturday we run activities at the leisure centre: swimming, trampolining and "
+                            "games in a relaxed, inclusive session with trained staff.\n"
+                            "Brothers and sisters are welcome too. Sessions cost £2 and you can book by phone.")
+    ctx = _site(make_ctx, [wobble], ChecksConfig(topic_synonyms={"leisure": ("wobble club",)}))
     assert "leisure" not in by_subject(run_rule("statutory.topic-missing", ctx))
+    assert "leisure" in by_subject(run_rule("statutory.topic-missing", _site(make_ctx, [wobble])))
 
 
 def test_you_said_we_did(make_ctx):
@@ -84,12 +120,20 @@ def test_offline_access_and_accessibility_statement(make_ctx):
 
 
 def test_inspection_evidence(make_ctx):
-    strategy = page(f"{CMS}/strategy", title="Our SEND strategy",
-                    main_text="Our vision and our ambition: high expectations and clear priorities for every child.")
+    strategy = page(f"{CMS}/strategy", title="Our SEND strategy", headings=((1, "Our SEND strategy 2025 to 2028"),),
+                    main_text="Our SEND strategy 2025 to 2028\nOur vision is that every child with special educational "
+                              "needs and disabilities (SEND) does well at school and in life.\nWe have high "
+                              "expectations. Our priorities are to spot needs early, to give the right help at the "
+                              "right time and to prepare young people for adult life.\nWe want every child to "
+                              "achieve their goals, and we check each year that the plan is working.")
     ctx = _site(make_ctx, [strategy])
     found = by_subject(run_rule("inspection.evidence-missing", ctx))
     assert "leaders.ambition" not in found and "leaders.commissioning" in found
     assert found["leaders.commissioning"].evidence["criterion"] == "leaders.commissioning"
     rows = {r["id"]: r for r in ctx.metrics["inspection"]["criteria"]}
     assert len(rows) == 11 and rows["leaders.ambition"]["group"] == "leaders"
+    assert rows["leaders.ambition"]["status"] == "strong" and rows["leaders.commissioning"]["status"] == "none"
     assert rows["leaders.ambition"]["pages"][0]["url"] == f"{CMS}/strategy"
+    quote = rows["leaders.ambition"]["evidence"][0]["quote"]
+    assert quote in strategy.main_text.replace("\n", " ") and rows["leaders.ambition"]["evidence"][0]["terms"]
+    assert rows["leaders.commissioning"]["add"]

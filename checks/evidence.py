@@ -1,0 +1,313 @@
+"""Evidence that a Local Offer covers a statutory topic or speaks to an inspection criterion.
+
+Each subject (a topic of ``checks.topics`` or a criterion of ``checks.criteria``) has
+*head* phrases (words that name it in a title or heading) and *terms* (specific words a
+text about it uses). A page or document is read through its main content only
+(``checks.boilerplate``), split into sections under its headings, and:
+
+- **strong** evidence: its title (or h1), or one of its headings, names the subject, and
+  the text under it is substantive: at least :data:`MIN_TERMS` different terms of the
+  subject and :data:`MIN_PAGE_WORDS` words (:data:`MIN_SECTION_WORDS` under a heading);
+- **weak** evidence: a title or heading names it but the text under it is thin, or the
+  text uses :data:`WEAK_TERMS` of its terms without a heading about it;
+- nothing otherwise. One word, however often repeated, is never evidence.
+
+Both need a SEND context (:class:`Context`): the page itself speaks about special
+educational needs or disabilities in at least two different ways, or it sits in a part of
+the site (host and first folder) where at least :data:`CONTEXT_SHARE` of pages do. A
+parking-fines appeal, a council jobs page or a roads strategy is therefore never evidence,
+whatever words it uses.
+
+The home page, search results, listings (pages that are mostly links) and duplicates
+(same main text) are never evidence. Each item carries a quoted sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from .boilerplate import MainContent, Repetition, main_content
+from .phrases import PhraseTable, words_of
+
+MIN_TERMS = 2
+MIN_PAGE_WORDS = 40
+MIN_SECTION_WORDS = 15
+WEAK_TERMS = 3
+CONTEXT_SHARE = 0.3
+CONTEXT_MIN_PAGES = 3
+LISTING_LINK_SHARE = 0.6
+MAX_ITEMS = 5
+QUOTE_CHARS = 240
+
+SEND_MARKERS = re.compile(
+    r"special educational needs?|special needs|additional needs|additional learning needs|"
+    r"disabled (?:child|children|young|pupils?|students?)|(?:children|young people|pupils) with (?:a )?disabilit|"
+    r"learning disabilit|education,? health and care|local offer|sen ?co\b|sendiass|"
+    r"information,? advice and support service|sen support|autis[mt]|adhd|"
+    r"ehc ?(?:needs )?(?:plan|assessment)s?|parent carer forum", re.I)
+SEND_ACRONYMS = re.compile(r"\b(?:SEND|SEN|EHCP?|SENDCo|SENCo|SENCO|IASS)\b")
+"""Upper-case acronyms (``send`` in lower case is a verb, and common in programming manuals)."""
+
+SEARCH_PATH = re.compile(r"/search\b|/results?\.|/find\b|search\.page|results\.page", re.I)
+SEARCH_PARAMS = {"q", "qt", "query", "s", "search", "keywords", "keyword", "term"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A topic or criterion as the evidence rules read it."""
+
+    id: str
+    title: str
+    heads: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of evidence: a page (or document), where on it, how strong, and a quote."""
+
+    url: str
+    title: str
+    kind: str  # page or document
+    strength: str  # strong or weak
+    heading: str  # the title or heading that names the subject ("" for text only)
+    quote: str
+    terms: tuple[str, ...]
+    words: int
+
+    @property
+    def rank(self) -> tuple:
+        return (self.strength != "strong", -len(self.terms), self.heading == "", -min(self.words, 400), self.url)
+
+    def to_dict(self) -> dict:
+        return {"url": self.url, "title": self.title, "kind": self.kind, "strength": self.strength,
+                "heading": self.heading, "quote": self.quote, "terms": list(self.terms)}
+
+
+@dataclass
+class Result:
+    """Every subject's evidence items, best first (at most one per page)."""
+
+    subjects: tuple[Subject, ...]
+    items: dict[str, list[Item]] = field(default_factory=dict)
+
+    def status(self, subject_id: str) -> str:
+        """``strong``, ``weak`` or ``none``."""
+        items = self.items.get(subject_id) or []
+        return "strong" if any(i.strength == "strong" for i in items) else ("weak" if items else "none")
+
+    def strong_pages(self, subject_id: str) -> list[str]:
+        return [i.url for i in self.items.get(subject_id, []) if i.strength == "strong"]
+
+
+# ----------------------------------------------------------------------------- SEND context
+def marker_kinds(text: str) -> set[str]:
+    """The different SEND markers in ``text`` (lower-cased, acronyms kept apart)."""
+    found = {m.group(0).lower()[:12] for m in SEND_MARKERS.finditer(text)}
+    found |= {"acronym:" + m.group(0).upper() for m in SEND_ACRONYMS.finditer(text)}
+    return found
+
+
+def has_own_context(content: MainContent) -> bool:
+    """The page itself speaks of SEND in at least two different ways."""
+    return len(marker_kinds(" ".join(content.titles) + "\n" + content.text)) >= 2
+
+
+def section_key(url: str) -> str:
+    """Host and first folder: the part of a site a page belongs to."""
+    parts = urlsplit(url)
+    first = parts.path.strip("/").split("/", 1)[0] if "/" in parts.path.strip("/") else ""
+    return f"{parts.netloc.lower()}/{first}"
+
+
+class Context:
+    """Which pages are read in a SEND context (see the module docstring)."""
+
+    def __init__(self, own: Mapping[str, bool]) -> None:
+        self.own = dict(own)
+        totals, marked = Counter(), Counter()
+        for url, ok in self.own.items():
+            totals[section_key(url)] += 1
+            marked[section_key(url)] += ok
+        self.sections = {k for k, n in totals.items()
+                         if marked[k] >= CONTEXT_MIN_PAGES and marked[k] >= CONTEXT_SHARE * n}
+
+    def __call__(self, url: str) -> bool:
+        return self.own.get(url, False) or section_key(url) in self.sections
+
+
+# ----------------------------------------------------------------------------- exclusions
+def is_search(url: str, title: str = "") -> bool:
+    parts = urlsplit(url)
+    params = {k.lower() for k in parse_qs(parts.query, keep_blank_values=True)}
+    return bool(SEARCH_PATH.search(parts.path) or params & SEARCH_PARAMS or
+                re.match(r"\s*search results?\b", title or "", re.I))
+
+
+def is_listing(content: MainContent, link_texts: Iterable[str]) -> bool:
+    """A list of other pages: the link text is at least :data:`LISTING_LINK_SHARE` of the main
+    text, or most of its headings (at least three) are links (search results, directory
+    categories, an organisation's services)."""
+    texts = [" ".join(t.split()).lower() for t in link_texts]
+    total = len(content.text.split())
+    linked = sum(len(t.split()) for t in texts)
+    if total > 0 and linked >= LISTING_LINK_SHARE * total:
+        return True
+    heads = [" ".join(s.heading.split()).lower() for s in content.sections[1:]]
+    linked_heads = sum(h in set(texts) for h in heads)
+    return linked_heads >= 3 and linked_heads >= 0.5 * len(heads)
+
+
+# ----------------------------------------------------------------------------- scoring
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])|\n+")
+
+
+class Scorer:
+    """Scores main content against subjects (two phrase tables: heads and terms)."""
+
+    def __init__(self, subjects: Iterable[Subject]) -> None:
+        self.subjects = tuple(subjects)
+        self.by_id = {s.id: s for s in self.subjects}
+        self.heads = PhraseTable({s.id: s.heads for s in self.subjects})
+        self.terms = PhraseTable({s.id: s.terms for s in self.subjects})
+
+    def named(self, text: str) -> set[str]:
+        """Subjects whose head phrases ``text`` (a title or heading) contains."""
+        return self.heads.present(self.heads.hits(words_of(text)))
+
+    def support(self, text: str) -> dict[str, set[str]]:
+        """Subject -> distinct terms found in ``text``."""
+        return self.terms.distinct(self.terms.hits(words_of(text)))
+
+    def quote(self, subject_id: str, text: str) -> str:
+        """The sentence of ``text`` with the most different terms of the subject (earliest on a tie)."""
+        best, best_n = "", 0
+        for sentence in _SENTENCE.split(text):
+            sentence = " ".join(sentence.split())
+            if len(sentence.split()) < 4:
+                continue
+            n = len(self.support(sentence).get(subject_id, ()))
+            if n > best_n:
+                best, best_n = sentence, n
+        if not best:
+            best = next((s for s in (" ".join(x.split()) for x in _SENTENCE.split(text)) if len(s.split()) >= 4), "")
+        return best if len(best) <= QUOTE_CHARS else best[: QUOTE_CHARS - 1].rstrip() + "…"
+
+    def score(self, content: MainContent, url: str, title: str, kind: str = "page") -> dict[str, Item]:
+        """Subject -> the best item this page gives it (strong or weak); needs the SEND context checked first."""
+        out: dict[str, Item] = {}
+        whole = content.sections[0] if content.sections else None
+        if whole is None:
+            return out
+        page_support = self.support(" ".join(content.titles) + "\n" + content.text)
+        candidates: list[tuple[str, str, str, int, int]] = []  # subject, heading, text, words, minimum words
+        for name in content.titles:
+            for sid in self.named(name):
+                candidates.append((sid, name, content.text, whole.words, MIN_PAGE_WORDS))
+        for section in content.sections[1:]:
+            for sid in self.named(section.heading):
+                candidates.append((sid, section.heading, section.text, section.words, MIN_SECTION_WORDS))
+        for sid, heading, text, words, minimum in candidates:
+            found = self.support(text).get(sid, set())
+            strong = len(found) >= MIN_TERMS and words >= minimum
+            item = Item(url, title, kind, "strong" if strong else "weak", heading,
+                        self.quote(sid, text) or heading, tuple(sorted(found)), words)
+            if sid not in out or item.rank < out[sid].rank:
+                out[sid] = item
+        for sid, found in page_support.items():
+            if sid not in out and len(found) >= WEAK_TERMS:
+                out[sid] = Item(url, title, kind, "weak", "", self.quote(sid, content.text), tuple(sorted(found)),
+                                whole.words)
+        return out
+
+
+# ----------------------------------------------------------------------------- a whole crawl
+def _doc_title(page: Any) -> str:
+    return (page.title or "").strip() or urlsplit(page.final_url or page.url).path.rsplit("/", 1)[-1]
+
+
+def readable_documents(site: Any) -> list[Any]:
+    """Documents (PDF, Word) that answered 2xx and whose text was read, one per URL."""
+    seen, out = set(), []
+    for page in site.pages:
+        if page.kind == "document" and 200 <= page.status < 300 and not page.guard and (page.main_text or "").strip():
+            key = site.identity(page)
+            if key not in seen:
+                seen.add(key)
+                out.append(page)
+    return out
+
+
+@dataclass
+class Reading:
+    """The main content of every page and document of a crawl, with the SEND context."""
+
+    contents: dict[str, MainContent]  # stored URL -> main content
+    context: Context
+    eligible: list[Any]  # pages and documents that may be evidence
+    kinds: dict[str, str]  # stored URL -> page or document
+    excluded: dict[str, str]  # stored URL -> why it is never evidence
+
+
+def read_site(site: Any) -> Reading:
+    """Main content of the crawl's articles (records too) and documents, once."""
+    pages = list(site.content_pages)
+    repetition = Repetition(pages)
+    contents = {p.url: main_content(p, repetition) for p in pages}
+    documents = readable_documents(site)
+    contents.update({d.url: main_content(d) for d in documents})
+    own = {site.url_of(p): has_own_context(contents[p.url]) for p in [*pages, *documents]}
+    excluded: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    for page in [*pages, *documents]:
+        content = contents[page.url]
+        reason = ""
+        if page.kind == "html" and site.is_home(page):
+            reason = "home page"
+        elif page.kind == "html" and site.is_record(page):
+            reason = "service record"
+        elif is_search(site.url_of(page), page.title):
+            reason = "search results"
+        elif page.kind == "html" and is_listing(content, (l.text for l in site.links_by_source.get(page.url, [])
+                                                           if l.region in ("main", "body"))):
+            reason = "listing"
+        else:
+            digest = " ".join(content.text.lower().split())
+            if digest and digest in digests:
+                reason = "duplicate of " + digests[digest]
+            elif digest:
+                digests[digest] = site.url_of(page)
+        if reason:
+            excluded[page.url] = reason
+    eligible = [p for p in [*pages, *documents] if p.url not in excluded]
+    return Reading(contents, Context(own), eligible, {p.url: p.kind for p in [*pages, *documents]}, excluded)
+
+
+def site_reading(ctx: Any) -> Reading:
+    """:func:`read_site` of the run, once per check run (``ctx.shared``)."""
+    if "reading" not in ctx.shared:
+        ctx.shared["reading"] = read_site(ctx.site)
+    return ctx.shared["reading"]
+
+
+def evaluate(site: Any, reading: Reading, subjects: Iterable[Subject], titles: Mapping[str, str] | None = None) -> Result:
+    """Every subject's evidence over the crawl (items best first, one per page, at most :data:`MAX_ITEMS`... kept all)."""
+    scorer = Scorer(subjects)
+    items: dict[str, list[Item]] = defaultdict(list)
+    for page in reading.eligible:
+        url = site.url_of(page)
+        if not reading.context(url):
+            continue
+        content = reading.contents[page.url]
+        title = (titles or {}).get(page.url) or content.title or _doc_title(page)
+        kind = "document" if page.kind == "document" else "page"
+        for sid, item in scorer.score(content, url, title, kind).items():
+            items[sid].append(item)
+    for sid in items:
+        items[sid].sort(key=lambda i: i.rank)
+    return Result(scorer.subjects, {s.id: items.get(s.id, []) for s in scorer.subjects})
