@@ -98,7 +98,8 @@ EVIDENCE: dict[str, tuple[str, str]] = {
         "identifying needs; identifying send; early identification; early help; needs assessment; ehc needs assessment;"
         " request an assessment; ask for an assessment; asking for an assessment; assessment timescales;"
         " how needs are identified; spotting needs; spot needs early; neurodevelopmental pathway; autism assessment;"
-        " autism and attention assessments; two year check; developmental check; graduated approach; 20 week timeline",
+        " autism and attention assessments; two year check; developmental check; 20 week timeline; identified;"
+        " identification; spotting",
         "identify; identified; identifying; early; needs assessment; 20 weeks; 20 week; timescale; on time;"
         " health visitor; two year check; screening; graduated approach; assess plan do review; senco; concerns;"
         " educational psychologist; referral; assessment; diagnosis; waiting"),
@@ -117,7 +118,8 @@ EVIDENCE: dict[str, tuple[str, str]] = {
         "waiting time; waiting times; wait; weeks; referral; refer; self refer; drop in; appointment; triage; urgent;"
         " same day; duty; support available; contact; gp; who can help; phone"),
     "impact.next-steps": (
-        "preparing for adulthood; next steps; post 16; after year 11; leaving school; options at 16; moving on;"
+        "preparing for adulthood; next steps; post 16 options; options after 16; after year 11; leaving school;"
+        " options at 16; moving on;"
         " employment; supported internships; apprenticeships; outcomes; destinations; becoming an adult;"
         " independent living; adult life; work and training; colleges and learning after 16",
         "preparing for adulthood; employment; supported internship; apprenticeship; college; post 16;"
@@ -150,6 +152,7 @@ EVIDENCE: dict[str, tuple[str, str]] = {
         " census; per cent; increase; forecast; local needs; study; gaps; listen to families"),
     "leaders.commissioning": (
         "commissioning; joint commissioning; commissioned services; how we buy services; sufficiency;"
+        " how we commission; commission services; commissioning services;"
         " specialist places; which services to buy; commissioning strategy; market position statement;"
         " how we decide which services",
         "commission; commissioned; commissioning; joint; icb; integrated care board; buy; contract; provider;"

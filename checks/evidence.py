@@ -36,7 +36,7 @@ from .phrases import PhraseTable, words_of
 
 MIN_TERMS = 2
 MIN_PAGE_WORDS = 40
-MIN_SECTION_WORDS = 15
+MIN_SECTION_WORDS = 20
 WEAK_TERMS = 3
 CONTEXT_SHARE = 0.3
 CONTEXT_MIN_PAGES = 3
@@ -44,14 +44,21 @@ LISTING_LINK_SHARE = 0.6
 MAX_ITEMS = 5
 QUOTE_CHARS = 240
 
-SEND_MARKERS = re.compile(
-    r"special educational needs?|special needs|additional needs|additional learning needs|"
-    r"disabled (?:child|children|young|pupils?|students?)|(?:children|young people|pupils) with (?:a )?disabilit|"
-    r"learning disabilit|education,? health and care|local offer|sen ?co\b|sendiass|"
-    r"information,? advice and support service|sen support|autis[mt]|adhd|"
-    r"ehc ?(?:needs )?(?:plan|assessment)s?|parent carer forum", re.I)
-SEND_ACRONYMS = re.compile(r"\b(?:SEND|SEN|EHCP?|SENDCo|SENCo|SENCO|IASS)\b")
-"""Upper-case acronyms (``send`` in lower case is a verb, and common in programming manuals)."""
+SEND_CONCEPTS: dict[str, re.Pattern] = {
+    "sen": re.compile(r"special educational needs?|special needs|additional (?:learning )?needs|sen support|"
+                      r"\bSEND?\b|\bSEND?Co\b|\bSENCO\b", re.I),
+    "disability": re.compile(r"disabled (?:child|children|young|pupils?|students?|teenagers?)|"
+                             r"(?:children|young people|pupils|students) with (?:a )?disabilit|learning disabilit", re.I),
+    "ehc": re.compile(r"education,? health and care|\bEHC ?(?:needs )?(?:plan|assessment)s?\b|\bEHCPs?\b", re.I),
+    "local-offer": re.compile(r"local offer", re.I),
+    "neuro": re.compile(r"\bautis[mt]|\bADHD\b", re.I),
+    "iass": re.compile(r"\bSENDIASS\b|\bIASS\b|information,? advice and support service", re.I),
+    "forum": re.compile(r"parent carer forum", re.I),
+}
+"""Ways a text speaks of special educational needs and disabilities. Upper-case ``SEND`` and
+``SEN`` only: in lower case ``send`` is a verb, common in programming manuals."""
+_CASED = {"sen"}
+CONTEXT_CONCEPTS = 2
 
 SEARCH_PATH = re.compile(r"/search\b|/results?\.|/find\b|search\.page|results\.page", re.I)
 SEARCH_PARAMS = {"q", "qt", "query", "s", "search", "keywords", "keyword", "term"}
@@ -106,16 +113,23 @@ class Result:
 
 
 # ----------------------------------------------------------------------------- SEND context
-def marker_kinds(text: str) -> set[str]:
-    """The different SEND markers in ``text`` (lower-cased, acronyms kept apart)."""
-    found = {m.group(0).lower()[:12] for m in SEND_MARKERS.finditer(text)}
-    found |= {"acronym:" + m.group(0).upper() for m in SEND_ACRONYMS.finditer(text)}
+def send_concepts(text: str) -> set[str]:
+    """The :data:`SEND_CONCEPTS` that ``text`` speaks of."""
+    found = set()
+    for name, pattern in SEND_CONCEPTS.items():
+        for m in pattern.finditer(text):
+            word = m.group(0)
+            if name in _CASED and word.lower() in ("send", "sen", "senco", "sendco") and not word.isupper() \
+                    and word not in ("SENCo", "SENDCo"):
+                continue
+            found.add(name)
+            break
     return found
 
 
 def has_own_context(content: MainContent) -> bool:
-    """The page itself speaks of SEND in at least two different ways."""
-    return len(marker_kinds(" ".join(content.titles) + "\n" + content.text)) >= 2
+    """The page itself speaks of SEND in at least :data:`CONTEXT_CONCEPTS` different ways."""
+    return len(send_concepts(" ".join(content.titles) + "\n" + content.text)) >= CONTEXT_CONCEPTS
 
 
 def section_key(url: str) -> str:
@@ -126,16 +140,25 @@ def section_key(url: str) -> str:
 
 
 class Context:
-    """Which pages are read in a SEND context (see the module docstring)."""
+    """Which pages are read in a SEND context (see the module docstring).
 
-    def __init__(self, own: Mapping[str, bool]) -> None:
-        self.own = dict(own)
-        totals, marked = Counter(), Counter()
-        for url, ok in self.own.items():
-            totals[section_key(url)] += 1
-            marked[section_key(url)] += ok
+    ``concepts`` maps each page's URL to how many :data:`SEND_CONCEPTS` it speaks of. A page
+    with :data:`CONTEXT_CONCEPTS` has its own context; a part of the site (host and first
+    folder) gives it to all its pages when at least :data:`CONTEXT_SHARE` of them mention SEND
+    at all and at least :data:`CONTEXT_MIN_PAGES` have their own context (plain-English Local
+    Offer pages often say "special needs" once and nothing more).
+    """
+
+    def __init__(self, concepts: Mapping[str, int]) -> None:
+        self.own = {url: n >= CONTEXT_CONCEPTS for url, n in concepts.items()}
+        totals, mentions, marked = Counter(), Counter(), Counter()
+        for url, n in concepts.items():
+            key = section_key(url)
+            totals[key] += 1
+            mentions[key] += n >= 1
+            marked[key] += n >= CONTEXT_CONCEPTS
         self.sections = {k for k, n in totals.items()
-                         if marked[k] >= CONTEXT_MIN_PAGES and marked[k] >= CONTEXT_SHARE * n}
+                         if marked[k] >= CONTEXT_MIN_PAGES and mentions[k] >= CONTEXT_SHARE * n}
 
     def __call__(self, url: str) -> bool:
         return self.own.get(url, False) or section_key(url) in self.sections
@@ -147,6 +170,15 @@ def is_search(url: str, title: str = "") -> bool:
     params = {k.lower() for k in parse_qs(parts.query, keep_blank_values=True)}
     return bool(SEARCH_PATH.search(parts.path) or params & SEARCH_PARAMS or
                 re.match(r"\s*search results?\b", title or "", re.I))
+
+
+JOB_ADVERT = re.compile(r"\bsalary\b|closing date|job reference|\bvacanc(?:y|ies)\b|hours per week|"
+                        r"apply for this (?:job|role|post)|\bpro rata\b|\bjob description\b", re.I)
+
+
+def is_job_advert(content: MainContent) -> bool:
+    """A vacancy (salary, closing date, job reference...): about a job, not about a service."""
+    return len({m.group(0).lower() for m in JOB_ADVERT.finditer(" ".join(content.titles) + "\n" + content.text)}) >= 2
 
 
 def is_listing(content: MainContent, link_texts: Iterable[str]) -> bool:
@@ -177,8 +209,16 @@ class Scorer:
         self.terms = PhraseTable({s.id: s.terms for s in self.subjects})
 
     def named(self, text: str) -> set[str]:
-        """Subjects whose head phrases ``text`` (a title or heading) contains."""
-        return self.heads.present(self.heads.hits(words_of(text)))
+        """Subjects whose head phrases ``text`` (a title or heading) contains, longest phrase first:
+        "Personal health budgets" names personal budgets, not health."""
+        chosen, end = [], 0
+        for hit in sorted(self.heads.hits(words_of(text)), key=lambda h: (h.start, -h.length)):
+            if hit.start >= end:
+                chosen.append(hit)
+                end = hit.start + hit.length
+            elif chosen and hit.start == chosen[-1].start and hit.length == chosen[-1].length:
+                chosen.append(hit)
+        return self.heads.present(chosen)
 
     def support(self, text: str) -> dict[str, set[str]]:
         """Subject -> distinct terms found in ``text``."""
@@ -261,7 +301,8 @@ def read_site(site: Any) -> Reading:
     contents = {p.url: main_content(p, repetition) for p in pages}
     documents = readable_documents(site)
     contents.update({d.url: main_content(d) for d in documents})
-    own = {site.url_of(p): has_own_context(contents[p.url]) for p in [*pages, *documents]}
+    own = {site.url_of(p): len(send_concepts(" ".join(contents[p.url].titles) + "\n" + contents[p.url].text))
+           for p in [*pages, *documents]}
     excluded: dict[str, str] = {}
     digests: dict[str, str] = {}
     for page in [*pages, *documents]:
@@ -273,6 +314,8 @@ def read_site(site: Any) -> Reading:
             reason = "service record"
         elif is_search(site.url_of(page), page.title):
             reason = "search results"
+        elif is_job_advert(content):
+            reason = "job advert"
         elif page.kind == "html" and is_listing(content, (l.text for l in site.links_by_source.get(page.url, [])
                                                            if l.region in ("main", "body"))):
             reason = "listing"

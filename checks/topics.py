@@ -271,13 +271,13 @@ EVIDENCE: dict[str, tuple[str, str]] = {
     "provision.out-of-area": (
         "out of area; outside the area; out of county; outside the county; schools outside; independent special schools;"
         " independent specialist; non maintained special schools; national specialist; residential special schools;"
-        " section 41; independent schools; further from home; provision outside",
+        " independent schools; further from home; provision outside; schools and colleges outside; colleges outside",
         "out of area; outside the area; out of county; outside the county; independent special school;"
         " non maintained; section 41; residential; neighbouring; approved independent; national; further away;"
         " specialist college; placement; other councils; other local authorities; boarding; travel further"),
     "provision.mainstream": (
         "mainstream; ordinarily available; sen support; send support in school; support in school; support at school;"
-        " help in school; extra help at school; graduated approach; support in college; help at school;"
+        " help in school; extra help at school; graduated approach; support in college; support at college; help at school;"
         " how schools plan support; support in early years",
         "mainstream; ordinarily available; sen support; graduated approach; assess plan do review; senco;"
         " reasonable adjustments; quality first teaching; teaching assistant; intervention; small group;"
@@ -310,7 +310,8 @@ EVIDENCE: dict[str, tuple[str, str]] = {
         "needs assessment; ehc needs assessment; education health and care needs assessment; request an assessment;"
         " requesting an assessment; ask for an assessment; asking for an assessment; statutory assessment;"
         " ehc plan; ehc plans; education health and care plan; education health and care plans; ehcp;"
-        " identifying needs; identifying special educational needs; annual review; annual reviews; 20 week timeline;"
+        " identifying needs; identifying special educational needs; identified; identification; annual review;"
+        " annual reviews; 20 week timeline;"
         " how we decide",
         "needs assessment; ehc needs assessment; 20 weeks; 20 week; ehc plan; ehcp; education health and care plan;"
         " request an assessment; ask for an assessment; annual review; draft plan; final plan; educational psychologist;"
@@ -318,10 +319,12 @@ EVIDENCE: dict[str, tuple[str, str]] = {
     "health": (
         "health; health services; therapy; therapies; speech and language; occupational therapy; physiotherapy; camhs;"
         " mental health; emotional wellbeing; paediatric; paediatrics; community paediatrics; neurodevelopmental;"
-        " autism assessment; autism and adhd; adhd; continence; school nursing; wheelchair; medical needs; nhs",
+        " autism assessment; autism and adhd; adhd; continence; school nursing; wheelchair; medical needs; nhs;"
+        " sleep; hearing; vision; epilepsy; dental; equipment",
         "speech and language; occupational therapy; occupational therapist; physiotherapy; physiotherapist; camhs;"
         " mental health; paediatrician; paediatric; neurodevelopmental; gp; nhs; therapist; therapy; clinic;"
         " health visitor; school nurse; continence; wheelchair; designated clinical officer; autism assessment;"
+        " sleep clinic; melatonin; audiology; eye clinic;"
         " adhd; hospital; diagnosis; equipment; medicine; medicines; nurse; health care plan; referral"),
     "social-care": (
         "short breaks; short break; social care; children with disabilities team; disabled childrens team;"

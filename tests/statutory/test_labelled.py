@@ -1,0 +1,103 @@
+"""Precision and recall of the topic and criterion evidence on the labelled set (``labelled.py``).
+
+A page is predicted for a subject when the checks find *strong* evidence for it on that page
+(``checks.evidence``); weak evidence is not coverage. The table is printed (run with ``-s``, or
+read it in the test log); the thresholds are the ones promised to leaders: precision 95% and
+recall 90%, over all topics and over all criteria, and no single topic or criterion far behind.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from checks import criteria, topics
+from checks.evidence import evaluate, read_site
+from labelled import crawl_of, entries
+
+TOPIC_IDS = [t.id for t in topics.TOPICS]
+CRITERION_IDS = [c.id for c in criteria.CRITERIA]
+
+
+@pytest.fixture(scope="module")
+def predictions():
+    items = entries()
+    site = crawl_of(items)
+    reading = read_site(site)
+    predicted: dict[str, set[str]] = {e.url: set() for e in items}
+    for subjects in (topics.subjects(), criteria.subjects()):
+        result = evaluate(site, reading, subjects)
+        for sid, found in result.items.items():
+            for item in found:
+                if item.strength == "strong":
+                    predicted[item.url].add(sid)
+    return items, predicted
+
+
+def scores(items, predicted, ids):
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for e in items:
+        got = predicted[e.url] & set(ids)
+        want = e.labels & set(ids)
+        for sid in got & want:
+            tp[sid] += 1
+        for sid in got - want:
+            fp[sid] += 1
+        for sid in want - got:
+            fn[sid] += 1
+    rows = {}
+    for sid in ids:
+        p = tp[sid] / (tp[sid] + fp[sid]) if tp[sid] + fp[sid] else 1.0
+        r = tp[sid] / (tp[sid] + fn[sid]) if tp[sid] + fn[sid] else 1.0
+        rows[sid] = (tp[sid], fp[sid], fn[sid], p, r)
+    total = (sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    micro_p = total[0] / (total[0] + total[1]) if total[0] + total[1] else 1.0
+    micro_r = total[0] / (total[0] + total[2]) if total[0] + total[2] else 1.0
+    return rows, (*total, micro_p, micro_r)
+
+
+def table(name, rows, total) -> str:
+    lines = [f"{name:26} {'tp':>3} {'fp':>3} {'fn':>3} {'precision':>9} {'recall':>6}"]
+    for sid, (tp, fp, fn, p, r) in rows.items():
+        lines.append(f"{sid:26} {tp:3} {fp:3} {fn:3} {p:9.2f} {r:6.2f}")
+    lines.append(f"{'all (micro)':26} {total[0]:3} {total[1]:3} {total[2]:3} {total[3]:9.2f} {total[4]:6.2f}")
+    return "\n".join(lines)
+
+
+def test_the_labelled_set_is_big_enough_and_covers_every_subject():
+    items = entries()
+    assert len(items) >= 150
+    assert len({e.url for e in items}) == len(items)
+    labelled = Counter(label for e in items for label in e.labels)
+    assert set(labelled) <= set(TOPIC_IDS) | set(CRITERION_IDS), set(labelled) - set(TOPIC_IDS) - set(CRITERION_IDS)
+    thin = {sid: labelled[sid] for sid in TOPIC_IDS + CRITERION_IDS if labelled[sid] < 3}
+    assert not thin, f"subjects with fewer than 3 positive pages: {thin}"
+    negatives = [e for e in items if not e.labels]
+    assert len(negatives) >= 45
+
+
+def test_topic_precision_and_recall(predictions, capsys):
+    items, predicted = predictions
+    rows, total = scores(items, predicted, TOPIC_IDS)
+    with capsys.disabled():
+        print("\nStatutory topics on the labelled set (strong evidence per page)\n" + table("topic", rows, total))
+    assert total[3] >= 0.95 and total[4] >= 0.90, total
+    behind = {sid: row for sid, row in rows.items() if row[3] < 0.75 or row[4] < 0.66}
+    assert not behind, behind
+
+
+def test_criterion_precision_and_recall(predictions, capsys):
+    items, predicted = predictions
+    rows, total = scores(items, predicted, CRITERION_IDS)
+    with capsys.disabled():
+        print("\nInspection criteria on the labelled set (strong evidence per page)\n" + table("criterion", rows, total))
+    assert total[3] >= 0.95 and total[4] >= 0.90, total
+    behind = {sid: row for sid, row in rows.items() if row[3] < 0.75 or row[4] < 0.66}
+    assert not behind, behind
+
+
+def test_hard_negatives_are_never_strong_evidence(predictions):
+    items, predicted = predictions
+    wrong = {e.url: sorted(predicted[e.url]) for e in items if not e.labels and predicted[e.url]}
+    assert not wrong
