@@ -37,12 +37,13 @@ TRAVEL = ("Children with special educational needs and disabilities (SEND) may g
           "We also offer travel training so that young people can learn to travel on their own.\n"
           "Your child may be eligible if they live beyond the statutory walking distance from the nearest suitable "
           "school, or if their special educational needs mean they cannot walk there safely.\n"
-          "Apply online before 31 May. If we say no, you can ask for a travel appeal within 20 working days.")
+          "Apply online before 31 May. If we say no, you can ask for a travel appeal within 20 working days.\n"
+          "If your child has an EHC plan, the SEN team will tell you about transport when the plan names a school.")
 COMPLAINTS = ("If you disagree with a decision about your child's special educational needs, talk to us first.\n"
               "Disagreement resolution is a free meeting with an independent person who helps you and the school "
               "or council agree.\nBefore you appeal to the SEND Tribunal you must contact a mediation adviser "
               "and get a mediation certificate.\nYou have two months from the date of our decision letter to "
-              "appeal to the First-tier Tribunal.\nTo make a complaint about a service, use the council's "
+              "appeal to the First-tier Tribunal about an EHC plan.\nTo make a complaint about a service, use the council's "
               "complaints procedure. The Local Government and Social Care Ombudsman can look at it afterwards.")
 
 
@@ -74,7 +75,7 @@ def test_topic_missing_and_metrics(make_ctx):
 def test_a_passing_mention_is_weak_and_reported(make_ctx):
     news = page(f"{CMS}/news/leaflet", title="New leaflet", headings=((1, "Our new leaflet"),),
                 main_text="Our new leaflet for families of children with special educational needs (SEND) is out. It explains "
-                          "short breaks, respite and social care in plain words, and it lists the social worker "
+                          "short breaks for disabled children, respite and social care in plain words, and it lists the social worker "
                           "for each area.")
     ctx = _site(make_ctx, [news])
     found = by_subject(run_rule("statutory.topic-missing", ctx))
@@ -124,7 +125,7 @@ def test_inspection_evidence(make_ctx):
                     main_text="Our SEND strategy 2025 to 2028\nOur vision is that every child with special educational "
                               "needs and disabilities (SEND) does well at school and in life.\nWe have high "
                               "expectations. Our priorities are to spot needs early, to give the right help at the "
-                              "right time and to prepare young people for adult life.\nWe want every child to "
+                              "right time, to issue EHC plans on time and to prepare young people for adult life.\nWe want every child to "
                               "achieve their goals, and we check each year that the plan is working.")
     ctx = _site(make_ctx, [strategy])
     found = by_subject(run_rule("inspection.evidence-missing", ctx))
