@@ -25,9 +25,11 @@ from . import browser as browser_mod
 from .engine import Engine
 from .external import CheckSettings, Screen, check_external
 from .fetch import Fetcher
+from .model import LinkStatus
 from .pagebuild import Scope
 from .render import BrowserPool, RenderSettings
 from .robots import HostRobots, fetch_robots
+from .scope import default_scope, prefix_of
 from .secrets import plain_http_hosts, redacted_settings, resolved_headers
 from .sitemaps import read_sitemaps
 from .store import StoreLock, StoreWriter, kept_pages
@@ -35,6 +37,8 @@ from .urls import host_key, normalise
 
 MAX_TABS = 4
 HTTP_WORKERS_MIN = 16
+MAX_OUT_OF_SCOPE = 2000
+"""Links outside ``crawl.scope`` status-checked at most (the rest stay unchecked)."""
 STORE_BATCH = 200
 """Pages per store transaction (also committed every 0.5 s); a kill loses at most these."""
 
@@ -143,8 +147,8 @@ async def _crawl(cfg, browser: str | None, progress) -> CrawlResult:
 
 async def _crawl_into(writer: StoreWriter, cfg, browser: str | None, progress, started: float) -> CrawlResult:
     allowed, agent = allowed_hosts(cfg), user_agent(cfg.contact_url)
-    scope = Scope(allowed, tuple(cfg.strip_params))
-    starts = [normalise(u, scope.strip) for u in cfg.start_urls]
+    starts = [normalise(u, tuple(cfg.strip_params)) for u in cfg.start_urls]
+    scope = Scope(allowed, tuple(cfg.strip_params), scope_prefixes(cfg, starts, allowed))
     headers = resolved_headers(cfg.headers, cfg.cookies)
     workers = cfg.concurrency
     pool = BrowserPool(RenderSettings(tabs=min(cfg.concurrency, MAX_TABS), allowed=allowed, extra_headers=headers,
@@ -164,6 +168,7 @@ async def _crawl_into(writer: StoreWriter, cfg, browser: str | None, progress, s
                 pool.warm_up()  # launch Chromium while sitemaps and the first pages are fetched
             await _seed(engine, writer, fetcher, cfg, run_id, resumed, starts, robots)
             counts = await engine.run(workers)
+            await _check_out_of_scope(engine, writer, fetcher, run_id)
             axe = asyncio.ensure_future(engine.finish_axe())  # axe-only runs overlap the link checks
             try:
                 checked = await _check_links(writer, run_id, cfg, agent, started, allowed)
@@ -221,10 +226,35 @@ async def _seed(engine: Engine, writer: StoreWriter, fetcher: Fetcher, cfg, run_
     roots = [r for r in dict.fromkeys(roots) if host_key(r) in engine.scope.allowed]
     entries = await read_sitemaps(fetcher, roots)
     writer.save_sitemap_urls(run_id, [(normalise(u, engine.scope.strip), lastmod) for u, lastmod in entries
-                                      if urlsplit(u).scheme in ("http", "https")])
+                                      if urlsplit(u).scheme in ("http", "https")
+                                      and engine.scope.covers(normalise(u, engine.scope.strip))])
     engine.sitemap.update(writer.sitemap_entries(run_id))
     engine.add([(u, 0, "", "start") for u in starts])
     engine.add([(u, 1, "", "sitemap") for u in sorted(engine.sitemap)])
+
+
+def scope_prefixes(cfg, starts: list[str], allowed: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """``crawl.scope`` as prefixes, or the default scope of the start URLs (``crawler.scope``)."""
+    given = tuple(getattr(cfg, "scope", ()) or ())
+    return tuple(prefix_of(u) for u in given) if given else default_scope(starts, allowed)
+
+
+async def _check_out_of_scope(engine: Engine, writer: StoreWriter, fetcher: Fetcher, run_id: int) -> None:
+    """Status-check links to allowed hosts outside ``crawl.scope`` (never crawled, parsed or scored)."""
+    urls = writer.unfetched_page_targets(run_id)[:MAX_OUT_OF_SCOPE]
+    if not urls:
+        return
+    gate = asyncio.Semaphore(max(1, engine.cfg.concurrency))
+
+    async def one(url: str) -> LinkStatus:
+        async with gate:
+            if not engine.cfg.ignore_robots and not (await engine._robots(url)).allows(url):
+                return LinkStatus(url=url, status=0, error="robots", checked_by="crawler")
+            response = await fetcher.get(url, body="none")
+            return LinkStatus(url=url, status=response.status, error=response.error,
+                              final_url=response.final_url, checked_by="crawler")
+
+    writer.save_link_status(run_id, await asyncio.gather(*(one(u) for u in urls)))
 
 
 async def _check_links(writer: StoreWriter, run_id: int, cfg, agent: str, started: float,

@@ -105,8 +105,8 @@ class Engine:
                     known.via, known.depth = via, min(depth, known.depth)
                     self._push(known)
                 continue
-            if host_key(url) not in self.scope.allowed:
-                continue
+            if host_key(url) not in self.scope.allowed or not self.scope.covers(url):
+                continue  # out of scope: status-checked after the crawl (crawler.crawl)
             guard = self.guards.check(url, depth)
             entry = Entry(url, depth, parent, via, "done" if guard else "queued")
             self.entries[url] = entry

@@ -36,6 +36,14 @@ class Scope:
 
     allowed: frozenset[str]
     strip: tuple[str, ...] = ()
+    prefixes: tuple[tuple[str, str], ...] = ()
+    """``crawl.scope`` as ``(host, path)`` prefixes (see ``crawler.scope``); empty: every allowed URL."""
+
+    def covers(self, url: str) -> bool:
+        """True when ``url`` may be crawled as a page: an allowed host, inside the scope."""
+        from .scope import in_scope
+
+        return not self.prefixes or in_scope(url, self.prefixes)
 
 
 def now_iso() -> str:

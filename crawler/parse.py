@@ -372,6 +372,8 @@ def _blocks_from_marked(text: str) -> tuple[tuple[str, str, str, str], ...]:
             total += len(line)
 
     for token in _TOKENS.split(text):
+        if len(out) >= MAX_BLOCKS or total >= MAX_BLOCKS_TEXT:
+            break
         if token == "\n":
             if any(s in _HEADINGS for s in stack):
                 buffer.append(" ")

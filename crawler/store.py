@@ -407,6 +407,14 @@ class StoreWriter:
             "AND (target LIKE 'http://%' OR target LIKE 'https://%') "
             "AND target NOT IN (SELECT url FROM pages WHERE run_id=?) ORDER BY target", (run_id, run_id))]
 
+    def unfetched_page_targets(self, run_id: int) -> list[str]:
+        """Distinct links to allowed hosts that were neither crawled nor checked (out of ``crawl.scope``)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT target FROM links WHERE run_id=? AND kind='page' "
+            "AND target NOT IN (SELECT url FROM pages WHERE run_id=?) "
+            "AND target NOT IN (SELECT url FROM link_status WHERE run_id=?) ORDER BY target",
+            (run_id, run_id, run_id))]
+
     def known_urls(self, run_id: int) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT url FROM frontier WHERE run_id=?", (run_id,))}
 

@@ -39,6 +39,11 @@ class CrawlConfig:
     allow_hosts: tuple[str, ...] = ()
     """Hosts (``host`` or ``host:port``) that are crawled. Default: the start URLs' hosts.
     Links to other hosts are only status-checked, never crawled."""
+    scope: tuple[str, ...] = ()
+    """URL prefixes that are crawled and scored (``https://www.example.gov.uk/send-local-offer/``):
+    pages outside them, even on allowed hosts, are only status-checked. Default: each start URL
+    with a path limits its host to that folder; a service directory's own host, and allowed hosts
+    without a start URL, are in scope whole."""
     db: str = ".lo-audit/crawl.sqlite"
     """The SQLite crawl store (``--db``)."""
     max_pages: int = 5000
@@ -319,6 +324,14 @@ def validate(cfg: Config, file: str = "<flags>", lines: dict | None = None) -> l
     for i, url in enumerate(cfg.crawl.start_urls):
         if not is_http_url(url):
             problems.add(_where(file, lines, ("crawl", "start_urls", i)), f"not an http(s) URL: {url!r}")
+    hosts = {_host_port(h if "://" in h else f"http://{h}") for h in (cfg.crawl.allow_hosts or cfg.crawl.start_urls)}
+    for i, url in enumerate(cfg.crawl.scope):
+        if not is_http_url(url):
+            problems.add(_where(file, lines, ("crawl", "scope", i)), f"not an http(s) URL prefix: {url!r}")
+        elif hosts and _host_port(url) not in hosts:  # no hosts yet: the start URLs come as flags
+            problems.add(_where(file, lines, ("crawl", "scope", i)),
+                         f"{url!r} is not on an allowed host ({', '.join(sorted(hosts)) or 'none'}); "
+                         "add its host to crawl.allow_hosts or a start URL")
     for key in ("max_pages", "max_depth", "concurrency", "max_per_pattern", "max_page_bytes"):
         if getattr(cfg.crawl, key) < 1:
             problems.add(_where(file, lines, ("crawl", key)), "must be at least 1")
@@ -345,6 +358,17 @@ def validate(cfg: Config, file: str = "<flags>", lines: dict | None = None) -> l
         except re.error as exc:
             problems.add(_where(file, lines, ("checks", "service_url_patterns", i)), f"not a regular expression: {exc}")
     return problems
+
+
+def _host_port(url: str) -> str:
+    """``host`` or ``host:port`` (default ports dropped), lower case, as the crawler compares hosts."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return (parts.hostname or "") + (f":{port}" if port and port != default else "")
 
 
 def is_http_url(url: str) -> bool:
