@@ -21,6 +21,7 @@ from datetime import date
 from lo_audit.progress import Counts
 
 from .a11y import violations_from_axe
+from .documents import DocumentReader, page_fields
 from .adaptive import RenderPlanner
 from .fetch import Fetcher, Response
 from .guards import Guards
@@ -31,7 +32,7 @@ from .parse import parse_html
 from .render import BrowserPool
 from .robots import HostRobots, fetch_robots
 from .store import StoreWriter
-from .urls import host_key, normalise
+from .urls import host_key, is_document_url, normalise
 
 FAILURE_ERRORS = ("dns", "tls", "refused", "connection", "timeout")
 RENDER_BACKLOG = 512
@@ -89,6 +90,7 @@ class Engine:
         self.cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lo-extract")
         self.axe_tasks: set[asyncio.Task] = set()
         self.axe_slots = asyncio.Semaphore(AXE_TABS)
+        self.document_reader: DocumentReader | None = None  # started at the first PDF or Word file
 
     # -- the frontier ---------------------------------------------------------------
     def _push(self, entry: Entry) -> None:
@@ -159,6 +161,8 @@ class Engine:
             except Exception as exc:  # noqa: BLE001 - reported below, after the first failure
                 self.failed.append(exc)
             self.cpu.shutdown(wait=False, cancel_futures=True)
+            if self.document_reader is not None:
+                self.document_reader.close()
         for result in [*results, *self.failed]:
             if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
                 raise result
@@ -214,7 +218,8 @@ class Engine:
             self._save(guard_page(target, guard), [])
             return None
         previous = self.writer.previous_page(self.prev_run, entry.url) if self.prev_run else None
-        response = await self.fetcher.get(entry.url, _conditional(previous[0]) if previous else None)
+        response = await self.fetcher.get(entry.url, _conditional(previous[0]) if previous else None,
+                                          body="any" if is_document_url(entry.url) else "html")
         self._count_failure(host, response)
         built = await self._build(target, response, previous)
         if isinstance(built, RenderJob):
@@ -262,12 +267,26 @@ class Engine:
         if response.status == 304 and previous:
             return self._reuse(target, response, previous)
         if response.kind == "document":
-            return document_page(target, response, self.scope), []
+            return await self._document(target, response), []
         if response.kind != "html" or not response.body:
             return base_page(target, response, self.scope, kind=response.kind), []
         if previous and previous[0].content_hash == content_hash(response.body):
             return self._reuse(target, response, previous)
         return await self._html(target, response)
+
+    async def _document(self, target: Target, response: Response) -> Page:
+        """A PDF or Word file: read in a bounded worker process (``crawler.documents``)."""
+        page = document_page(target, response, self.scope)
+        if response.status != 200:
+            return page
+        if not response.body:  # found a document by its content type: fetch its body now
+            response = await self.fetcher.get(target.url, body="any")
+            if not response.body or response.too_large:
+                return page
+        if self.document_reader is None:
+            self.document_reader = DocumentReader()
+        found = page_fields(await asyncio.to_thread(self.document_reader.read, response.body))
+        return replace(page, **found["fields"], meta={**page.meta, "document": found["meta"]})
 
     def _reuse(self, target: Target, response: Response, previous) -> tuple[Page, list[Link]]:
         """An unchanged page: the previous run's extraction, not re-parsed or re-rendered."""

@@ -4,7 +4,8 @@ A Local Offer often lives in one folder of the council's main website
 (``https://www.example.gov.uk/send-local-offer/``). Crawling the whole host would audit the
 council's parking, bins and jobs pages as if they were the Local Offer. So, unless
 ``crawl.scope`` lists URL prefixes, each start URL with a path scopes its host to that folder
-(``/send-local-offer`` and everything below it); a start URL on a service directory's own host
+(``/send-local-offer`` and everything below it; for a file such as ``/send/index.html`` or a
+generic page such as ``/search``, the folder it is in); a start URL on a service directory's own host
 (a kb5, Outpost or Open Place address, or a host or path named "directory") and any allowed
 host without a start URL are in scope whole. Links to out-of-scope pages are status-checked,
 never crawled or scored.
@@ -25,11 +26,16 @@ Prefix = tuple[str, str]
 """``(host:port, path)``: the path has no trailing slash ("" is the whole host)."""
 
 
+GENERIC_PAGES = {"search", "home", "index", "results", "find", "start", "default", "main", "welcome"}
+"""Last path segments that name a page, not a section (``/search`` is a directory's search page)."""
+
+
 def _folder(path: str) -> str:
-    """``/send-local-offer/`` and ``/send-local-offer`` -> ``/send-local-offer``; a file's folder
-    for ``/kb5/x/directory/home.page`` -> ``/kb5/x/directory``."""
+    """``/send-local-offer/`` and ``/send-local-offer`` -> ``/send-local-offer``; the folder of a
+    file or a generic page: ``/kb5/x/directory/home.page`` -> ``/kb5/x/directory``, ``/search`` -> ``""``."""
     path = path or "/"
-    if not path.endswith("/") and "." in path.rsplit("/", 1)[-1]:
+    last = path.rsplit("/", 1)[-1]
+    if not path.endswith("/") and ("." in last or last.lower() in GENERIC_PAGES):
         path = path.rsplit("/", 1)[0]
     return path.rstrip("/")
 

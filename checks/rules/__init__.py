@@ -4,5 +4,5 @@ One module per family; each rule is a function decorated with ``@rule`` whose do
 is its documentation page on the published site.
 """
 
-from . import a11y, contact, content, crawl, inspection, links, plain_language, service, statutory  # noqa: F401
+from . import a11y, contact, content, crawl, documents, inspection, links, plain_language, service, statutory  # noqa: F401
 from . import catalogue  # noqa: F401

@@ -13,9 +13,10 @@ from crawler.model import Page
 from ..context import RuleContext
 from ..model import Finding
 from ..registry import rule
-from ..evidence import MAX_ITEMS, Result, evaluate, site_reading
+from ..boilerplate import MainContent
+from ..evidence import MAX_ITEMS, Result, evaluate, readable_documents, site_reading
 from ..topics import TOPICS, subjects
-from ._common import make, option, page_title
+from ._common import clip, make, option, page_title
 
 YSWD = re.compile(
     r"you said[\s,.;:–-]*we (?:did|have done|are doing|will)|what you (?:have )?told us|"
@@ -31,6 +32,27 @@ OFFLINE_WORDS = ("format", "print", "easy read", "braille", "audio", "cop", "ano
 _ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
 """The letters ``re.I`` matches to an ASCII letter that ``str.lower`` does not turn into it (İ ı ſ K)."""
 A11Y_STATEMENT = re.compile(r"accessibility statement", re.I)
+YSWD_COMMENTS = re.compile(r"you said|you told us|told us|your (?:comments|feedback|views)|comments|feedback|"
+                           r"survey|families said|parents said|young people said|what we heard|we heard", re.I)
+YSWD_ACTIONS = re.compile(r"we did|we have (?:done|changed|made|added|updated|created|started|improved)|"
+                          r"we (?:changed|made|added|updated|created|improved|now|will)|what we did|"
+                          r"actions? (?:we|taken)|in response|our response", re.I)
+STATEMENT_SECTIONS = {
+    "compliance": re.compile(r"\b(?:fully|partially|partly|not) compliant\b|compliance status", re.I),
+    "non-accessible": re.compile(r"non[- ]accessible|not (?:fully |yet )?accessible|inaccessible|"
+                                 r"disproportionate burden|known (?:issues|limitations)", re.I),
+    "report-a-problem": re.compile(r"report(?:ing)? (?:an? |any )?(?:accessibility )?problems?|"
+                                   r"tell us about (?:a|any) problem|find (?:a|any) problem|feedback and contact", re.I),
+    "enforcement": re.compile(r"enforcement procedure|enforcing the|equality and human rights commission|\bEHRC\b|"
+                              r"equality advisory and support service|\bEASS\b|equality commission for northern ireland",
+                              re.I),
+    "prepared-reviewed": re.compile(r"statement was (?:prepared|written|last reviewed|reviewed|updated)|"
+                                    r"prepared on|last reviewed (?:on )?|reviewed on|wrote this statement", re.I),
+}
+"""The GOV.UK model accessibility statement's sections, as words a statement uses for them."""
+SECTION_NAMES = {"compliance": "a compliance status", "non-accessible": "the content that is not accessible",
+                 "report-a-problem": "how to report a problem", "enforcement": "the enforcement procedure",
+                 "prepared-reviewed": "when it was prepared and last reviewed"}
 
 
 def _page_ref(ctx: RuleContext, page: Page) -> dict:
@@ -129,36 +151,76 @@ def _date_of(page: Page) -> date | None:
         return None
 
 
-def _latest_year(page: Page) -> int:
-    text = " ".join([page.title, *(t for _, t in page.headings), page.main_text[:1000]])
+def _latest_year(page: Page, content: MainContent | None = None) -> int:
+    heads = [page.title, *(t for _, t in page.headings)] if content is None else \
+        [*content.titles, *(s.heading for s in content.sections[1:])]
+    text = " ".join([*heads, (content.text if content is not None else page.main_text)[:1000]])
     return max((int(y) for y in re.findall(r"\b(20\d\d)\b", text)), default=0)
 
 
-def _yswd_pages(ctx: RuleContext) -> list[Page]:
+def _pages_and_documents(ctx: RuleContext) -> list[tuple[Page, MainContent]]:
+    """Content pages and read documents with their main content, without search results and listings."""
+    reading = site_reading(ctx)
+    return [(p, reading.contents[p.url]) for p in [*ctx.site.content_pages, *readable_documents(ctx.site)]
+            if p.url in reading.contents and reading.excluded.get(p.url, "") not in ("search results", "listing")]
+
+
+def _quote(text: str, pattern: re.Pattern, skip: Iterable[str] = ()) -> str:
+    """The first sentence of ``text`` (not one of the ``skip`` lines, e.g. headings) that ``pattern`` finds."""
+    skipped = set(skip)
+    for line in text.splitlines():
+        if line in skipped:
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", line):
+            if pattern.search(sentence) and len(sentence.split()) >= 3:
+                return clip(sentence, 240)
+    return ""
+
+
+def _body(content: MainContent) -> str:
+    """The main text without its title lines."""
+    return "\n".join(line for line in content.text.splitlines() if line not in content.titles)
+
+
+def _yswd_pages(ctx: RuleContext) -> list[tuple[Page, MainContent]]:
     hits = []
-    for page in ctx.site.content_pages:
-        heads = " ".join([page.title, *(t for lvl, t in page.headings if lvl <= 2), page.url.replace("-", " ")])
+    for page, content in _pages_and_documents(ctx):
+        heads = " ".join([*content.titles, *(s.heading for s in content.sections[1:] if s.level <= 2),
+                          page.url.replace("-", " ")])
         if YSWD.search(heads):
-            hits.append(page)
-    return sorted(hits, key=lambda p: (_date_of(p) or date.min, _latest_year(p)), reverse=True)
+            hits.append((page, content))
+    return sorted(hits, key=lambda pc: (_date_of(pc[0]) or date.min, _latest_year(*pc)), reverse=True)
+
+
+def duty(ctx: RuleContext, key: str, **row) -> None:
+    """Record a site-level duty's result in ``metrics.duties`` (CONTRACT.md)."""
+    ctx.metrics.setdefault("duties", {})[key] = row
 
 
 @rule("statutory.you-said-we-did", "error", max_age_months=12)
 def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
-    """No recent "You said, we did"
+    """No recent and complete "You said, we did"
 
-    Looks for a page publishing families' comments on the Local Offer and the council's
-    response ("You said, we did", "What you told us", a Local Offer annual report), found by
-    its title, main headings or address. Reports when there is none, or when the newest one
-    is older than 12 months (by its "last updated" date; when it shows none, by the latest
-    year in its title, headings or opening text).
+    Looks for a page or document publishing families' comments on the Local Offer and the
+    council's response ("You said, we did", "What you told us", a Local Offer annual report),
+    found by its title, main headings or address. The newest one must:
+
+    - be dated within the last 12 months (by its "last updated" date; when it shows none,
+      by the latest year in its title, headings or opening text);
+    - give the comments (what families, children and young people said or told us);
+    - give the council's response and the action it took or will take ("we did", "we have
+      changed", "we will").
+
+    The finding says which of these is missing; the statutory checklist shows the page and a
+    quoted sentence when all three are there.
 
     **Why it matters.** Regulation 56 of the SEND Regulations 2014 requires the council to
     publish comments about its Local Offer and its response, including the action it will
     take, at least once a year. Fewer than half of Local Offers showed recent comments in the
     2024 national study; inspectors look for it as evidence of working with families.
 
-    **How to fix.** Publish this year's feedback and what you did about it, and date the page.
+    **How to fix.** Publish this year's feedback and what you did about it, side by side, and
+    date the page.
 
     **Options.** ``max_age_months`` (default 12).
     """
@@ -166,22 +228,41 @@ def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
     cutoff = ctx.today - relativedelta(months=months)
     pages = _yswd_pages(ctx)
     if not pages:
+        duty(ctx, "you-said-we-did", status="missing", url="", title="", quote="",
+             missing=["a page of families' comments and the council's response"])
         yield make("statutory.you-said-we-did", "you-said-we-did",
                    "The Local Offer does not publish families' feedback and the council's response (\"You said, we did\").",
                    expected="a 'You said, we did' page updated in the last year", found="no such page",
                    fix="Publish the comments families made about the Local Offer and what you did about them.",
                    evidence={"last_updated": ""})
         return
-    best, url = pages[0], ctx.site.url_of(pages[0])
+    (best, content), url = pages[0], ctx.site.url_of(pages[0][0])
     updated = _date_of(best)
-    if updated is not None and updated >= cutoff or updated is None and _latest_year(best) >= cutoff.year:
+    text = _body(content)
+    missing = []
+    if not (updated is not None and updated >= cutoff or updated is None and _latest_year(best, content) >= cutoff.year):
+        missing.append(f"a date in the last {months} months" + (f" (last updated {updated.isoformat()})" if updated
+                                                                 else " (no date on the page)"))
+    if not YSWD_COMMENTS.search(text):
+        missing.append("the comments families made")
+    if not YSWD_ACTIONS.search(text):
+        missing.append("the council's response and actions")
+    heads = [sec.heading for sec in content.sections]
+    quote = _quote(text, YSWD_ACTIONS, heads) or _quote(text, YSWD_COMMENTS, heads)
+    duty(ctx, "you-said-we-did", status="incomplete" if missing else "ok", url=url, title=content.title,
+         quote=quote, missing=missing, last_updated=updated.isoformat() if updated else "")
+    if not missing:
         return
-    found = f"last updated {updated.isoformat()}" if updated else "no date on the page"
+    stale = missing[0].startswith("a date")
     yield make("statutory.you-said-we-did", "you-said-we-did",
-               "The newest \"You said, we did\" page is more than a year old or undated.", url=url,
-               expected=f"feedback published since {cutoff:%-d %B %Y}", found=found,
-               fix="Publish this year's feedback and your response, and show the date on the page.",
-               evidence={"last_updated": updated.isoformat() if updated else "", "pages": [ctx.site.url_of(p) for p in pages[:5]]})
+               ("The newest \"You said, we did\" page is more than a year old or undated." if stale and len(missing) == 1
+                else "The newest \"You said, we did\" page lacks " + "; ".join(missing) + "."), url=url,
+               expected=f"comments, the council's response and actions, published since {cutoff:%-d %B %Y}",
+               found=("last updated " + updated.isoformat() if updated else "no date on the page") if stale
+               else "missing: " + "; ".join(missing),
+               fix="Publish this year's feedback and your response side by side, and show the date on the page.",
+               evidence={"last_updated": updated.isoformat() if updated else "", "missing": missing, "quote": quote,
+                         "pages": [ctx.site.url_of(p) for p, _ in pages[:5]]})
 
 
 def _mentions_offline(text: str) -> bool:
@@ -196,9 +277,10 @@ def _mentions_offline(text: str) -> bool:
 def offline_access(ctx: RuleContext) -> Iterable[Finding]:
     """No word on getting the information offline or in other formats
 
-    Looks for any page saying how people without internet access, or who need another
-    format (large print, easy read, braille, audio, paper copies, other languages), can get
-    the Local Offer's information.
+    Looks, in the main content of every page and document, for a statement of how people
+    without internet access, or who need another format (large print, easy read, braille,
+    audio, paper copies, other languages), can get the Local Offer's information. The
+    statutory checklist quotes the best one: a page whose title or heading is about it first.
 
     **Why it matters.** The Local Offer must be accessible to everyone (SEND Regulations
     2014, regulation 57, wording to confirm); many families have no reliable internet or need
@@ -209,9 +291,21 @@ def offline_access(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    for page in ctx.site.content_pages:
-        if _mentions_offline(" ".join([page.title, *(t for _, t in page.headings), page.main_text])):
-            return
+    found = []
+    for page, content in _pages_and_documents(ctx):
+        text = "\n".join([*content.titles, content.text])
+        if _mentions_offline(text):
+            rank = 0 if any(_mentions_offline(t) for t in content.titles) else \
+                1 if any(_mentions_offline(sec.heading) for sec in content.sections[1:]) else 2
+            found.append((rank, -len(OFFLINE.findall(text)), page.url, page, content))
+    if found:
+        *_, page, content = min(found, key=lambda f: f[:3])
+        heads = [sec.heading for sec in content.sections]
+        duty(ctx, "offline-access", status="ok", url=ctx.site.url_of(page), title=content.title,
+             quote=_quote(_body(content), OFFLINE, heads) or _quote(content.title, OFFLINE), missing=[])
+        return
+    duty(ctx, "offline-access", status="missing", url="", title="", quote="",
+         missing=["how to get the information without the internet or in another format"])
     yield make("statutory.offline-access", "offline-access",
                "No page says how to get the Local Offer's information without the internet or in another format.",
                expected="a statement on offline access and other formats", found="none found",
@@ -219,19 +313,29 @@ def offline_access(ctx: RuleContext) -> Iterable[Finding]:
                evidence={})
 
 
-def _statement_found(ctx: RuleContext) -> bool:
+def _statement_pages(ctx: RuleContext) -> list[tuple[Page, MainContent]]:
+    out = []
+    for page, content in _pages_and_documents(ctx):
+        if page.kind == "html" and (any(A11Y_STATEMENT.search(t) for t in [*content.titles, page_title(page), page.title])
+                                    or "accessibility-statement" in page.url.lower()):
+            out.append((page, content))
+    return out
+
+
+def _statement_link(ctx: RuleContext) -> str:
     site = ctx.site
-    for page in site.content_pages:
-        if A11Y_STATEMENT.search(page_title(page)) or A11Y_STATEMENT.search(page.title) or \
-                "accessibility-statement" in page.url.lower():
-            return True
     for link in site.links:
         if link.source in site.content_urls and (A11Y_STATEMENT.search(link.text or "") or
                                                  "accessibility-statement" in link.target.lower()):
             status, error, known = site.target_status(link.target)
             if not known or (status and status < 400):
-                return True
-    return False
+                return link.target
+    return ""
+
+
+def statement_sections(text: str) -> dict[str, bool]:
+    """Which sections of the GOV.UK model accessibility statement ``text`` has."""
+    return {name: bool(pattern.search(text)) for name, pattern in STATEMENT_SECTIONS.items()}
 
 
 @rule("statutory.accessibility-statement", "error")
@@ -251,8 +355,56 @@ def accessibility_statement(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    if not _statement_found(ctx):
-        yield make("statutory.accessibility-statement", "accessibility-statement",
-                   "The Local Offer has no accessibility statement and does not link to one.",
-                   expected="an accessibility statement linked from every page", found="none found",
-                   fix="Publish an accessibility statement and link to it from the footer.", evidence={})
+    pages = _statement_pages(ctx)
+    if pages:
+        return
+    link = _statement_link(ctx)
+    if link:
+        duty(ctx, "accessibility-statement", status="linked", url=link, title="", quote="", missing=[],
+             sections={})
+        return
+    duty(ctx, "accessibility-statement", status="missing", url="", title="", quote="",
+         missing=["an accessibility statement"], sections={})
+    yield make("statutory.accessibility-statement", "accessibility-statement",
+               "The Local Offer has no accessibility statement and does not link to one.",
+               expected="an accessibility statement linked from every page", found="none found",
+               fix="Publish an accessibility statement and link to it from the footer.", evidence={})
+
+
+@rule("statutory.accessibility-statement-sections", "warning")
+def accessibility_statement_sections(ctx: RuleContext) -> Iterable[Finding]:
+    """Accessibility statement without the model statement's sections
+
+    Reads the accessibility statement crawled on the site (a page titled "Accessibility
+    statement") and checks it has the sections of the GOV.UK model statement: the
+    compliance status (fully, partially or not compliant with WCAG), the content that is not
+    accessible, how to report a problem, the enforcement procedure (the Equality and Human
+    Rights Commission) and when the statement was prepared and last reviewed. A statement
+    only linked on another website is not read (see ``statutory.accessibility-statement``).
+
+    **Why it matters.** The 2018 accessibility regulations say what a statement must contain;
+    the Government Digital Service monitors statements against the model.
+
+    **How to fix.** Add the missing sections, following the GOV.UK model accessibility
+    statement, and review the statement at least once a year.
+
+    **Options.** None.
+    """
+    pages = _statement_pages(ctx)
+    if not pages:
+        return
+    page, content = max(pages, key=lambda pc: sum(statement_sections("\n".join([*pc[1].titles, pc[1].text])).values()))
+    text = "\n".join([*content.titles, *(s.heading for s in content.sections[1:]), content.text])
+    sections = statement_sections(text)
+    missing = [SECTION_NAMES[k] for k, ok in sections.items() if not ok]
+    url = ctx.site.url_of(page)
+    duty(ctx, "accessibility-statement", status="incomplete" if missing else "ok", url=url, title=content.title,
+         quote=_quote(content.text, STATEMENT_SECTIONS["compliance"]) or _quote(content.text, A11Y_STATEMENT),
+         missing=missing, sections=sections)
+    if missing:
+        yield make("statutory.accessibility-statement-sections", url,
+                   "The accessibility statement lacks " + "; ".join(missing) + ".", url=url,
+                   expected="the sections of the GOV.UK model accessibility statement",
+                   found="missing: " + "; ".join(missing),
+                   fix="Add the missing sections (see the GOV.UK model accessibility statement).",
+                   evidence={"missing": missing, "sections": sections})

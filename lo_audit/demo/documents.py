@@ -17,6 +17,13 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
 }
 """Documents the CMS serves: path -> (kind, title). Links to other ``/send/documents/`` paths get 404."""
 
+DEFECTS: dict[str, tuple[str, ...]] = {
+    "/send/documents/local-offer-annual-report-2026.pdf": ("untagged", "no-language"),
+    "/send/documents/ask-for-an-assessment-form.docx": ("no-title",),
+}
+"""Planted document accessibility defects (see the ground truth); every other document is tagged,
+titled and has a language."""
+
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -29,17 +36,24 @@ def _escape_pdf(text: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def pdf_bytes(title: str) -> bytes:
-    """A one-page PDF 1.4 showing ``title``, with a correct cross-reference table."""
+def pdf_bytes(title: str, defects: tuple[str, ...] = ("untagged", "no-language")) -> bytes:
+    """A one-page PDF 1.4 showing ``title``, with a correct cross-reference table; tagged (a
+    structure tree) and with a language unless ``defects`` says otherwise."""
     stream = f"BT /F1 18 Tf 72 720 Td ({_escape_pdf(title)}) Tj ET".encode("latin-1")
+    catalog = b"<< /Type /Catalog /Pages 2 0 R"
+    if "untagged" not in defects:
+        catalog += b" /MarkInfo << /Marked true >> /StructTreeRoot 7 0 R"
+    if "no-language" not in defects:
+        catalog += b" /Lang (en-GB)"
     objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        catalog + b" >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Title (" + _escape_pdf(title).encode("latin-1") + b") /Producer (Exampleshire demo) >>",
+        b"<< /Type /StructTreeRoot /K [] >>",
     ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -71,9 +85,22 @@ _DOCX_PARTS = {
 }
 
 
+_CORE_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{title}<dc:language>en-GB</dc:language>'
+             '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-09-01T09:00:00Z</dcterms:modified>'
+             '</cp:coreProperties>')
+_CORE_REL = ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+             'core-properties" Target="docProps/core.xml"/>')
+_CORE_TYPE = ('<Override PartName="/docProps/core.xml" '
+              'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>')
+
+
 @lru_cache(maxsize=None)
-def docx_bytes(title: str) -> bytes:
-    """A minimal Word document with one heading paragraph."""
+def docx_bytes(title: str, defects: tuple[str, ...] = ("no-title", "no-language")) -> bytes:
+    """A minimal Word document with one heading paragraph; its properties give a title and a
+    language unless ``defects`` says otherwise (without both, it has no properties part)."""
     from html import escape
 
     document = (
@@ -82,9 +109,18 @@ def docx_bytes(title: str) -> bytes:
         f'<w:p><w:r><w:t>{escape(title)}</w:t></w:r></w:p>'
         '<w:p><w:r><w:t>Fill in this form and send it to the SEND Information Team.</w:t></w:r></w:p>'
         '</w:body></w:document>')
+    parts = dict(_DOCX_PARTS)
+    if not ("no-title" in defects and "no-language" in defects):
+        named = "" if "no-title" in defects else f"<dc:title>{escape(title)}</dc:title>"
+        core = _CORE_XML.format(title=named)
+        if "no-language" in defects:
+            core = core.replace("<dc:language>en-GB</dc:language>", "")
+        parts["docProps/core.xml"] = core
+        parts["_rels/.rels"] = parts["_rels/.rels"].replace("</Relationships>", _CORE_REL + "</Relationships>")
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace("</Types>", _CORE_TYPE + "</Types>")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in (*_DOCX_PARTS.items(), ("word/document.xml", document)):
+        for name, text in (*parts.items(), ("word/document.xml", document)):
             info = zipfile.ZipInfo(name, date_time=(2026, 9, 1, 9, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, text)
@@ -108,5 +144,6 @@ def document(path: str) -> tuple[bytes, str] | None:
     if path not in DOCUMENTS:
         return None
     kind, title = DOCUMENTS[path]
-    body = pdf_bytes(title) if kind == "pdf" else docx_bytes(title)
+    defects = DEFECTS.get(path, ())
+    body = pdf_bytes(title, defects) if kind == "pdf" else docx_bytes(title, defects)
     return body, CONTENT_TYPES[kind]

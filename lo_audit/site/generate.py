@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, overview
+from . import charts, overview, readiness
 from .local import local_snippets
 from .data import SEVERITIES, Audit, history_point
 from .escape import md_code, md_link, md_text, slug
@@ -465,45 +465,15 @@ class View:
         body = table(["File", "What it holds"], rows + owner_rows) or "No files to download.\n"
         return "# Downloads\n\nThe audit's results as files, for spreadsheets and other tools.\n\n" + body
 
-    # -- statutory and inspection
+    # -- statutory and inspection (lo_audit.site.readiness)
     def statutory(self) -> str:
-        stat = self.audit.metrics.get("statutory") or {}
         guide = self.ctx.hand("guidance/statutory-checklist.md", "The statutory checklist", "statutory.md")
-        out = ["# Statutory checklist: this site\n",
-               f"{guide} explains each topic the law expects a Local Offer to cover. "
-               "This page shows which of them the audit found on this site.\n"]
-        if not stat.get("topics"):
-            return "\n".join(out + ["The statutory topics were not checked in this audit.\n"])
-        out.append(f"**Coverage score: {_score(stat)}** ({_n(stat.get('covered'))} of {_n(stat.get('total'))} "
-                   "topics found). A 2024 national study of every English council's Local Offer found "
-                   "scores from 29% to 98% on a similar checklist.\n")
-        rows = [[md_text(t.get("title") or t.get("id"), 80), "Yes" if t.get("covered") else "**No**",
-                 ", ".join(page_link(p.get("url", ""), {p.get("url", ""): p.get("title", "")}, 50)
-                           for p in (t.get("pages") or [])[:5]) or "No page found"]
-                for t in stat["topics"]]
-        return "\n".join(out) + "\n" + table(["Topic", "Covered", "Evidence pages"], rows)
+        return readiness.statutory_page(self.audit.metrics.get("statutory") or {},
+                                        self.audit.metrics.get("duties") or {}, guide)
 
     def inspection(self) -> str:
-        crit = (self.audit.metrics.get("inspection") or {}).get("criteria") or []
         guide = self.ctx.hand("guidance/readiness-map.md", "How to use the readiness map", "inspection.md")
-        out = ["# Inspection-readiness map\n",
-               "Each thing Area SEND inspectors evaluate, with the pages on this site that could show it, "
-               f"or a gap where none was found. {guide} explains what to do with it.\n"]
-        if not crit:
-            return "\n".join(out + ["The inspection criteria were not checked in this audit.\n"])
-        groups = (("impact", "Impact on children and young people"),
-                  ("leaders", "How leaders plan, evaluate and develop the system"))
-        for key, title in groups:
-            out.append(f"## {title}\n")
-            for c in [c for c in crit if c.get("group") == key] or []:
-                out.append(f"### {md_text(c.get('title') or c.get('id'), 120)}\n")
-                pages = c.get("pages") or []
-                if pages:
-                    out.append("\n".join(f"- {page_link(p.get('url', ''), {p.get('url', ''): p.get('title', '')})}"
-                                         for p in pages[:8]) + "\n")
-                else:
-                    out.append('!!! warning "Gap"\n\n    No page on the site was found that shows this.\n')
-        return "\n".join(out)
+        return readiness.inspection_page((self.audit.metrics.get("inspection") or {}).get("criteria") or [], guide)
 
 
 def _share(share) -> str:

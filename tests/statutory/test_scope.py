@@ -31,6 +31,9 @@ def test_default_scope_limits_a_start_url_with_a_path_to_its_folder():
 def test_default_scope_of_a_file_a_root_and_a_directory_on_the_council_host():
     assert default_scope(["https://www.x.gov.uk/send/index.html"], {"www.x.gov.uk"}) == (("www.x.gov.uk", "/send"),)
     assert default_scope(["https://localoffer.x.org.uk/"], {"localoffer.x.org.uk"}) == (("localoffer.x.org.uk", ""),)
+    assert default_scope(["https://find.x.org.uk/search"], {"find.x.org.uk"}) == (("find.x.org.uk", ""),)
+    assert default_scope(["https://www.x.gov.uk/send-local-offer"], {"www.x.gov.uk"}) == \
+        (("www.x.gov.uk", "/send-local-offer"),)
     both = default_scope(["https://www.x.gov.uk/send/", "https://www.x.gov.uk/kb5/x/directory/home.page"], {"www.x.gov.uk"})
     assert both == (("www.x.gov.uk", "/send"), ("www.x.gov.uk", "/kb5/x/directory"))
     assert prefix_of("https://www.x.gov.uk/send/") == ("www.x.gov.uk", "/send")

@@ -101,10 +101,20 @@ def test_you_said_we_did(make_ctx):
     old = page(f"{CMS}/yswd", title="You said, we did", last_updated="2024-03-01")
     found = run_rule("statutory.you-said-we-did", _site(make_ctx, [old]))
     assert [(f.url, f.evidence["last_updated"]) for f in found] == [(f"{CMS}/yswd", "2024-03-01")]
-    recent = page(f"{CMS}/feedback-2026", title="You said, we did 2025 to 2026", last_updated="2026-02-01")
+    body = "You said: the website was hard to search.\nWe did: we added a new search with the parent carer forum."
+    recent = page(f"{CMS}/feedback-2026", title="You said, we did 2025 to 2026", last_updated="2026-02-01",
+                  main_text=body)
     assert run_rule("statutory.you-said-we-did", _site(make_ctx, [old, recent])) == []
-    undated_recent = page(f"{CMS}/ysw", title="You said we did: spring 2026")
+    undated_recent = page(f"{CMS}/ysw", title="You said we did: spring 2026", main_text=body)
     assert run_rule("statutory.you-said-we-did", _site(make_ctx, [undated_recent])) == []
+    empty = page(f"{CMS}/ysw-2026", title="You said, we did", headings=((1, "You said, we did"),),
+                 last_updated="2026-03-01", main_text="You said, we did\nThis page will be updated soon.")
+    found = run_rule("statutory.you-said-we-did", _site(make_ctx, [empty]))
+    assert found[0].evidence["missing"] == ["the comments families made", "the council's response and actions"]
+    comments_only = page(f"{CMS}/ysw-2026", title="What you told us", last_updated="2026-03-01",
+                         main_text="Families told us the website was hard to search and the forms were too long.")
+    found = run_rule("statutory.you-said-we-did", _site(make_ctx, [comments_only]))
+    assert found[0].evidence["missing"] == ["the council's response and actions"]
 
 
 def test_offline_access_and_accessibility_statement(make_ctx):
@@ -138,3 +148,66 @@ def test_inspection_evidence(make_ctx):
     quote = rows["leaders.ambition"]["evidence"][0]["quote"]
     assert quote in strategy.main_text.replace("\n", " ") and rows["leaders.ambition"]["evidence"][0]["terms"]
     assert rows["leaders.commissioning"]["add"]
+
+
+MODEL_STATEMENT = ("This statement applies to the SEND Local Offer for children with special educational needs.\n"
+                   "Compliance status\nThis website is partially compliant with the Web Content Accessibility "
+                   "Guidelines version 2.2 AA standard, due to the non-compliances listed below.\n"
+                   "Non-accessible content\nSome older PDF documents are not accessible to screen readers.\n"
+                   "Reporting accessibility problems with this website\nIf you find a problem, email us.\n"
+                   "Enforcement procedure\nThe Equality and Human Rights Commission (EHRC) is responsible for "
+                   "enforcing the accessibility regulations.\n"
+                   "Preparation of this accessibility statement\nThis statement was prepared on 1 May 2026. It was "
+                   "last reviewed on 1 October 2026.")
+
+
+def test_accessibility_statement_sections_follow_the_model(make_ctx):
+    complete = page(f"{CMS}/accessibility-statement", title="Accessibility statement", main_text=MODEL_STATEMENT)
+    ctx = _site(make_ctx, [complete])
+    assert run_rule("statutory.accessibility-statement", ctx) == []
+    assert run_rule("statutory.accessibility-statement-sections", ctx) == []
+    assert ctx.metrics["duties"]["accessibility-statement"]["status"] == "ok"
+    thin = page(f"{CMS}/accessibility-statement", title="Accessibility statement",
+                main_text="We want everyone to use this website. Some documents are not accessible yet. "
+                          "If you find a problem, tell us about a problem by email.")
+    ctx = _site(make_ctx, [thin])
+    found = run_rule("statutory.accessibility-statement-sections", ctx)
+    assert [f.url for f in found] == [f"{CMS}/accessibility-statement"]
+    assert found[0].evidence["missing"] == ["a compliance status", "the enforcement procedure",
+                                            "when it was prepared and last reviewed"]
+    assert ctx.metrics["duties"]["accessibility-statement"]["status"] == "incomplete"
+
+
+def test_offline_access_shows_its_evidence(make_ctx):
+    about = page(f"{CMS}/offline", title="Get this information without the internet",
+                 main_text="You do not need the internet to use the Local Offer.\nCall us and we will post you a "
+                           "printed copy of any page, in large print or easy read if you need it.")
+    ctx = _site(make_ctx, [about])
+    assert run_rule("statutory.offline-access", ctx) == []
+    row = ctx.metrics["duties"]["offline-access"]
+    assert row["url"] == f"{CMS}/offline" and "printed copy" in row["quote"]
+    assert run_rule("statutory.offline-access", _site(make_ctx))[0].evidence == {}
+
+
+def _document(url: str, **info) -> "page":
+    base = {"kind": "pdf", "title": "Short breaks statement", "lang": "en-GB", "tagged": True, "scanned": False,
+            "error": "", "pages": 4, "modified": "2026-05-01", "created": "2026-04-01"}
+    base.update(info)
+    return page(url, kind="document", content_type="application/pdf", title=base["title"],
+                main_text="Short breaks statement", meta={"document": base})
+
+
+def test_document_accessibility_basics(make_ctx):
+    docs = [_document(f"{CMS}/docs/good.pdf"),
+            _document(f"{CMS}/docs/untagged.pdf", tagged=False, lang=""),
+            _document(f"{CMS}/docs/untitled.docx", kind="docx", title="", tagged=None),
+            _document(f"{CMS}/docs/scan.pdf", scanned=True, tagged=False),
+            _document(f"{CMS}/docs/old.pdf", modified="2019-02-01"),
+            _document(f"{CMS}/docs/locked.pdf", error="encrypted", title="", lang="", tagged=None)]
+    ctx = make_ctx(pages=[page(f"{CMS}/", title="SEND Local Offer"), *docs])
+    urls = {rule: sorted(f.url.rsplit("/", 1)[1] for f in run_rule(rule, ctx)) for rule in
+            ("documents.untagged", "documents.no-title", "documents.no-language", "documents.scanned",
+             "documents.stale", "documents.unreadable")}
+    assert urls == {"documents.untagged": ["scan.pdf", "untagged.pdf"], "documents.no-title": ["untitled.docx"],
+                    "documents.no-language": ["untagged.pdf"], "documents.scanned": ["scan.pdf"],
+                    "documents.stale": ["old.pdf"], "documents.unreadable": ["locked.pdf"]}
