@@ -339,7 +339,7 @@ EVIDENCE: dict[str, tuple[str, str]] = {
         "personal budget; direct payment; personal health budget; managed budget; notional arrangement; third party;"
         " ehc plan; education health and care plan; personal assistant; employ; bank account; pay for; outcomes"),
     "other-education": (
-        "sport; sports; music; arts; drama; home education; elective home education; educated at home;"
+        "school sport; sport in school; music; arts; drama; home education; elective home education; educated at home;"
         " education other than at school; eotas; hospital education; medical tuition; tuition;"
         " children missing education; outdoor education; forest school; education at home",
         "home education; elective home education; home educate; eotas; education other than at school; tuition;"
@@ -402,7 +402,8 @@ EVIDENCE: dict[str, tuple[str, str]] = {
     "complaints": (
         "complaint; complaints; make a complaint; disagreement; disagreements; disagree; mediation; tribunal;"
         " send tribunal; first tier tribunal; appeals to the tribunal; resolving disagreements;"
-        " disagreement resolution; if you are not happy; challenge a decision; ombudsman; appeals; appeal",
+        " disagreement resolution; if you are not happy; challenge a decision; ombudsman; appeals; appeal;"
+        " local government and social care ombudsman",
         "mediation; tribunal; disagreement resolution; ombudsman; complaint; first tier tribunal; send tribunal;"
         " mediation certificate; local government and social care ombudsman; sendiass; appeal; disagreement;"
         " ehc plan; decision; mediator; 2 months; two months; complaints procedure"),

@@ -7,6 +7,7 @@ absolute and classifying them is ``crawler.pagebuild``'s job.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -331,8 +332,6 @@ def _mark(node: LexborNode, name: str) -> None:
 
 def block_hash(text: str) -> str:
     """The hash checks compare: of the text lower-cased with whitespace collapsed."""
-    import hashlib
-
     return hashlib.blake2b(" ".join(text.lower().split()).encode("utf-8", "replace"), digest_size=8).hexdigest()
 
 
@@ -359,34 +358,38 @@ def _blocks_from_marked(text: str) -> tuple[tuple[str, str, str, str], ...]:
     out: list[tuple[str, str, str, str]] = []
     stack: list[str] = []
     buffer: list[str] = []
-    total = 0
+    region, heading, total = "body", "p", 0
 
-    def flush() -> None:
-        nonlocal total
-        line = " ".join("".join(buffer).split())[:MAX_BLOCK_CHARS]
-        buffer.clear()
-        regions = [s for s in stack if s not in _HEADINGS] or ["body"]
-        heading = next((s for s in reversed(stack) if s in _HEADINGS), "p")
-        if line and regions[-1] in ("main", "body") and len(out) < MAX_BLOCKS and total < MAX_BLOCKS_TEXT:
-            out.append((regions[-1], heading, block_hash(line), line))
-            total += len(line)
+    def state() -> tuple[str, str]:
+        regions = [s for s in stack if s not in _HEADINGS]
+        return (regions[-1] if regions else "body"), next((s for s in reversed(stack) if s in _HEADINGS), "p")
 
     for token in _TOKENS.split(text):
-        if len(out) >= MAX_BLOCKS or total >= MAX_BLOCKS_TEXT:
-            break
-        if token == "\n":
-            if any(s in _HEADINGS for s in stack):
-                buffer.append(" ")
-            else:
-                flush()
-        elif token == _CLOSE:
-            flush()
-            if stack:
-                stack.pop()
-        elif token.startswith(_OPEN):
-            flush()
-            stack.append(token[1:-1])
-        elif token:
+        if not token:
+            continue
+        if token == "\n" and heading != "p":
+            buffer.append(" ")
+            continue
+        if token == "\n" or token == _CLOSE or token[0] == _OPEN:
+            if buffer:
+                line = " ".join("".join(buffer).split())[:MAX_BLOCK_CHARS]
+                buffer.clear()
+                if line and region in ("main", "body"):
+                    out.append((region, heading, block_hash(line), line))
+                    total += len(line)
+                    if len(out) >= MAX_BLOCKS or total >= MAX_BLOCKS_TEXT:
+                        break
+            if token == _CLOSE:
+                if stack:
+                    stack.pop()
+                region, heading = state()
+            elif token != "\n":
+                stack.append(token[1:-1])
+                region, heading = state()
+        else:
             buffer.append(token)
-    flush()
+    else:
+        line = " ".join("".join(buffer).split())[:MAX_BLOCK_CHARS]
+        if line and region in ("main", "body") and len(out) < MAX_BLOCKS:
+            out.append((region, heading, block_hash(line), line))
     return tuple(out)

@@ -36,6 +36,7 @@ class Entry:
     labels: frozenset[str]
     body: str
     host: str
+    source: str = ""  # the corpus file
 
 
 def entries() -> list[Entry]:
@@ -45,7 +46,8 @@ def entries() -> list[Entry]:
             head, _, body = chunk.partition("\n")
             where, title, labels = (part.strip() for part in head.split("|"))
             prefix, _, rest = where.partition("/") if where.startswith("@") else ("", "", where.lstrip("/"))
-            out.append(Entry(f"{HOSTS[prefix]}/{rest}", title, frozenset(labels.split()), body.strip(), prefix))
+            out.append(Entry(f"{HOSTS[prefix]}/{rest}", title, frozenset(labels.split()), body.strip(), prefix,
+                             path.name))
     return out
 
 
