@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,6 +42,7 @@ CONTEXT_SHARE = 0.3
 CONTEXT_MIN_PAGES = 3
 LISTING_LINK_SHARE = 0.6
 MAX_ITEMS = 5
+HUB_LINKS = 8
 QUOTE_CHARS = 240
 
 SEND_CONCEPTS: dict[str, re.Pattern] = {
@@ -86,10 +87,12 @@ class Item:
     quote: str
     terms: tuple[str, ...]
     words: int
+    hub: bool = False  # a section page that mostly points to other pages: shown after the articles
 
     @property
     def rank(self) -> tuple:
-        return (self.strength != "strong", -len(self.terms), self.heading == "", -min(self.words, 400), self.url)
+        return (self.strength != "strong", self.hub, -len(self.terms), self.heading == "", -min(self.words, 400),
+                self.url)
 
     def to_dict(self) -> dict:
         return {"url": self.url, "title": self.title, "kind": self.kind, "strength": self.strength,
@@ -292,6 +295,7 @@ class Reading:
     eligible: list[Any]  # pages and documents that may be evidence
     kinds: dict[str, str]  # stored URL -> page or document
     excluded: dict[str, str]  # stored URL -> why it is never evidence
+    hubs: set[str] = field(default_factory=set)  # stored URLs of section pages with many links (ranked last)
 
 
 def read_site(site: Any) -> Reading:
@@ -328,7 +332,15 @@ def read_site(site: Any) -> Reading:
         if reason:
             excluded[page.url] = reason
     eligible = [p for p in [*pages, *documents] if p.url not in excluded]
-    return Reading(contents, Context(own), eligible, {p.url: p.kind for p in [*pages, *documents]}, excluded)
+    hubs = {p.url for p in pages if p.url not in excluded and _is_hub(contents[p.url], site.links_by_source.get(p.url, []))}
+    return Reading(contents, Context(own), eligible, {p.url: p.kind for p in [*pages, *documents]}, excluded, hubs)
+
+
+def _is_hub(content: MainContent, links: list) -> bool:
+    """A section page: at least :data:`HUB_LINKS` links in its content, a fifth of its words."""
+    texts = [l.text for l in links if l.region in ("main", "body")]
+    words = len(content.text.split())
+    return len(texts) >= HUB_LINKS and sum(len(t.split()) for t in texts) >= 0.2 * max(words, 1)
 
 
 def site_reading(ctx: Any) -> Reading:
@@ -349,8 +361,9 @@ def evaluate(site: Any, reading: Reading, subjects: Iterable[Subject], titles: M
         content = reading.contents[page.url]
         title = (titles or {}).get(page.url) or content.title or _doc_title(page)
         kind = "document" if page.kind == "document" else "page"
+        hub = page.url in reading.hubs
         for sid, item in scorer.score(content, url, title, kind).items():
-            items[sid].append(item)
+            items[sid].append(replace(item, hub=True) if hub else item)
     for sid in items:
         items[sid].sort(key=lambda i: i.rank)
     return Result(scorer.subjects, {s.id: items.get(s.id, []) for s in scorer.subjects})
