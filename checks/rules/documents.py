@@ -47,7 +47,7 @@ def _name(info: dict) -> str:
 
 
 def _evidence(page: Page, info: dict, **extra) -> dict:
-    return {"kind": info.get("kind", ""), "title": info.get("title", ""), "pages": info.get("pages", 0), **extra}
+    return {"kind": info.get("kind", ""), "title": info.get("title", ""), "document_pages": info.get("pages", 0), **extra}
 
 
 @rule("documents.untagged", "warning")
