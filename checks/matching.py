@@ -421,6 +421,26 @@ class Matcher:
         self.service_count: Counter[tuple[str, str]] = Counter(
             (kind, v) for s in self.services for kind, values in s.values.items() for v in values)
 
+    def closest_page(self, s: ServiceKeys) -> tuple[str, float]:
+        """The content page that is not a record (an article, a page the record signals
+        missed) whose heading or title is nearest the service's name, and its name score."""
+        if not hasattr(self, "_page_names"):
+            affixes = site_affixes(self.site.content_pages)
+            self._page_names = [(p, [name_tokens(n) for n in record_names(p, affixes)]) for p in self.site.articles]
+            self._page_tokens: dict[str, list[int]] = defaultdict(list)
+            for i, (_, names) in enumerate(self._page_names):
+                for token in set().union(*names) if names else ():
+                    self._page_tokens[token].append(i)
+        rare = sorted((t for t in s.tokens if t in self._page_tokens and not self.weights.common(t)),
+                      key=lambda t: (len(self._page_tokens[t]), t))[:RARE_TOKENS]
+        best_url, best = "", 0.0
+        for i in sorted({i for t in rare for i in self._page_tokens[t][:200]}):
+            page, names = self._page_names[i]
+            score = max((name_similarity(s.tokens, n, self.weights) for n in names), default=0.0)
+            if score > best:
+                best_url, best = self.site.url_of(page), score
+        return best_url, best
+
     def _expected_record(self, s: ServiceKeys) -> int | None:
         for url in s.expected:
             if url in self.by_url:
@@ -550,8 +570,11 @@ def _match(matcher: Matcher, si: int, candidates: list[Pair], assigned: dict[int
     rivals = _rivals(matcher, si, ri, edges, owner)
     if ri is None:
         best = ranked[0] if ranked else None
-        return Match(s.service, None, best_candidate=matcher.records[best.record].url if best else "",
-                     best_score=round(best.total(use_ids)) if best else 0, ambiguous=bool(rivals), rivals=rivals)
+        url, score = (matcher.records[best.record].url, best.total(use_ids)) if best else ("", 0.0)
+        page_url, page_score = matcher.closest_page(s)
+        if page_score > score:
+            url, score = page_url, page_score
+        return Match(s.service, None, best_candidate=url, best_score=round(score), ambiguous=bool(rivals), rivals=rivals)
     pair, record = by_record[ri], matcher.records[ri]
     runner = next((p for p in ranked if p.record != ri), None)
     signals = (("expected-url",) if pair.expected else ()) + (("id",) if use_ids and pair.id_match else ()) + \

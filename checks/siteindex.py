@@ -114,6 +114,52 @@ def marker_present(selector: str, page: Page) -> bool:
     return False
 
 
+NODE_TYPE = re.compile(r"^(?:node--type-|node-type-|page-node-type-|type-)([\w-]+)$", re.I)
+"""A CMS content-type class (Drupal ``node--type-service``, WordPress ``type-service``)."""
+SERVICE_WORD = re.compile(r"(?:^|[-_])services?(?:$|[-_])", re.I)
+CONTACT_FIELD = re.compile(r"^field--name-field-[\w-]*(?:telephone|phone|email|e-mail|website|postcode|contact)[\w-]*$",
+                           re.I)
+"""A Drupal field holding a contact detail (``field--name-field-telephone``)."""
+TEASER = re.compile(r"(?:view-mode-teaser|node-teaser|teaser)$", re.I)
+FULL_VIEW = re.compile(r"view-mode-full$", re.I)
+
+
+def class_signal(page: Page) -> str:
+    """The class that makes ``page`` a record without configuration, or "": a content type
+    named with the word "service" (``node--type-service``), or a content type with two or
+    more contact fields (``field--name-field-telephone``, ``...-email``). A listing of
+    service teasers (a teaser view mode and no full view) is not a record."""
+    classes = list(page.meta.get("classes") or ())
+    if any(TEASER.search(c) for c in classes) and not any(FULL_VIEW.search(c) for c in classes):
+        return ""
+    types = [c for c in classes if NODE_TYPE.match(c)]
+    service = next((c for c in types if SERVICE_WORD.search(NODE_TYPE.match(c).group(1))), "")
+    if service:
+        return service
+    fields = sorted({c for c in classes if CONTACT_FIELD.match(c)})
+    if types and len(fields) >= 2:
+        return f"{types[0]}+{fields[0]}"
+    return ""
+
+
+_NAME_SEPARATOR = re.compile(r"^\s*(?:[-|–—:]|::)\s+|\s+(?:[-|–—:]|::)\s*$")
+
+
+def same_subject(name: str, head: str) -> bool:
+    """True when a schema.org name (lower case) names the page whose title or h1 is ``head``:
+    the same, one inside the other, or the heading with the site's name before or after it
+    ("zumba - testshire family directory")."""
+    if not name or not head:
+        return False
+    if name == head or (len(name) > 3 and name in head):
+        return True
+    if len(head) <= 3:
+        return False
+    if name.startswith(head) and _NAME_SEPARATOR.match(name[len(head):]):
+        return True
+    return name.endswith(head) and bool(_NAME_SEPARATOR.search(name[:-len(head)]))
+
+
 @dataclass
 class SiteIndex:
     """The crawl of one run, indexed. Build with :meth:`build`."""
@@ -355,6 +401,9 @@ class SiteIndex:
         marker = next((m for m in self.service_markers if marker_present(m, page)), "")
         if marker:
             return f"marker:{marker}"
+        found = class_signal(page)
+        if found:
+            return f"class:{found}"
         return self._schema_signal(page)
 
     @cached_property
@@ -374,7 +423,7 @@ class SiteIndex:
             kind, name = item.get("type", ""), " ".join(str(item.get("name", "")).lower().split())
             if kind not in types or not name or self._schema_counts.get((kind, name), 0) > SITE_WIDE_SCHEMA:
                 continue
-            if any(name == h or (len(name) > 3 and name in h) for h in heads):
+            if any(same_subject(name, h) for h in heads):
                 return f"schema:{kind}"
         return ""
 

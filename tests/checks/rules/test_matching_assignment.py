@@ -157,3 +157,57 @@ def test_one_record_at_several_addresses_is_one_record(make_ctx):
     assert [f.subject for f in run_rule("service.missing", ctx)] == ["mk"]
     unlisted = [f.url for f in run_rule("service.unlisted", ctx)]
     assert len(unlisted) == 1 and "speech-and-language-therapy-adults" in unlisted[0] and "/print" not in unlisted[0]
+
+
+def test_records_without_configuration_drupal_nodes_and_schema_names_with_the_site_name(make_ctx):
+    """The reviewer's sites: Drupal ``/node/N`` records (``node--type-service``, labelled
+    telephone and email fields) with no ``service_markers``; JSON-LD names carrying the
+    site's name ("Zumba - Testshire Family Directory"). A news node (``node--type-article``),
+    a listing of service teasers and a page naming an organisation stay articles."""
+    def drupal(url, name, node_type="service", fields=True, teaser=False):
+        mode = " node--view-mode-teaser" if teaser else ""
+        body = (f"<article class='node node--type-{node_type}{mode}'><h1 class='page-title'>{name}</h1>"
+                "<div class='field field--name-body'><p>Sessions for disabled children.</p></div>")
+        if fields:
+            body += ("<div class='field field--name-field-telephone'><div class='field__label'>Telephone</div>"
+                     "<div class='field__item'>0113 496 0301</div></div><div class='field field--name-field-email'>"
+                     "<div class='field__label'>Email</div><div class='field__item'>zumba@example.org</div></div>")
+        parsed = parse_html(f"<html><head><title>{name} | Testshire</title></head><body><main>{body}</article>"
+                            "</main></body></html>")
+        return page(url, title=parsed.title, headings=parsed.headings, main_text=parsed.main_text,
+                    meta={"fields": parsed.fields, **record_meta(parsed)})
+
+    def schema(url, name, ld_name):
+        ld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"Service",'
+              f'"name":"{ld_name}"}}</script>')
+        parsed = parse_html(f"<html><head><title>{name} | Testshire</title>{ld}</head><body><main><h1>{name}</h1>"
+                            "<p>Friendly sessions.</p></main></body></html>")
+        return page(url, title=parsed.title, headings=parsed.headings, main_text=parsed.main_text,
+                    meta=record_meta(parsed))
+
+    base = "https://www.testshire.gov.uk"
+    pages = [drupal(f"{base}/node/100", "Zumba"), drupal(f"{base}/node/107", "Portage Home Visiting"),
+             drupal(f"{base}/node/114", "Dyslexia Support Network", node_type="directory_entry"),
+             drupal(f"{base}/node/5", "New sensory room opens", node_type="article", fields=False),
+             drupal(f"{base}/node/6", "Services for families", node_type="service", fields=False, teaser=True),
+             schema(f"{base}/find-a-service/autism-support-group", "Autism Support Group",
+                    "Autism Support Group - Testshire Family Directory"),
+             schema(f"{base}/find-a-service/youth-club", "Youth Club", "Testshire Family Directory | Youth Club"),
+             schema(f"{base}/about", "About us", "Testshire Parent Carer Forum"),
+             schema(f"{base}/autism", "Autism", "Autism Support Group - Teens"),
+             rec("x/makaton-news", "Makaton Signing Class starts in May")]
+    site = make_ctx(pages=pages).site
+    signals = {p.url.rsplit("/", 1)[-1]: site.record_signal(p) for p in pages}
+    assert signals == {"100": "class:node--type-service", "107": "class:node--type-service",
+                       "114": "class:node--type-directory_entry+field--name-field-email", "5": "", "6": "",
+                       "autism-support-group": "schema:Service", "youth-club": "schema:Service",
+                       "about": "", "autism": "", "makaton-news": ""}
+    services = [Service("z", "Zumba"), Service("a", "Autism Support Group"), Service("y", "Youth Club"),
+                Service("m", "Makaton Signing Class"), *(Service(slug, name) for name, slug in FILLER)]
+    ctx = make_ctx(pages=pages, services=services)
+    matches = match_services(services, ctx.site)
+    assert matches["z"].page.url.endswith("/node/100") and matches["z"].record_signal == "class:node--type-service"
+    assert matches["a"].found and matches["y"].found
+    missing = by_subject(run_rule("service.missing", ctx))
+    assert "m" in missing and missing["m"].evidence["best_candidate"].endswith("makaton-news"), \
+        "the closest page is shown even when it is not a record"
