@@ -62,6 +62,12 @@ website. Siblings sharing contact details divide their points, so "Zumba" does n
 "Zumba Gold" through the club's shared phone and email."""
 BASELINE = 50.0
 """Points a pair must exceed to be worth asserting (see step 4)."""
+CLOSE_NAME_FLOOR = 70.0
+"""A service and a record left over by the assignment whose names score at least this, and
+that are each other's only candidate at this score, are matched (method ``close-name``)
+when one name's words are all in the other ("Young Carers Sibling Group" and "Young Carers
+Project - Sibling Group"); sibling names ("U3A Town - Art", "U3A Town - Walking") each have
+a word the other lacks and stay apart."""
 AMBIGUOUS_MARGIN = 5.0
 """Assignments within this many points of the chosen one are too close to call."""
 MAX_CANDIDATES = 20
@@ -96,6 +102,19 @@ def _stem(token: str) -> str:
     return token
 
 
+_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s*\)")
+
+
+def name_variants(text: str) -> list[str]:
+    """The name, and for a name with an acronym in brackets ("SEND Information, Advice and
+    Support Service (SENDIASS)") the acronym and the name without it."""
+    out = [text]
+    found = _ACRONYM.search(text or "")
+    if found and len(found.group(1)) >= 3:
+        out += [found.group(1), (text[:found.start()] + text[found.end():]).strip()]
+    return out
+
+
 def name_tokens(text: str) -> frozenset[str]:
     """The name's words, normalised and crudely singular ("groups" = "group")."""
     return frozenset(_stem(t) for t in normalise_name(text).split())
@@ -122,6 +141,7 @@ def record_names(page: Page, affixes: set[str] = frozenset()) -> list[str]:
     """The record's names: its h1s and its title without site-wide parts."""
     parts = [p for p in title_parts(page.title) if normalise_name(p) not in affixes]
     names = [*(t for level, t in page.headings if level == 1), " - ".join(parts)]
+    names = [v for n in names for v in name_variants(n)]
     return list(dict.fromkeys(n for n in (normalise_name(x) for x in names) if n))
 
 
@@ -266,6 +286,8 @@ class ServiceKeys:
     values: dict[str, set[str]]
     expected: set[str]
     id_key: str
+    variants: tuple[frozenset[str], ...] = ()
+    """Other forms of the name (an acronym in brackets, the name without it)."""
 
 
 @dataclass
@@ -288,7 +310,8 @@ def service_keys(service: Service) -> ServiceKeys:
               "postcode": _values([service.postcode], normalise_postcode), "website": websites,
               "domain": {_domain(k) for k in websites}}
     return ServiceKeys(service, name_tokens(service.name), values, {norm_url(u) for u in service.expected_urls if u},
-                       (getattr(service, "original_id", "") or service.id).strip().lower())
+                       (getattr(service, "original_id", "") or service.id).strip().lower(),
+                       tuple(t for t in (name_tokens(v) for v in name_variants(service.name)[1:]) if t))
 
 
 _ID_TOKEN = re.compile(r"(?<![\w-])([a-z0-9][a-z0-9_-]{5,63})(?![\w-])", re.I)
@@ -471,6 +494,8 @@ class Matcher:
         overlap: dict[int, float] = {}
         rare = sorted((t for t in s.tokens if t in self.by_token and not self.weights.common(t)),
                       key=lambda t: (self.weights.df[t], t))[:RARE_TOKENS]
+        for variant in s.variants:
+            rare += [t for t in variant if t in self.by_token and not self.weights.common(t) and t not in rare][:1]
         get = overlap.get
         for token in rare:
             weight = self.weights.weight(token)
@@ -491,6 +516,8 @@ class Matcher:
             r = self.records[i]
             name = max((name_similarity(s.tokens, n, self.weights, (total, w)) for n, w in zip(r.names, self.name_totals[i])),
                        default=0.0)
+            for variant in s.variants:
+                name = max(name, max((name_similarity(variant, n, self.weights) for n in r.names), default=0.0))
             out.append(Pair(i, name, shared.get(i, {}), i == expected, i in ids and len(ids) <= 3))
         return out
 
@@ -532,6 +559,31 @@ def _assign(matcher: Matcher, pairs: list[list[Pair]], use_ids: bool) -> tuple[d
     return _solve(edges, len(matcher.records)), edges
 
 
+def _close_names(matcher: Matcher, pairs: list[list[Pair]], assigned: dict[int, int]) -> dict[int, int]:
+    """Left-over services and records that are each other's only candidate at
+    :data:`CLOSE_NAME_FLOOR` or more, one name's words all in the other's (see there)."""
+    taken = set(assigned.values())
+    by_record: dict[int, list[int]] = defaultdict(list)
+    best: dict[int, list[Pair]] = {}
+    for si, candidates in enumerate(pairs):
+        close = [p for p in candidates if p.name >= CLOSE_NAME_FLOOR]
+        best[si] = close
+        for p in close:
+            by_record[p.record].append(si)
+    out: dict[int, int] = {}
+    for si, close in best.items():
+        if si in assigned or len(close) != 1:
+            continue
+        ri = close[0].record
+        if ri in taken or by_record[ri] != [si]:
+            continue
+        s, names = matcher.services[si], matcher.records[ri].names
+        forms = (s.tokens, *s.variants)
+        if any(a <= b or b <= a for a in forms for b in names):
+            out[si] = ri
+    return out
+
+
 def _ids_agree(matcher: Matcher, pairs: list[list[Pair]], assigned: dict[int, int]) -> bool:
     """True when, among matched records whose address or text shows ids, most show their
     service's id: then this site's ids are the catalogue's, and they count as evidence."""
@@ -553,6 +605,8 @@ def match_services(services: Iterable[Service], site: SiteIndex, threshold: int 
     use_ids = _ids_agree(matcher, pairs, assigned)
     if use_ids:
         assigned, edges = _assign(matcher, pairs, use_ids=True)
+    close = _close_names(matcher, pairs, assigned)
+    assigned.update(close)
     owner = {ri: si for si, ri in assigned.items()}
     out: dict[str, Match] = {}
     for si, s in enumerate(matcher.services):
@@ -576,10 +630,13 @@ def _match(matcher: Matcher, si: int, candidates: list[Pair], assigned: dict[int
             url, score = page_url, page_score
         return Match(s.service, None, best_candidate=url, best_score=round(score), ambiguous=bool(rivals), rivals=rivals)
     pair, record = by_record[ri], matcher.records[ri]
+    method = pair.method(matcher.threshold, use_ids)
+    if ri not in edges.get(si, {}):
+        method = "close-name"  # matched by _close_names, not by the assignment
     runner = next((p for p in ranked if p.record != ri), None)
     signals = (("expected-url",) if pair.expected else ()) + (("id",) if use_ids and pair.id_match else ()) + \
         tuple(sorted(pair.shared)) + (("name",) if pair.name >= matcher.contact_threshold else ())
-    return Match(s.service, record.page, pair.method(matcher.threshold, use_ids), round(min(100.0, pair.total(use_ids))),
+    return Match(s.service, record.page, method, round(min(100.0, pair.total(use_ids))),
                  name_score=round(pair.name), total=round(pair.total(use_ids)), signals=signals,
                  runner_up=matcher.records[runner.record].url if runner else "",
                  runner_up_score=round(runner.total(use_ids)) if runner else 0, ambiguous=bool(rivals),

@@ -211,3 +211,31 @@ def test_records_without_configuration_drupal_nodes_and_schema_names_with_the_si
     missing = by_subject(run_rule("service.missing", ctx))
     assert "m" in missing and missing["m"].evidence["best_candidate"].endswith("makaton-news"), \
         "the closest page is shown even when it is not a record"
+
+
+def test_close_names_with_no_competitor_are_matched_siblings_stay_apart(make_ctx):
+    """cat1d's names: "Young Carers Sibling Group" for the record "Young Carers Project -
+    Sibling Group" (77 %), "SEND Information, Advice and Support Service (SENDIASS)" for
+    "SENDIASS"; no contact details in the catalogue. Siblings with a word of their own
+    (Pottery / Spanish, Adults / Teens) stay missing and unlisted."""
+    pages = family_site()
+    pages += [rec("30-young-carers-project", "Young Carers Project"),
+              rec("31-young-carers-project-sibling-group", "Young Carers Project - Sibling Group"),
+              rec("32-sendiass", "SENDIASS"), rec("33-autism-teens", "Autism Support Group - Teens"),
+              rec("34-autism", "Autism Support Group")]
+    services = [u3a("Art", "a"), u3a("Walking", "w"), u3a("Chess", "c"), u3a("Pottery", "p"),
+                Service("zg", "Zumba Gold"), Service("y", "Youth Club"), Service("ky", "Kirton Youth Club"),
+                Service("yc", "Young Carers Project"), Service("ys", "Young Carers Sibling Group"),
+                Service("si", "SEND Information, Advice and Support Service (SENDIASS)"),
+                Service("as", "Autism Support Group"), Service("aa", "Autism Support Group - Adults"),
+                *(Service(slug, name) for name, slug in FILLER)]
+    ctx = make_ctx(pages=pages, services=services)
+    matches = match_services(services, ctx.site)
+    assert matches["ys"].page.url.endswith("31-young-carers-project-sibling-group")
+    assert matches["ys"].method == "close-name" and not matches["ys"].ambiguous
+    assert matches["si"].page.url.endswith("32-sendiass")
+    assert matches["yc"].page.url.endswith("30-young-carers-project")
+    assert not matches["p"].found and not matches["aa"].found
+    assert sorted(f.subject for f in run_rule("service.missing", ctx)) == ["aa", "p"]
+    unlisted = sorted(f.url.rsplit("/", 1)[-1] for f in run_rule("service.unlisted", ctx))
+    assert unlisted == ["33-autism-teens", "4-u3a-spanish", "5-u3a-gardening"]
