@@ -410,7 +410,7 @@ class Engine:
 
     def _follow(self, entry: Entry, page: Page, links: list[Link], response: Response) -> None:
         """Queue the page's in-scope links, its canonical URL and its redirect target."""
-        items = [(link.target, entry.depth + self.guards.depth_step(entry.url, link.target), entry.url, "link")
+        items = [(link.target, entry.depth + self.guards.depth_step(entry.url, link.target, link.text), entry.url, "link")
                  for link in links if link.kind in ("page", "document")]
         if page.final_url and page.final_url != entry.url and not response.left_scope and not page.error:
             items.append((page.final_url, entry.depth, entry.url, "redirect"))

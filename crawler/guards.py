@@ -71,6 +71,41 @@ def is_pagination(source: str, target: str) -> bool:
     return source_key == target_key and target_number != "" and target_number != source_number
 
 
+NEXT_TEXT = re.compile(r"^(?:next(?:\s+page)?|next\s*(?:»|›|>>?)|(?:»|›|>>?)|\d{1,5})$", re.I)
+"""Link texts of pagination: "Next", "Next page", "Next »", "»", "›" or a page number."""
+
+
+def numeric_step(source: str, target: str) -> tuple[str, str, int] | None:
+    """``(list key, parameter, step)`` when ``target`` differs from ``source`` only by one
+    numeric query parameter whose value goes up (``/search?qt=all&sr=10`` ->
+    ``sr=20``; a parameter missing from the first page counts as 0). Record ids
+    (:data:`RECORD_PARAM`) and date parameters never count."""
+    s, t = urlsplit(source), urlsplit(target)
+    if (s.netloc, s.path) != (t.netloc, t.path):
+        return None
+    sp, tp = dict(parse_qsl(s.query, keep_blank_values=True)), dict(parse_qsl(t.query, keep_blank_values=True))
+    diff = [k for k in sp.keys() | tp.keys() if sp.get(k) != tp.get(k)]
+    if len(diff) != 1 or diff[0] not in tp:
+        return None
+    key = diff[0]
+    before, after = sp.get(key, "0"), tp[key]
+    if RECORD_PARAM.match(key) or DATE_PARAM.match(key) or not (before.isdigit() and after.isdigit()):
+        return None
+    if int(after) <= int(before):
+        return None
+    rest = sorted((k, v) for k, v in tp.items() if k != key)
+    return f"{t.netloc}{t.path}?{urlencode(rest)}", key, int(after) - int(before)
+
+
+def _same_but_numbers(source: str, target: str) -> bool:
+    s, t = urlsplit(source), urlsplit(target)
+    if s.netloc != t.netloc:
+        return False
+    if s.path == t.path:
+        return s.query != t.query
+    return re.sub(r"\d+", "#", s.path) == re.sub(r"\d+", "#", t.path)
+
+
 def _real_date(tail: list[str]) -> bool:
     """Month (and day) parts after the year that are a real month (and day)."""
     numbers = [int(n) for part in tail for n in part.split("-")]
@@ -125,6 +160,7 @@ class Guards:
         self.values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.faceted: set[str] = set()
         self.paginated: Counter[str] = Counter()
+        self.steps: dict[tuple[str, str], int] = {}
 
     def check(self, url: str, depth: int) -> str:
         """The guard that stops ``url`` (``max-depth``, ``calendar``, ``param-explosion``,
@@ -143,18 +179,42 @@ class Guards:
         self.accepted += 1
         return ""
 
-    def depth_step(self, source: str, target: str) -> int:
+    def depth_step(self, source: str, target: str, text: str = "") -> int:
         """Clicks a link adds to the depth: 0 from one page of a result list to another
         (pagination does not exhaust ``max_depth``: a 60-page listing is read to the end),
         for at most ``MAX_PAGINATION`` pages per list; 1 for every other link. Calendars
-        and faceted searches stay bounded by their own guards whatever the depth."""
-        if not is_pagination(source, target):
+        and faceted searches stay bounded by their own guards whatever the depth.
+
+        A link is pagination when it changes a known page parameter (:data:`PAGE_PARAMS`,
+        ``/page/N``), when it changes only one numeric query parameter by a multiple of the
+        step first seen for that list (kb5's ``sr=0, 10, 20``), or when its text is "Next",
+        "»", "›" or a page number and it leads to the same path with another query or a
+        path differing only in its numbers. Calendar addresses are never pagination."""
+        key = self._pagination_key(source, target, text)
+        if not key:
             return 1
-        key = pagination_parts(target)[0]
         if self.paginated[key] >= MAX_PAGINATION:
             return 1
         self.paginated[key] += 1
         return 0
+
+    def _pagination_key(self, source: str, target: str, text: str) -> str:
+        if is_pagination(source, target):
+            return pagination_parts(target)[0]
+        if calendar_parts(target) is not None:
+            return ""
+        if found := numeric_step(source, target):
+            key, param, step = found
+            first = self.steps.setdefault((key, param), step)
+            if step % first == 0:
+                return key
+            if first % step == 0:  # the first link seen skipped pages (1 -> 3); the step is smaller
+                self.steps[(key, param)] = step
+                return key
+            return ""
+        if NEXT_TEXT.match(" ".join((text or "").split())) and _same_but_numbers(source, target):
+            return "text:" + template_of(target)
+        return ""
 
     def _calendar(self, url: str) -> str:
         found = calendar_parts(url)

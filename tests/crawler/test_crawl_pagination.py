@@ -71,3 +71,38 @@ def test_an_endless_next_chain_is_bounded_by_depth_again():
             break
         url, crawled = nxt, crawled + 1
     assert 1000 <= crawled < 1010
+
+
+def _offset_search(request: Request) -> Route:
+    """kb5's search: ``/search?qt=all&sr=N&nh=10``, ten results a page, a "Next »" link."""
+    query = request.path.partition("?")[2]
+    offset = int(dict(p.split("=") for p in query.split("&")).get("sr", 0))
+    items = "".join(f"<li><a href='/record/{offset + i}'>Record {offset + i}</a></li>" for i in range(10))
+    nxt = f"<a href='/search?qt=all&amp;sr={offset + 10}&amp;nh=10'>Next &raquo;</a>" if offset < 790 else ""
+    return Route(page(f"Search results {offset // 10 + 1}", f"<ul>{items}</ul><nav class='pagination'>{nxt}</nav>"))
+
+
+def test_an_offset_search_with_a_next_link_is_crawled_to_the_end(make_site, crawl_cfg):
+    routes = {"/": Route(page("Home", "<a href='/search?qt=all&sr=0&nh=10'>All services</a>"))}
+    routes["/search"] = _offset_search  # every offset (the crawler may reorder the query)
+    routes.update({f"/record/{i}": Route(page(f"Record {i}", "A service.")) for i in range(800)})
+    site = make_site(routes)
+    result = crawl(crawl_cfg(site.url("/"), max_depth=10, max_per_pattern=5000, max_pages=5000))
+    pages = {p.url.removeprefix(site.root): p for p in StoreReader(result.db).pages()}
+    records = [u for u, p in pages.items() if u.startswith("/record/") and not p.guard]
+    assert not [u for u, p in pages.items() if p.guard == "max-depth"]
+    assert len(records) == 800, "all 80 result pages are read"
+
+
+def test_pagination_by_numeric_step_and_link_text():
+    guards = Guards(max_pages=100_000, max_depth=5, max_per_pattern=100_000)
+    assert guards.depth_step("http://h/search?qt=all&sr=0&nh=10", "http://h/search?qt=all&sr=10&nh=10") == 0
+    assert guards.depth_step("http://h/search?qt=all&sr=10&nh=10", "http://h/search?qt=all&sr=30&nh=10") == 0
+    assert guards.depth_step("http://h/search?qt=all&sr=30&nh=10", "http://h/search?qt=all&sr=45&nh=10") == 1, "not the list's step"
+    assert guards.depth_step("http://h/search?qt=all&sr=30&nh=10", "http://h/search?qt=all&sr=20&nh=10") == 1
+    assert guards.depth_step("http://h/svc?id=1", "http://h/svc?id=2") == 1, "a next record, not a page"
+    assert guards.depth_step("http://h/ev?year=2026", "http://h/ev?year=2027", "Next »") == 1
+    assert guards.depth_step("http://h/results/1", "http://h/results/2", "Next »") == 0
+    assert guards.depth_step("http://h/find?q=x", "http://h/find?q=x&o=3", "3") == 0
+    assert guards.depth_step("http://h/articles/a", "http://h/articles/b", "Next") == 1, "next article, not a page"
+    assert guards.depth_step("http://h/list", "http://h/list?q=y&s=2", "Read more") == 1
