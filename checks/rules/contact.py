@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from crawler.extract.emails import normalise_email
-from crawler.extract.phones import normalise_phone
+from crawler.extract.phones import display_phone, normalise_phone, phones_as_written
 from crawler.extract.postcodes import normalise_postcode
 
 from ..catalogue.model import Service
@@ -56,10 +56,19 @@ def _compare(ctx: RuleContext, rule_id: str, fix: str) -> Iterable[Finding]:
             yield _finding(rule_id, what, m, site, missing, found, fix)
 
 
+def as_written(kind: str, page, values: list[str]) -> list[str]:
+    """Phone numbers as the page writes them (its text, then its contact panel), else in
+    national form; other values as they are. Comparison stays on the normalised values."""
+    if kind != "phone":
+        return values
+    written = phones_as_written(f"{page.main_text or ''}\n{page.meta.get('panel_text') or ''}")
+    return [written.get(v) or display_phone(v) for v in values]
+
+
 def _finding(rule_id: str, what: str, m: Match, site: SiteIndex, missing: list[str], found: dict[str, list[str]],
              fix: str) -> Finding:
     s, values = m.service, sorted(found)
-    shown = ", ".join(values) or "none"
+    shown = ", ".join(as_written(KINDS[rule_id][0], m.page, values)) or "none"
     message = (f"The record for \"{s.name}\" does not show the {what} in the catalogue."
                if values else f"The record for \"{s.name}\" shows no {what}.")
     return Finding(rule=rule_id, subject=s.id, severity=RULES[rule_id].severity, message=message, url=site.url_of(m.page),
@@ -182,7 +191,8 @@ def make_extra(s: Service, m: Match, site: SiteIndex, extras: dict, values: list
     return Finding(rule="contact.extra", subject=s.id, severity=RULES["contact.extra"].severity,
                    message=f"The record for \"{s.name}\" also shows contact details the catalogue does not have.",
                    url=site.url_of(m.page), expected="only the catalogue's phone numbers and email addresses",
-                   found=", ".join(values), fix="Remove the old contact details from the record, or add them to the catalogue.",
+                   found=", ".join(v for kind in extras for v in as_written(kind, m.page, sorted(extras[kind]))),
+                   fix="Remove the old contact details from the record, or add them to the catalogue.",
                    evidence={"extra": {kind: sorted(v) for kind, v in extras.items()},
                              "sources": {v: src for kind in extras for v, src in extras[kind].items()},
                              "match": m.evidence(site)}, **service_fields(s))

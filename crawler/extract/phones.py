@@ -37,3 +37,21 @@ def find_phones(text: str, hrefs: tuple[str, ...] = ()) -> tuple[str, ...]:
         if number := normalise_phone(href):
             found[number] = None
     return tuple(found)
+
+
+def phones_as_written(text: str) -> dict[str, str]:
+    """E.164 number -> the number as the text writes it ("0117 496 0777"), first occurrence."""
+    found: dict[str, str] = {}
+    text = (text or "")[:MAX_TEXT]
+    for match in phonenumbers.PhoneNumberMatcher(text, REGION) if _LIKELY.search(text) else ():
+        key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        found.setdefault(key, " ".join(match.raw_string.split()))
+    return found
+
+
+def display_phone(number: str) -> str:
+    """An E.164 number in the national form people read ("0117 496 0777")."""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(number, REGION), phonenumbers.PhoneNumberFormat.NATIONAL)
+    except phonenumbers.NumberParseException:
+        return number

@@ -239,3 +239,20 @@ def test_close_names_with_no_competitor_are_matched_siblings_stay_apart(make_ctx
     assert sorted(f.subject for f in run_rule("service.missing", ctx)) == ["aa", "p"]
     unlisted = sorted(f.url.rsplit("/", 1)[-1] for f in run_rule("service.unlisted", ctx))
     assert unlisted == ["33-autism-teens", "4-u3a-spanish", "5-u3a-gardening"]
+
+
+def test_numbers_are_shown_as_the_page_writes_them(make_ctx):
+    """The owner reads "0117 496 0999" as on the page, not "+441174960999"; the comparison
+    is still on the normalised number (format-only differences are no finding)."""
+    services = [Service("pl", "Play Scheme", phones=("0117 496 0777",)),
+                Service("yc", "Youth Cafe", phones=("(0117) 4960401",)), *(Service(s, n) for n, s in FILLER)]
+    pages = [rec(f"{i}-{slug}", name) for i, (name, slug) in enumerate(FILLER, 100)]
+    pages += [rec("9-play", "Play Scheme", "<aside><h2>Contact</h2><p>Telephone: 0117 496 0999</p></aside>"),
+              rec("10-youth-cafe", "Youth Cafe", "<p>Call +44 117 496 0401 or our old line (0117) 496-0402.</p>")]
+    ctx = make_ctx(pages=pages, services=services)
+    found = by_subject(run_rule("contact.phone", ctx))
+    assert list(found) == ["pl"]
+    assert found["pl"].found == "0117 496 0999" and found["pl"].expected == "0117 496 0777"
+    assert found["pl"].evidence["found"] == ["+441174960999"]
+    extra = by_subject(run_rule("contact.extra", ctx))["yc"]
+    assert extra.found == "(0117) 496-0402"
