@@ -77,8 +77,10 @@ def missing(ctx: RuleContext) -> Iterable[Finding]:
     (``service.page?id=``), Outpost/Scout (``/services/<id>-<slug>``), Open Place
     (``/service/<id>``), Jadu (``/directory-record/<id>/<name>``) and Placecube/Drupal style
     directories (``/service-directory/<name>``); by ``checks.service_url_patterns`` and
-    ``checks.service_markers``; and by schema.org ``Service``, ``Organization`` or
-    ``LocalBusiness`` data naming the page's subject. ``evidence.match`` says which signal
+    ``checks.service_markers``; by a CMS content type named "service" (Drupal
+    ``node--type-service``) or a content type with labelled contact fields; and by
+    schema.org ``Service``, ``Organization`` or ``LocalBusiness`` data naming the page's
+    subject (a site name before or after the heading is allowed). ``evidence.match`` says which signal
     made the page a record and how the match was made.
 
     **Why it matters.** Families (and inspectors) can only use services they can find; a
