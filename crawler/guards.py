@@ -97,13 +97,11 @@ def numeric_step(source: str, target: str) -> tuple[str, str, int] | None:
     return f"{t.netloc}{t.path}?{urlencode(rest)}", key, int(after) - int(before)
 
 
-def _same_but_numbers(source: str, target: str) -> bool:
+def _same_path_other_query(source: str, target: str) -> bool:
+    """Same host and path, another query. Paths differing in a number (``/p1`` -> ``/p2``
+    "next") are not enough: an endless generated chain must still meet the depth guard."""
     s, t = urlsplit(source), urlsplit(target)
-    if s.netloc != t.netloc:
-        return False
-    if s.path == t.path:
-        return s.query != t.query
-    return re.sub(r"\d+", "#", s.path) == re.sub(r"\d+", "#", t.path)
+    return (s.netloc, s.path) == (t.netloc, t.path) and s.query != t.query
 
 
 def _real_date(tail: list[str]) -> bool:
@@ -188,8 +186,7 @@ class Guards:
         A link is pagination when it changes a known page parameter (:data:`PAGE_PARAMS`,
         ``/page/N``), when it changes only one numeric query parameter by a multiple of the
         step first seen for that list (kb5's ``sr=0, 10, 20``), or when its text is "Next",
-        "»", "›" or a page number and it leads to the same path with another query or a
-        path differing only in its numbers. Calendar addresses are never pagination."""
+        "»", "›" or a page number and it leads to the same path with another query. Calendar addresses are never pagination."""
         key = self._pagination_key(source, target, text)
         if not key:
             return 1
@@ -212,7 +209,7 @@ class Guards:
                 self.steps[(key, param)] = step
                 return key
             return ""
-        if NEXT_TEXT.match(" ".join((text or "").split())) and _same_but_numbers(source, target):
+        if NEXT_TEXT.match(" ".join((text or "").split())) and _same_path_other_query(source, target):
             return "text:" + template_of(target)
         return ""
 

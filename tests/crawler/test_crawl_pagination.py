@@ -102,7 +102,8 @@ def test_pagination_by_numeric_step_and_link_text():
     assert guards.depth_step("http://h/search?qt=all&sr=30&nh=10", "http://h/search?qt=all&sr=20&nh=10") == 1
     assert guards.depth_step("http://h/svc?id=1", "http://h/svc?id=2") == 1, "a next record, not a page"
     assert guards.depth_step("http://h/ev?year=2026", "http://h/ev?year=2027", "Next »") == 1
-    assert guards.depth_step("http://h/results/1", "http://h/results/2", "Next »") == 0
+    assert guards.depth_step("http://h/results?s=abc", "http://h/results?s=def", "Next »") == 0
+    assert guards.depth_step("http://h/p1", "http://h/p2", "next") == 1, "a generated chain meets the depth guard"
     assert guards.depth_step("http://h/find?q=x", "http://h/find?q=x&o=3", "3") == 0
     assert guards.depth_step("http://h/articles/a", "http://h/articles/b", "Next") == 1, "next article, not a page"
     assert guards.depth_step("http://h/list", "http://h/list?q=y&s=2", "Read more") == 1
