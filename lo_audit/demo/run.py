@@ -55,6 +55,16 @@ def fresh_history(out: Path) -> None:
         (out / name).unlink(missing_ok=True)
 
 
+def _catalogue_for(cfg, weeks_before: int, day: str) -> str:
+    """The catalogue file as it stood on ``day`` (the final week uses the real one)."""
+    source = Path(cfg.checks.catalogue)
+    if weeks_before <= 0 or not source.is_file():
+        return cfg.checks.catalogue
+    earlier = source.with_name(f"{source.stem}-{day}{source.suffix}")
+    earlier.write_text(weeks.catalogue_as_on(source.read_text(encoding="utf-8"), day), encoding="utf-8")
+    return str(earlier)
+
+
 def audit(config_path: Path, args, site: DemoSite | None = None) -> object:
     """Crawl, check and write the reports once a week for four weeks (``demo.weeks``: the site
     changes between them), then build the site; returns the final check result."""
@@ -75,7 +85,7 @@ def audit(config_path: Path, args, site: DemoSite | None = None) -> object:
             site.weeks_before = weeks_before
         if not quiet:
             print(f"Weekly run {n} of {len(dates)}: the demo site as on {day}", file=sys.stderr)
-        week = cfg.override("checks", today=day)
+        week = cfg.override("checks", today=day, catalogue=_catalogue_for(cfg, weeks_before, day))
         crawl(week.crawl, browser=getattr(args, "browser", None), progress=reporter(quiet=quiet))
         result = run_checks(week)
         write_reports(result, week, step_summary=weeks_before == 0)

@@ -16,11 +16,13 @@ real differences, and the audit finds them as it would on a council's site:
   week (a new finding).
 
 The final week is the demo exactly as the ground truth describes it; dates move too, so
-a page can also become stale between runs. ``adjust`` is applied to every answer.
+a page can also become stale between runs. ``adjust`` is applied to every answer, and the
+catalogue of an earlier week has no review dates after that week (``catalogue_as_on``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -52,6 +54,15 @@ def run_dates(final: str) -> list[tuple[int, str]]:
     """``(weeks before, ISO date)`` of each weekly run, oldest first."""
     end = date.fromisoformat(final)
     return [(w, (end - timedelta(weeks=w)).isoformat()) for w in WEEKS_BEFORE]
+
+
+_REVIEWED = re.compile(r"^(\s*last_reviewed:\s*)'?(\d{4}-\d{2}-\d{2})'?\s*$", re.M)
+
+
+def catalogue_as_on(text: str, day: str) -> str:
+    """The catalogue as it stood on ``day``: a review dated later had not happened yet, so the
+    record still showed an earlier review (here: ``day`` itself, never a date in the future)."""
+    return _REVIEWED.sub(lambda m: f"{m.group(1)}'{min(m.group(2), day)}'", text)
 
 
 def _html(response: Response) -> bool:
