@@ -19,7 +19,7 @@ def build_config(args, cfg: config_mod.Config | None = None) -> config_mod.Confi
 
 def _ready(cfg: config_mod.Config) -> None:
     """What ``build`` needs, checked first: one line and exit 2 instead of a failed build."""
-    from ..site.build import find_mkdocs_yml
+    from ..site.build import find_mkdocs_yml, template_dir
 
     out = Path(cfg.reports.out)
     if not (out / "findings.json").is_file():
@@ -27,7 +27,8 @@ def _ready(cfg: config_mod.Config) -> None:
     try:
         find_mkdocs_yml(Path(cfg.site.docs_dir))
     except BuildError as exc:
-        raise ConfigError(f"{exc}: run build in a checkout of Local Offer Audit, or give --docs-dir") from None
+        if template_dir() is None:  # else the site template shipped with the package is used
+            raise ConfigError(f"{exc}: run build in a checkout of Local Offer Audit, or give --docs-dir") from None
 
 
 def run(args, cfg: config_mod.Config | None = None) -> int:
