@@ -342,8 +342,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", default="", help="a checkout of the version to compare with")
     parser.add_argument("--after", default="", help="a checkout of the version measured (default: this one)")
     parser.add_argument("--no-page", action="store_true", help="do not rewrite the site's performance page")
+    parser.add_argument("--results", default="latest.json", help="file name in bench/results/ for the figures")
+    parser.add_argument("--merge", nargs="+", default=[], help="write the page from these result files and stop")
     parser.add_argument("--no-isolate", action="store_true", help="do not run in a loopback-only network namespace")
     args = parser.parse_args(argv)
+    if args.merge:
+        reports = [json.loads((RESULTS / name).read_text()) for name in args.merge]
+        merged = {**reports[0], "sites": [site for r in reports for site in r["sites"]],
+                  "command": "; ".join(r["command"] for r in reports)}
+        (RESULTS / "latest.json").write_text(json.dumps(merged, indent=2) + "\n")
+        write_page(markdown(merged))
+        print(markdown(merged))
+        return 0
     if not args.no_isolate and (code := isolate(argv)) is not None:
         return code
     before = Path(args.before).resolve() if args.before else None
@@ -353,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     for spec in args.sites:  # results written after each site, so a long run keeps what it measured
         report["sites"].append(bench_site(spec, args.repeat, before, after))
-        (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+        (RESULTS / args.results).write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report)
     if not args.no_page:
         write_page(text)
