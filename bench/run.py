@@ -225,19 +225,34 @@ def bench_site(spec: str, repeat: int, before: Path | None, after: Path = ROOT) 
             order = ["linkchecker", *versions] if r % 2 == 0 else [*reversed(versions), "linkchecker"]
             for step in order:
                 if step == "linkchecker":
-                    rows["linkchecker"].append(linkchecker(site.url, work))
+                    rows["linkchecker"].append(_log(spec, linkchecker(site.url, work)))
                     continue
                 db, out = work / f"{step}.sqlite", work / f"reports-{step}"
                 fresh(db)
-                rows[f"audit_{step}"].append(audit(site.url, versions[step], db, out, f"full audit ({step})"))
+                rows[f"audit_{step}"].append(_log(spec, audit(site.url, versions[step], db, out, f"full audit ({step})")))
                 if step not in digests:
                     digests[step] = findings_mod.digest(out / "findings.json")
-                rows[f"reaudit_{step}"].append(audit(site.url, versions[step], db, out, f"re-audit ({step})"))
+                    _save_digest(spec, step, digests[step])
+                rows[f"reaudit_{step}"].append(_log(spec, audit(site.url, versions[step], db, out, f"re-audit ({step})")))
         built = build(work, work / "after.sqlite", work / "reports-after")
     finally:
         site.proc.kill()
         shutil.rmtree(work, ignore_errors=True)
     return summarise(site, rows, digests, built)
+
+
+def _log(spec: str, m: Measure) -> Measure:
+    """Append one measurement to ``bench/results/measures.jsonl`` as soon as it is taken."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with (RESULTS / "measures.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"site": spec, "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                            **asdict(m)}) + "\n")
+    return m
+
+
+def _save_digest(spec: str, version: str, lines: list[str]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"findings-{spec.replace(':', '-')}-{version}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def median(items: list[Measure], key: str) -> float:
