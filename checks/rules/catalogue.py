@@ -238,13 +238,29 @@ def not_assured(ctx: RuleContext) -> Iterable[Finding]:
 
 
 # --------------------------------------------------------------------------- metrics.catalogue
+def _host(url: str) -> str:
+    """``host`` or ``host:port`` (a port other than 80/443), without ``www.``."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}:{port}" if port and port not in (80, 443) else host
+
+
 def _web_link(site, page_url: str, own_hosts: set[str]) -> bool:
     for link in site.links_by_source.get(page_url, ()):
-        host = (urlsplit(link.target).hostname or "").removeprefix("www.")
+        host = _host(link.target)
         if link.kind == "external" and link.region in ("main", "aside", "body") and host not in own_hosts \
-                and not host.endswith(_SOCIAL):
+                and not host.split(":")[0].endswith(_SOCIAL):
             return True
     return False
+
+
+def own_hosts(site) -> set[str]:
+    """The crawl's allowed hosts as ``_host`` writes them (a port kept: loopback hosts differ by it)."""
+    return {_host(f"http://{h}") for h in site.run.get("allow_hosts") or ()}
 
 
 def record_view(site, url: str, own_hosts: set[str]) -> RecordView | None:
@@ -265,7 +281,7 @@ def catalogue_metrics(ctx: RuleContext) -> dict:
     found = [s for s in ctx.metrics.get("services") or () if s.get("status") in ("found", "closed-listed") and s.get("url")]
     site = None
     if found:
-        hosts = {(h or "").split(":")[0].removeprefix("www.") for h in ctx.site.run.get("allow_hosts") or ()}
+        hosts = own_hosts(ctx.site)
         views = [v for s in found if (v := record_view(ctx.site, s["url"], hosts)) is not None]
         site = site_completeness(views)
     counts = Counter(p.kind for p in catalogue.problems)

@@ -110,3 +110,26 @@ def test_one_problem_per_value_dropped(tmp_path):
     got = sorted((p.field, p.value) for p in catalogue.problems)
     assert got == [("age_range", '{"min": -3, "max": 5}'), ("contacts.phones", "12"), ("contacts.phones", "34")]
     assert catalogue.services[0].phones == ("0113 496 0001",) and catalogue.services[0].age_min is None
+
+
+def test_a_record_links_to_its_own_website_on_another_port(tmp_path):
+    """Hosts differ by port on loopback (as in the demo): the service's site still counts."""
+    from checks.rules.catalogue import own_hosts, record_view
+    from checks.siteindex import SiteIndex
+    from crawler.model import Link
+    from crawler.store import StoreReader, StoreWriter
+
+    record = "http://127.0.0.1:8001/service.page?id=1"
+    writer = StoreWriter(tmp_path / "c.sqlite")
+    run = writer.start_run(["http://127.0.0.1:8001/"], ["127.0.0.1:8001"], {})
+    links = [Link(source=record, target="http://127.0.0.1:8002/portage", href="http://127.0.0.1:8002/portage",
+                  region="main", kind="external"),
+             Link(source=record, target="https://www.facebook.com/portage", href="https://www.facebook.com/portage",
+                  region="main", kind="external")]
+    writer.save_page(run, Page(url=record, final_url=record, status=200, content_type="text/html", title="Portage"), links)
+    writer.finish_run(run)
+    writer.close()
+    site = SiteIndex.build(StoreReader(tmp_path / "c.sqlite"))
+    own = own_hosts(site)
+    assert own == {"127.0.0.1:8001"} and record_view(site, record, own).web
+    assert not record_view(site, record, {"127.0.0.1:8001", "127.0.0.1:8002"}).web  # facebook alone is no website
