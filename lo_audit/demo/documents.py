@@ -55,7 +55,12 @@ def pdf_bytes(title: str, defects: tuple[str, ...] = ("untagged", "no-language")
         b"<< /Title (" + _escape_pdf(title).encode("latin-1") + b") /Producer (Exampleshire demo) >>",
         b"<< /Type /StructTreeRoot /K [] >>",
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    return assemble_pdf(objects, trailer=b"/Info 6 0 R")
+
+
+def assemble_pdf(objects: list[bytes], trailer: bytes = b"", header: bytes = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n") -> bytes:
+    """A PDF file from its numbered objects (object 1 is the catalogue), with a correct xref table."""
+    out = bytearray(header)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -63,7 +68,8 @@ def pdf_bytes(title: str, defects: tuple[str, ...] = ("untagged", "no-language")
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, trailer + b" " if trailer else b"", xref)
     return bytes(out)
 
 

@@ -19,7 +19,7 @@ from pypdf import PdfWriter
 
 from crawler.documents import DocumentReader, kind_of, page_fields, read_document
 from lo_audit.cli import main
-from lo_audit.demo.documents import pdf_bytes
+from lo_audit.demo.documents import assemble_pdf, pdf_bytes
 
 SHORT_BREAKS = [
     ("Short breaks statement 2026", 1),
@@ -64,16 +64,7 @@ def scanned_pdf(pages: int = 2) -> bytes:
         objects.append(b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray "
                        b"/BitsPerComponent 8 /Length 4 >>\nstream\n\x00\xff\xff\x00\nendstream")
     objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % pages
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble_pdf(objects, header=b"%PDF-1.4\n")
 
 
 def many_pages_pdf(pages: int) -> bytes:
