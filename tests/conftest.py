@@ -7,6 +7,11 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from hypothesis import settings
+
+# Shared machines are noisy: a property test is judged on its examples, never on its speed.
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -47,7 +47,7 @@ def write_config(folder: Path, sites: HostileSites, project: Path) -> Path:
   start_urls: ["{sites.main.url('/')}"]
   allow_hosts: ["127.0.0.1:{sites.main.server.server_address[1]}", "127.0.0.1:{sites.tls.server.server_address[1]}"]
   db: {folder}/store/crawl.sqlite
-  timeout: 3
+  timeout: 6
   allow_private: true
   headers: {{Authorization: "Bearer ${{{SECRET_VAR}}}"}}
   cookies: {{staging: "${{{SECRET_VAR}}}"}}

@@ -67,7 +67,8 @@ def test_record_ids_that_look_like_years_are_all_fetched(tmp_path):
     routes.update({f"/p/{i}": Route(page(f"Record {i}", "<p>A service record.</p>")) for i in ids})
     site = Site(routes)
     try:
-        cfg = config(str(tmp_path / "crawl.sqlite"), site.url("/"), check_external=False)
+        # a generous timeout: on a loaded machine a 1 s timeout fails requests, and failures are not the point here
+        cfg = config(str(tmp_path / "crawl.sqlite"), site.url("/"), check_external=False, timeout=20)
         crawl(cfg)
     finally:
         site.close()
