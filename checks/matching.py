@@ -44,7 +44,7 @@ from crawler.extract.postcodes import normalise_postcode
 from crawler.model import Page
 
 from .catalogue.model import Service
-from .siteindex import SiteIndex, norm_url
+from .siteindex import SiteIndex, norm_url, platform_of
 
 DEFAULT_THRESHOLD = 85
 """Name score (0-100) at which a name alone is enough for a match."""
@@ -256,9 +256,25 @@ def record_contacts(page: Page, site: SiteIndex | None = None) -> dict[str, dict
                 out["email"].setdefault(v, []).append("mailto")
     for link in links:
         if link.kind in ("external", "page", "document") and link.region in CONTENT_REGIONS:
+            if _other_record(link.target, page, site):
+                continue
             if key := website_key(link.target):
                 out["website"].setdefault(key, []).append("link")
     return out
+
+
+def _other_record(target: str, page: Page, site: SiteIndex | None) -> bool:
+    """True when ``target`` is another record of the crawled directory (an "Other services
+    from this organisation" list, a related-services panel): such a link is not the
+    service's own website."""
+    if site is None:
+        return False
+    other = site.page(target)
+    if other is not None:
+        return site.identity(other) != site.identity(page) and site.is_record(other)
+    if urlsplit(target).netloc != urlsplit(site.url_of(page)).netloc:
+        return False
+    return bool(platform_of(target)) or any(rx.search(target) for rx in site.record_patterns)
 
 
 def page_phones(page: Page, site: SiteIndex | None = None) -> set[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from crawler.extract.emails import normalise_email
-from crawler.extract.phones import display_phone, normalise_phone, phones_as_written
+from crawler.extract.phones import display_phone, normalise_phone, phones_as_written, referral_phones
 from crawler.extract.postcodes import normalise_postcode
 
 from ..catalogue.model import Service
@@ -160,6 +160,10 @@ def extra(ctx: RuleContext) -> Iterable[Finding]:
     Compared normalised, so the same number written another way is not extra. A record
     whose catalogue value is wrong is reported by ``contact.phone`` or ``contact.email``
     instead; a service with no phone (or email) in the catalogue is not checked here.
+    A number or address that the catalogue gives for another service, or a number the
+    record introduces with referral words ("To refer, call the Family Information Service
+    on ..."), is a way in through someone else, not an old value: it is left out (the
+    finding's evidence lists it under ``not_extra`` when other values are reported).
 
     **Why it matters.** An old number or address left on a record beside the new one
     sends families to a line nobody answers.
@@ -170,24 +174,54 @@ def extra(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** None.
     """
     site = ctx.site
+    owners = _catalogue_owners(ctx)
     for m in active_matches(ctx):
         s = m.service
         extras: dict[str, dict[str, list[str]]] = {}
+        referrals: dict[str, str] = {}
+        referred = referral_phones(f"{m.page.main_text or ''}\n{m.page.meta.get('panel_text') or ''}")
         for rule_id in ("contact.phone", "contact.email"):
             kind, _, wanted, normalise = KINDS[rule_id]
             expected = _expected(s, wanted, normalise)
             found = _contacts(ctx, m)[kind]
             if expected and all(key in found for key in expected):
-                more = {v: src for v, src in found.items() if v not in expected}
+                more = {}
+                for v, src in found.items():
+                    if v in expected:
+                        continue
+                    other = next((o for o in owners.get((kind, v), ()) if o.id != s.id), None)
+                    if other is not None:
+                        referrals[v] = f"the catalogue's {KINDS[rule_id][1]} for \"{other.name}\""
+                    elif kind == "phone" and v in referred:
+                        referrals[v] = "introduced as the way to refer"
+                    else:
+                        more[v] = src
                 if more:
                     extras[kind] = more
         if not extras:
             continue
         values = [v for kind in extras for v in sorted(extras[kind])]
-        yield make_extra(s, m, site, extras, values)
+        yield make_extra(s, m, site, extras, values, referrals)
 
 
-def make_extra(s: Service, m: Match, site: SiteIndex, extras: dict, values: list[str]) -> Finding:
+def _catalogue_owners(ctx: RuleContext) -> dict[tuple[str, str], list[Service]]:
+    """``(kind, normalised value) -> services`` whose catalogue entry gives that phone or email:
+    a record that shows another service's number is pointing families to it, not keeping an
+    old number."""
+    cache = ctx.shared.get("catalogue_contact_owners")
+    if cache is None:
+        cache = {}
+        for s in ctx.catalogue.services if ctx.catalogue else ():
+            for rule_id in ("contact.phone", "contact.email"):
+                kind, _, wanted, normalise = KINDS[rule_id]
+                for key in _expected(s, wanted, normalise):
+                    cache.setdefault((kind, key), []).append(s)
+        ctx.shared["catalogue_contact_owners"] = cache
+    return cache
+
+
+def make_extra(s: Service, m: Match, site: SiteIndex, extras: dict, values: list[str],
+               referrals: dict[str, str] | None = None) -> Finding:
     return Finding(rule="contact.extra", subject=s.id, severity=RULES["contact.extra"].severity,
                    message=f"The record for \"{s.name}\" also shows contact details the catalogue does not have.",
                    url=site.url_of(m.page), expected="only the catalogue's phone numbers and email addresses",
@@ -195,4 +229,5 @@ def make_extra(s: Service, m: Match, site: SiteIndex, extras: dict, values: list
                    fix="Remove the old contact details from the record, or add them to the catalogue.",
                    evidence={"extra": {kind: sorted(v) for kind, v in extras.items()},
                              "sources": {v: src for kind in extras for v, src in extras[kind].items()},
+                             **({"not_extra": referrals} if referrals else {}),
                              "match": m.evidence(site)}, **service_fields(s))
