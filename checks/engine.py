@@ -105,7 +105,8 @@ def withhold_absences(findings: list[Finding], unfinished: bool) -> tuple[list[F
         return findings, []
     held = sorted({f.rule for f in findings if f.rule in SITE_WIDE_ABSENCE})
     notices = [{"rule": rule_id, "reason": "findings withheld: the crawl did not finish, so the page may exist "
-                                          "among those not reached; finish the crawl (--resume) and check again"}
+                                          "among those not reached; finish the crawl (--resume) and check again",
+                "withheld": True}
                for rule_id in held]
     return [f for f in findings if f.rule not in SITE_WIDE_ABSENCE], notices
 

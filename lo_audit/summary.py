@@ -3,7 +3,8 @@
 ``write_summary(reports_dir)`` reads ``findings.json`` (and ``history.json`` if present)
 and writes ``reports_dir/summary.md``: pages crawled, findings by severity and family,
 the statutory coverage score, new and fixed counts, the top new findings (a bounded
-list) and a link to the published site. The text is always under 1 MiB (GitHub's limit
+list) and a link to the published site. When the crawl did not finish, the summary opens
+with a warning that the findings are provisional and names the rules held back. The text is always under 1 MiB (GitHub's limit
 for a step summary); when ``$GITHUB_STEP_SUMMARY`` is set the same text is appended there.
 
 Everything taken from a crawl (titles, URLs, messages) is escaped with ``md_text`` /
@@ -248,6 +249,7 @@ def render_summary(doc: dict, history: list[dict] | None = None, site_url: str =
     title = " — ".join(md_text(x, 100) for x in (info["name"], info["council"]) if x) or "Local Offer"
     sev = h["by_severity"]
     lines = [f"## Local Offer audit: {title}", ""]
+    lines += unfinished_warning(doc, h)
     if info["started"]:
         lines += [f"Run: {md_text(info['started'], 40)}", ""]
     lines += [
@@ -276,6 +278,29 @@ def render_summary(doc: dict, history: list[dict] | None = None, site_url: str =
     else:
         lines += ["No new findings since the last run.", ""]
     return "\n".join(lines)
+
+
+def unfinished_warning(doc: dict, h: dict | None = None) -> list[str]:
+    """Lines that open the summary when the crawl did not finish (killed, stopped early or
+    still running): the findings cover only the pages reached, and the rules that say the
+    whole site lacks something were held back. [] for a finished crawl."""
+    run = doc.get("run") if isinstance(doc.get("run"), dict) else {}
+    status = run.get("status")
+    if not run.get("unfinished") and (not isinstance(status, str) or status in ("", "complete")):
+        return []
+    h = h if h is not None else headline(doc)
+    pages = f" after {plural(h['pages'], 'page')}" if isinstance(h["pages"], int) else ""
+    state = f" (its status is {md_text(status, 20)})" if isinstance(status, str) and status else ""
+    lines = [f"> **Warning: the crawl did not finish{pages}{state}. These findings are provisional.** "
+             "Pages the crawl never reached were not checked, so problems on them are not listed here, "
+             "and a finding marked fixed may only be out of reach. Finish the crawl "
+             "(`lo-audit crawl --resume`), then check again."]
+    held = sorted({str(x.get("rule")) for x in doc.get("skipped") or []
+                   if isinstance(x, dict) and (x.get("withheld") or "withheld" in str(x.get("reason", "")))})
+    if held:
+        lines += [">", "> Held back until the crawl finishes (a missing page may be among those not reached): "
+                  + ", ".join(md_code(r) for r in held) + "."]
+    return [*lines, ""]
 
 
 def limit_bytes(text: str, max_bytes: int = MAX_BYTES, note: str = TRUNCATED_NOTE) -> str:
