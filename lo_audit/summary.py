@@ -4,8 +4,9 @@
 and writes ``reports_dir/summary.md``: pages crawled, findings by severity and family,
 the statutory coverage score, new and fixed counts, the top new findings (a bounded
 list) and a link to the published site. When the crawl did not finish, the summary opens
-with a warning that the findings are provisional and names the rules held back. The text is always under 1 MiB (GitHub's limit
-for a step summary); when ``$GITHUB_STEP_SUMMARY`` is set the same text is appended there.
+with a warning that the findings are provisional and names the rules held back. The text
+is always under 1 MiB (GitHub's limit for a step summary); when ``$GITHUB_STEP_SUMMARY``
+is set the same text is appended there.
 
 Everything taken from a crawl (titles, URLs, messages) is escaped with ``md_text`` /
 ``md_cell`` / ``md_link``: a page title holding ``|``, ``<script>`` or backticks shows
