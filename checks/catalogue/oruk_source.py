@@ -2,12 +2,14 @@
 
 Accepted shapes: a list of services; one service; a v1 page ``{content, totalElements,
 totalPages, last}``; a v3 page ``{contents, total_items, total_pages, page_number, size,
-first_page, last_page, empty}``. API URLs are followed page by page (``page=N``).
+first_page, last_page, empty}``. API URLs are followed page by page (``page=N``); an API
+that ignores ``page`` and sends the same services again is caught at the first repeat.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 import zlib
@@ -24,6 +26,7 @@ from .oruk import to_record
 from .oruk_clean import clean
 from .validate import build_catalogue
 
+log = logging.getLogger(__name__)
 MAX_PAGES = 1000
 TIMEOUT = 30.0
 """Seconds one API response may take, from request to last byte."""
@@ -103,6 +106,9 @@ def _read_file(path: str) -> object:
 def _parse(text: str, source: str) -> object:
     try:
         return json.loads(text)
+    except RecursionError:
+        raise CatalogueError(f"{source}: the JSON is nested too deeply to be a catalogue "
+                             "(arrays or objects inside each other thousands of levels deep)") from None
     except json.JSONDecodeError as exc:
         raise CatalogueError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
 
@@ -221,6 +227,7 @@ def fetch_api(url: str) -> list:
     import httpx
 
     services, number, used = [], _first_page(url), 0
+    seen: dict[str, int] = {}
     started = time.monotonic()
     headers = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
     with httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers=headers) as client:
@@ -231,11 +238,42 @@ def fetch_api(url: str) -> list:
             body = _get(client, page_url, deadline, seconds, used)
             used += len(body)
             items, page = services_of(_decode(body, page_url), page_url)
+            key = _page_key(items)
+            if page is not None and key in seen:
+                return _repeated_page(url, page, number, seen[key], services)
+            seen[key] = number
             services += items
             if page is None or is_last(page, number, fetched):
                 return services
             number += 1
-    raise CatalogueError(f"{url}: more than {MAX_PAGES} pages; give a larger per_page")
+    raise CatalogueError(f"{url}: more than {MAX_PAGES} pages, each with different services; the feed is too "
+                         "large to read page by page: save it to a file and give that")
+
+
+def _page_key(items: list) -> str:
+    """What identifies a page's services: their ids in order (the whole records when some
+    have no id), so that a page sent again is recognised."""
+    ids = [item.get("id") for item in items if isinstance(item, dict)]
+    if items and len(ids) == len(items) and all(isinstance(i, (str, int)) and str(i) for i in ids):
+        return json.dumps([str(i) for i in ids])
+    return json.dumps(items, sort_keys=True, default=str)
+
+
+def _repeated_page(url: str, page: dict, number: int, first: int, services: list) -> list:
+    """Page ``number`` has the same services as page ``first``: the API ignores the ``page``
+    parameter. When its own count says the services read so far are all of them, they are
+    the catalogue; otherwise the rest cannot be reached this way, which is an error (an
+    incomplete catalogue would report every service beyond the first page as unlisted)."""
+    total = page.get("totalElements", page.get("total_items"))
+    if isinstance(total, int) and not isinstance(total, bool) and 0 <= total <= len(services):
+        log.info("%s: page %d repeats page %d; the %d services read are all the API reports", url, number,
+                 first, len(services))
+        return services
+    of = f" of the {total} it reports" if isinstance(total, int) and not isinstance(total, bool) else ""
+    raise CatalogueError(
+        f"{url}: the ORUK API ignores paging: page {number} sent the same services as page {first}, so only "
+        f"{len(services)} services{of} could be read (stopped at the repeat). Ask the API's provider to fix its "
+        "page parameter, or save the whole feed to a file and give that")
 
 
 def prune(value: object) -> object:

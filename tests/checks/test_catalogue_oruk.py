@@ -166,3 +166,77 @@ def test_unreachable_api_is_a_catalogue_error():
         port = sock.getsockname()[1]
     with pytest.raises(CatalogueError, match="cannot fetch the ORUK API"):
         load_catalogue(f"http://127.0.0.1:{port}/services")
+
+
+class EveryPage(dict):
+    """Pages of an API that ignores the page number: every number gets the same page."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.page = page
+
+    def get(self, key, default=None):
+        return self.page
+
+
+def test_an_api_that_ignores_paging_is_caught_at_the_first_repeat(oruk_api, capsys):
+    from lo_audit.cli import main
+
+    services = [dict(V1_SERVICE, id=f"s{i}", name=f"Service {i}") for i in range(3)]
+    url, requests = oruk_api(EveryPage({"content": services, "totalElements": 40, "totalPages": 14, "last": False}))
+    with pytest.raises(CatalogueError, match=r"ignores paging: page 2 sent the same services as page 1, so only "
+                                             r"3 services of the 40 it reports could be read") as err:
+        load_catalogue(url + "?per_page=3", fmt="oruk")
+    assert "per_page" not in str(err.value).split("?", 1)[-1].split(":", 1)[-1], "no advice to raise per_page"
+    assert len(requests) == 2, "stopped at the first repeated page"
+    assert main(["catalogue", "validate", url, "--format", "oruk"]) == 2
+    assert "ignores paging" in capsys.readouterr().err
+    assert len(requests) == 4
+
+
+def test_an_api_that_ignores_paging_but_sent_everything_loads(oruk_api):
+    services = [dict(V1_SERVICE, id=f"s{i}", name=f"Service {i}") for i in range(3)]
+    url, requests = oruk_api(EveryPage({"content": services, "totalElements": 3, "totalPages": 2, "last": False}))
+    assert [s.id for s in load_catalogue(url, fmt="oruk").services] == ["s0", "s1", "s2"]
+    assert len(requests) == 2
+
+
+def test_a_repeat_of_an_earlier_page_not_the_last_is_caught(oruk_api):
+    services = [dict(V1_SERVICE, id=f"s{i}", name=f"Service {i}") for i in range(4)]
+    first, second = _v1_page(services[:2], 1, 9), _v1_page(services[2:], 2, 9)
+    url, requests = oruk_api({1: first, 2: second, 3: first, 4: second})
+    with pytest.raises(CatalogueError, match="page 3 sent the same services as page 1"):
+        load_catalogue(url, fmt="oruk")
+    assert len(requests) == 3
+
+
+def test_too_deeply_nested_json_names_the_page_url():
+    """Page 2 of the API is JSON nested 100,000 deep: the message names that page's URL."""
+    import http.server
+
+    text = "[" * 100_000 + "]" * 100_000
+
+    class Deep(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - stdlib name
+            data = text.encode() if "page=2" in self.path else json.dumps(
+                {"content": [V1_SERVICE], "totalPages": 2, "last": False}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Deep)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/services"
+        with pytest.raises(CatalogueError, match=r"/services\?page=2: the JSON is nested too deeply"):
+            load_catalogue(url, fmt="oruk")
+    finally:
+        server.shutdown()
+        server.server_close()
