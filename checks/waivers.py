@@ -9,7 +9,9 @@ The file (``checks.waivers``) is YAML::
         who: Jo Bloggs
         expires: 2026-12-31
 
-A waived finding is kept apart with ``Finding.waived`` = the reason. A waiver past its
+A waived finding is kept apart with ``Finding.waived`` = the reason. The URL glob is matched
+against every page of a finding grouped over several pages (``evidence.pages``), not only
+the first. A waiver past its
 expiry date waives nothing and adds a ``waivers.expired`` warning.
 """
 
@@ -44,10 +46,12 @@ class Waiver:
     source: str = ""
 
     def matches(self, finding: Finding) -> bool:
-        """Rule glob matches, and the URL glob (or service glob) matches when given."""
+        """Rule glob matches, and the URL glob (or service glob) matches when given. A finding
+        grouped over several pages (a broken link in a shared footer: ``evidence.pages``)
+        matches when the URL glob matches any of its pages."""
         if not fnmatchcase(finding.rule, self.rule):
             return False
-        if self.url and not fnmatchcase(finding.url, self.url):
+        if self.url and not any(fnmatchcase(url, self.url) for url in finding_pages(finding)):
             return False
         return not self.service or (bool(finding.service_id) and fnmatchcase(finding.service_id, self.service))
 
@@ -58,6 +62,15 @@ class Waiver:
     def to_dict(self) -> dict:
         return {"rule": self.rule, "url": self.url, "service": self.service, "reason": self.reason,
                 "who": self.who, "expires": self.expires, "source": self.source}
+
+
+def finding_pages(finding: Finding) -> list[str]:
+    """The pages a finding is on: its URL, and for a finding grouped over several pages
+    (``evidence.pages`` with ``evidence.page_count``) every one of them."""
+    evidence = finding.evidence if isinstance(finding.evidence, dict) else {}
+    grouped = evidence.get("pages") if "page_count" in evidence else None
+    extra = [p for p in grouped if isinstance(p, str) and p != finding.url] if isinstance(grouped, list) else []
+    return [finding.url, *extra]
 
 
 def _semantic(items: list) -> list[tuple[tuple, str]]:

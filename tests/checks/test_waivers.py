@@ -144,3 +144,51 @@ waivers:
     assert [f.severity for f in quiet.findings if f.rule == "waivers.expired"] == [Severity.NOTICE]
     off = run_checks(cfg.override("checks", rules={"waivers.expired": RuleConfig(enabled=False)}))
     assert not [f for f in off.findings if f.rule == "waivers.expired"]
+
+
+def test_a_waiver_matching_any_page_of_a_grouped_link_finding_applies(tmp_path, static_server):
+    """A broken link in a shared sidebar is one links.broken finding listing every page that
+    holds it. A waiver for the page being rebuilt (not the first page in the list) waives it;
+    a waiver for a page that does not hold the link does not (negative control)."""
+    import yaml
+
+    from checks.engine import run_checks
+    from crawler.crawl import crawl
+    from lo_audit.config import load
+
+    def page(title, links=""):
+        return (200, "text/html; charset=utf-8", (
+            f"<!doctype html><html lang='en'><head><title>{title}</title></head><body><main><h1>{title}</h1>"
+            f"<p>Information for families.</p>{links}</main><aside><a href='/old-leaflet'>Our leaflet</a></aside>"
+            "</body></html>").encode())
+
+    root = static_server({
+        "/": page("Home", "<a href='/about'>About</a> <a href='/rebuild/health'>Health</a>"),
+        "/about": page("About"),
+        "/rebuild/health": page("Health"),
+        "/elsewhere": page("Elsewhere"),
+    })
+    (tmp_path / "lo-audit.yml").write_text(yaml.safe_dump({
+        "crawl": {"start_urls": [root + "/"], "db": str(tmp_path / "crawl.sqlite"), "rate": 0, "render": "never",
+                  "a11y": False, "check_external": False},
+        "checks": {"today": "2026-11-01", "waivers": str(tmp_path / "waivers.yml")},
+        "reports": {"out": str(tmp_path / "reports")}}))
+    cfg = load(tmp_path / "lo-audit.yml")
+    crawl(cfg.crawl)
+
+    def broken(glob):
+        write(tmp_path, f"""\
+waivers:
+  - {{rule: links.broken, url: "{glob}", reason: Section being rebuilt, who: Web team, expires: 2026-12-31}}
+""")
+        result = run_checks(cfg)
+        return ([f for f in result.findings if f.rule == "links.broken"],
+                [f for f in result.waived if f.rule == "links.broken"])
+
+    active, waived = broken(root + "/elsewhere*")
+    (finding,) = active
+    assert not waived, "negative control: the glob matches no page holding the link"
+    assert finding.url == root + "/" and finding.evidence["page_count"] == 3
+    assert root + "/rebuild/health" in finding.evidence["pages"]
+    active, waived = broken(root + "/rebuild/*")
+    assert not active and [f.waived for f in waived] == ["Section being rebuilt"]
