@@ -138,3 +138,34 @@ def test_credentials_never_go_over_plain_http_unless_the_crawl_started_so():
     assert sent == {"https://www.example.gov.uk/a": TOKEN, "http://www.example.gov.uk/a": None,
                     "http://127.0.0.1:8080/a": TOKEN, "https://directory.example.gov.uk/r": TOKEN,
                     "http://directory.example.gov.uk/r": None, "https://evil.example/": None}
+
+
+@pytest.mark.browser
+def test_browser_subresource_redirects_are_screened_without_credentials(tmp_path):
+    """With no credentials configured, the council's own scripts and XHR that redirect to a
+    private address (here the foreign loopback server) must still not be followed: each
+    redirect hop is screened, not only the first request. A same-host redirect, and a
+    script that does not redirect at all, still load (negative controls)."""
+    foreign = foreign_site()
+    marker = "document.title = 'Loaded locally';"
+    council = Site({
+        "/": Route(page("Loads", "<p>Loads things.</p>"
+                                 "<script src='/bounce.js'></script>"
+                                 "<script src='/moved.js'></script>"
+                                 "<script>fetch('/bounce-api').catch(() => 0);</script>")),
+        "/bounce.js": Route("", status=302, headers={"Location": foreign.url("/x.js")}),
+        "/bounce-api": Route("", status=307, headers={"Location": foreign.url("/api")}),
+        "/moved.js": Route("", status=301, headers={"Location": "/local.js"}),
+        "/local.js": Route(marker, content_type="application/javascript"),
+    })
+    try:
+        cfg = CrawlConfig(start_urls=(council.url("/"),), db=str(tmp_path / "crawl.sqlite"), rate=0,
+                          render="always", a11y=False, timeout=5, check_external=False)
+        crawl(cfg)
+    finally:
+        council.close()
+        foreign.close()
+    assert foreign.paths() == [], "no redirect hop may reach the private address"
+    assert "/local.js" in council.paths(), "a redirect within the allowed host is followed"
+    home = StoreReader(cfg.db).page(council.url("/"))
+    assert home.rendered and home.title == "Loaded locally", home.title
