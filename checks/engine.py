@@ -18,6 +18,7 @@ from lo_audit.errors import ConfigError
 
 from . import history
 from .context import RuleContext
+from .pagecache import save_all
 from .model import Finding, Severity
 from .owners import assign_owners, service_records
 from .registry import Rule, all_rules
@@ -202,6 +203,7 @@ def run_checks(cfg) -> CheckResult:
         log.info("rules enabled (%d): %s", len(todo), ", ".join(r.id for r, _ in todo))
         ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
         findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules)
+        save_all(ctx.shared)  # per-page values kept for the next check (checks.pagecache)
         findings, withheld = withhold_absences(findings, ctx.unfinished)
         metrics = {**ctx.metrics, "pages": page_metrics(ctx.site.pages)}
         if catalogue is not None:

