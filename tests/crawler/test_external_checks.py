@@ -129,3 +129,28 @@ def test_good_answers_are_cached_between_runs_and_failures_checked_again(make_si
     assert statuses[other.url("/gone")].status == 404
     crawl(dataclasses.replace(cfg, link_cache_days=0))
     assert other.count("/ok") == 2
+
+
+class Unresolvable(AbstractResolver):
+    """A name that does not resolve (as every outside name does offline); counts lookups."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    async def resolve(self, host, port=0, family=socket.AF_INET):
+        self.asked += 1
+        await asyncio.sleep(0.05)  # a real lookup takes a while: other checks of the host are waiting
+        raise OSError(socket.EAI_NONAME, "Name or service not known")
+
+    async def close(self):
+        pass
+
+
+def test_a_host_that_does_not_resolve_is_looked_up_at_most_per_host_times_per_scheme():
+    from crawler.external import PER_HOST
+
+    urls = [f"{scheme}://gone.test/page/{i}" for scheme in ("http", "https") for i in range(40)]
+    resolver = Unresolvable()
+    found = run(urls, resolver=resolver)
+    assert {s.error for s in found.values()} == {"dns"} and len(found) == 80
+    assert 2 <= resolver.asked <= 2 * PER_HOST  # one bound per scheme and port, not one lookup per link
