@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install browser bench clean
+.PHONY: demo test install browser bench bench-scaling clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: browser
 	@test -f /usr/share/doc/python3/html/index.html || { [ "$$(id -u)" = 0 ] && apt-get install -y python3-doc; } \
 		|| echo "python3-doc is not installed (apt-get install -y python3-doc): the benchmark needs it"
 	$(BIN)/python -m bench.run
+
+# The same synthetic static site at 1,000 and 10,000 pages: time per page and peak memory should not grow.
+bench-scaling: browser
+	$(BIN)/python -m bench.run --sites static:1000 static:10000 --repeat 1 --no-page --results scaling.json
 
 clean:
 	rm -rf $(VENV) site reports .lo-audit

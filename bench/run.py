@@ -17,14 +17,18 @@ namespace of its own with only loopback, so no request (not even a DNS query for
 outside link) leaves the machine: outside links fail at once, as they do offline.
 
 Run: ``make bench`` or ``python -m bench.run --sites python-docs static:1500 js:1500 --repeat 3``.
-Results: ``bench/results/latest.json``, the findings diffs in ``bench/results/`` and the
-performance page of the site.
+Results: ``bench/results/latest.json``, per site ``bench/results/findings-<site>.txt`` (the
+number of findings of each version, the SHA-256 of their digest and the lines that differ)
+and the performance page of the site. Each table gives milliseconds per stored page too:
+``make bench-scaling`` (``--sites static:1000 static:10000``) shows whether the audit scales
+flat with the size of the site.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import platform
@@ -232,7 +236,6 @@ def bench_site(spec: str, repeat: int, before: Path | None, after: Path = ROOT) 
                 rows[f"audit_{step}"].append(_log(spec, audit(site.url, versions[step], db, out, f"full audit ({step})")))
                 if step not in digests:
                     digests[step] = findings_mod.digest(out / "findings.json")
-                    _save_digest(spec, step, digests[step])
                 rows[f"reaudit_{step}"].append(_log(spec, audit(site.url, versions[step], db, out, f"re-audit ({step})")))
         built = build(work, work / "after.sqlite", work / "reports-after")
     finally:
@@ -248,11 +251,6 @@ def _log(spec: str, m: Measure) -> Measure:
         f.write(json.dumps({"site": spec, "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                             **asdict(m)}) + "\n")
     return m
-
-
-def _save_digest(spec: str, version: str, lines: list[str]) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"findings-{spec.replace(':', '-')}-{version}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def median(items: list[Measure], key: str) -> float:
@@ -282,11 +280,22 @@ def summarise(site: Site, rows: dict[str, list[Measure]], digests: dict[str, lis
         diff = sorted(set(digests["before"]) ^ set(digests["after"]))
         out["findings_identical"] = digests["before"] == digests["after"]
         out["findings_diff"] = [("-" if line in digests["before"] else "+") + " " + line for line in diff]
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        for version in ("before", "after"):
-            (RESULTS / f"findings-{site.name.replace(':', '-')}-{version}.txt").write_text(
-                "\n".join(digests[version]) + "\n", encoding="utf-8")
+    _save_summary(site.name, digests, out.get("findings_diff", []))
     return out
+
+
+def digest_hash(lines: list[str]) -> str:
+    """SHA-256 of a digest as ``python -m bench.findings`` prints it (``... | sha256sum``)."""
+    return hashlib.sha256("".join(line + "\n" for line in lines).encode()).hexdigest()
+
+
+def _save_summary(spec: str, digests: dict[str, list[str]], diff: list[str]) -> None:
+    """``bench/results/findings-<site>.txt``: per version the number of findings and the
+    SHA-256 of their digest (``python -m bench.findings``), then the lines that differ."""
+    lines = [f"# {version}: {len(d)} findings, digest sha256 {digest_hash(d)}"
+             for version, d in sorted(digests.items(), reverse=True)]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"findings-{spec.replace(':', '-')}.txt").write_text("\n".join(lines + diff) + "\n", encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- report
@@ -302,18 +311,19 @@ def markdown(report: dict) -> str:
         f"Measured by `{report['command']}` on {m['date']}: {m['cpus']} cores, {m['memory_gib']} GiB, "
         f"Python {m['python']}, medians of {report['repeat']} alternating repeats"
         + (", in a network namespace with only loopback." if m.get("isolated") else "."), "",
-        "| site | version | linkchecker s | audit s | audit / linkchecker | peak MiB |",
-        "|---|---|---:|---:|---:|---:|",
+        "| site | version | linkchecker s | audit s | audit / linkchecker | ms per page | peak MiB |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in report["sites"]:
         for version, v in sorted(r["versions"].items(), reverse=True):
             lines.append(f"| {r['label']} | {version} | {r['linkchecker_s']} | {v['audit_s']} | "
-                         f"{v['ratio_to_linkchecker']} | {v['peak_mib']} |")
-    lines += ["", "| site | version | re-audit s | re-audit / audit | rendered | axe | status checks |",
-              "|---|---|---:|---:|---:|---:|---:|"]
+                         f"{v['ratio_to_linkchecker']} | {per_page(v['audit_s'], v['pages'])} | {v['peak_mib']} |")
+    lines += ["", "| site | version | re-audit s | re-audit / audit | ms per page | rendered | axe | status checks |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for r in report["sites"]:
         for version, v in sorted(r["versions"].items(), reverse=True):
-            lines.append(f"| {r['label']} | {version} | {v['reaudit_s']} | {v['reaudit_ratio']} | {v['rendered']} | "
+            lines.append(f"| {r['label']} | {version} | {v['reaudit_s']} | {v['reaudit_ratio']} | "
+                         f"{per_page(v['reaudit_s'], v['pages'])} | {v['rendered']} | "
                          f"{v['axe']} | {v['link_checks']} → {v['reaudit_link_checks']} |")
     lines.append("")
     for r in report["sites"]:
@@ -325,6 +335,11 @@ def markdown(report: dict) -> str:
     lines += ["", "Targets: full audit ≤ 1.0 × linkchecker on the real site; peak memory ≤ 1 GiB; re-audit of an",
               "unchanged site ≤ 20% of the first audit.", ""]
     return "\n".join(lines)
+
+
+def per_page(seconds: float, pages: int) -> str:
+    """Milliseconds per stored page (the scaling figure: flat means the same at 1,000 and 10,000 pages)."""
+    return f"{1000 * seconds / pages:.1f}" if pages else "—"
 
 
 def write_page(block: str) -> None:
