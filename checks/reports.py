@@ -162,11 +162,17 @@ def all_row(f: Finding, names: dict[str, str]) -> list[str]:
     return [*owner_row(f, names), f.owner, f.owner_email, f.service_id, f.id, f.waived]
 
 
-def _xlsx_cell(value: object) -> object:
-    """A value openpyxl accepts: control characters (from crawled pages) removed, formulas defused."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+"""Control characters no spreadsheet cell may hold (openpyxl's ``ILLEGAL_CHARACTERS_RE``)."""
 
-    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
+
+MAX_SHEET_LINKS = 65_530
+"""Clickable links per sheet, at most (Excel's limit); later ones are plain text."""
+
+
+def _xlsx_cell(value: object) -> object:
+    """A value a spreadsheet accepts: control characters (from crawled pages) removed, formulas defused."""
+    return safe_cell(ILLEGAL_CHARACTERS.sub("", value)) if isinstance(value, str) else value
 
 
 def _is_link(value: object) -> bool:
@@ -174,46 +180,47 @@ def _is_link(value: object) -> bool:
 
 
 def _sheet(wb, title: str, header: tuple[str, ...], rows: list[list]) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", _xlsx_cell(title))[:31].strip("'") or "Findings")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    for i, name in enumerate(header, 1):
-        ws.column_dimensions[get_column_letter(i)].width = COLUMN_WIDTHS.get(name, 16)
-    bold = Font(bold=True)
-    cells = []
-    for name in header:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = bold
-        cells.append(cell)
-    ws.append(cells)
+    ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", _xlsx_cell(title))[:31].strip("'").strip() or "Findings")
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(rows), len(header) - 1)
+    for i, name in enumerate(header):
+        ws.set_column(i, i, COLUMN_WIDTHS.get(name, 16))
+    bold = wb.add_format({"bold": True})
+    for i, name in enumerate(header):
+        ws.write_string(0, i, _xlsx_cell(name), bold)
     link_columns = {i for i, name in enumerate(header) if name in LINK_COLUMNS}
-    for row in rows:
-        out = []
+    links = 0
+    for r, row in enumerate(rows, 1):
         for i, value in enumerate(row):
-            cell = WriteOnlyCell(ws, value=_xlsx_cell(value))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, whatever it starts with
-                if i in link_columns and _is_link(cell.value):
-                    cell.hyperlink = cell.value
-                    cell.style = "Hyperlink"
-            out.append(cell)
-        ws.append(out)
+            value = _xlsx_cell(value)
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):  # text stays text, whatever it starts with
+                if i in link_columns and links < MAX_SHEET_LINKS and _is_link(value) \
+                        and ws.write_url(r, i, value, string=value) == 0:
+                    links += 1
+                else:
+                    ws.write_string(r, i, value)
+            elif isinstance(value, bool):
+                ws.write_boolean(r, i, value)
+            elif isinstance(value, (int, float)):
+                ws.write_number(r, i, value)
+            else:
+                ws.write_string(r, i, _xlsx_cell(str(value)))
 
 
 def xlsx_bytes(sheets: list[tuple[str, tuple[str, ...], list[list]]]) -> bytes:
     """A workbook, one sheet per ``(title, header, rows)``: bold header, frozen first row,
-    filter, column widths, page and link columns clickable. Write-only mode streams rows."""
-    from openpyxl import Workbook
+    filter, column widths, page and link columns clickable. XlsxWriter writes it row by
+    row (constant memory), several times faster than openpyxl for thousands of findings."""
+    import xlsxwriter
 
-    wb = Workbook(write_only=True)
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "strings_to_numbers": False,
+                                      "strings_to_formulas": False, "strings_to_urls": False})
     for title, header, rows in sheets:
         _sheet(wb, title, header, rows)
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    wb.close()
     return buffer.getvalue()
 
 
