@@ -70,6 +70,8 @@ class Measure:
     rendered: int = 0
     axe: int = 0
     link_checks: int = 0
+    crawl_s: float = 0.0
+    """Of ``seconds``, the crawl's part (the store's run start to finish; whole seconds)."""
 
     @property
     def rate(self) -> float:
@@ -132,7 +134,11 @@ def store_counts(db: Path) -> dict:
             (run,)).fetchone()
         checks = conn.execute("SELECT COUNT(*), SUM(checked_by != 'cache') FROM link_status WHERE run_id=?",
                               (run,)).fetchone()
-    return {"pages": pages or 0, "rendered": rendered or 0, "axe": axe or 0, "link_checks": checks[1] or 0}
+        started, finished = conn.execute("SELECT started_at, finished_at FROM runs WHERE id=?", (run,)).fetchone()
+    crawl_s = ((datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
+               if started and finished else 0.0)
+    return {"pages": pages or 0, "rendered": rendered or 0, "axe": axe or 0, "link_checks": checks[1] or 0,
+            "crawl_s": crawl_s}
 
 
 # ----------------------------------------------------------------------------- sites
@@ -202,6 +208,7 @@ def audit(url: str, source: Path, db: Path, out: Path, label: str) -> Measure:
     m = timed(label, ["/bin/sh", "-c", script], env=env)
     counts = store_counts(db)
     m.pages, m.rendered, m.axe, m.link_checks = counts["pages"], counts["rendered"], counts["axe"], counts["link_checks"]
+    m.crawl_s = counts["crawl_s"]
     return m
 
 
@@ -271,6 +278,7 @@ def summarise(site: Site, rows: dict[str, list[Measure]], digests: dict[str, lis
             "audit_s": audit_s, "ratio_to_linkchecker": round(audit_s / lc, 2) if lc else None,
             "peak_mib": median(first, "peak_mib"), "reaudit_s": median(again, "seconds"),
             "reaudit_peak_mib": median(again, "peak_mib"),
+            "crawl_s": median(first, "crawl_s"), "reaudit_crawl_s": median(again, "crawl_s"),
             "reaudit_ratio": round(median(again, "seconds") / audit_s, 2) if audit_s else None,
             "pages": first[0].pages, "rendered": first[0].rendered, "axe": first[0].axe,
             "link_checks": first[0].link_checks, "reaudit_link_checks": again[0].link_checks,
@@ -318,12 +326,12 @@ def markdown(report: dict) -> str:
         for version, v in sorted(r["versions"].items(), reverse=True):
             lines.append(f"| {r['label']} | {version} | {r['linkchecker_s']} | {v['audit_s']} | "
                          f"{v['ratio_to_linkchecker']} | {per_page(v['audit_s'], v['pages'])} | {v['peak_mib']} |")
-    lines += ["", "| site | version | re-audit s | re-audit / audit | ms per page | rendered | axe | status checks |",
-              "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines += ["", "| site | version | re-audit s | of which crawl s | re-audit / audit | ms per page | rendered | axe | "
+              "status checks |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in report["sites"]:
         for version, v in sorted(r["versions"].items(), reverse=True):
-            lines.append(f"| {r['label']} | {version} | {v['reaudit_s']} | {v['reaudit_ratio']} | "
-                         f"{per_page(v['reaudit_s'], v['pages'])} | {v['rendered']} | "
+            lines.append(f"| {r['label']} | {version} | {v['reaudit_s']} | {v.get('reaudit_crawl_s') or '—'} | "
+                         f"{v['reaudit_ratio']} | {per_page(v['reaudit_s'], v['pages'])} | {v['rendered']} | "
                          f"{v['axe']} | {v['link_checks']} → {v['reaudit_link_checks']} |")
     lines.append("")
     for r in report["sites"]:
