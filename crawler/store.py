@@ -16,6 +16,10 @@ Tables (all keyed by ``run_id``):
 - ``sitemap_urls``: URLs listed in the site's sitemaps, with ``lastmod``.
 - ``link_cache`` (not per run): link targets whose status check answered well, with
   when, so later runs need not check them again (``crawl.link_cache_days``).
+- ``derived`` (not per run): values the checks worked out from a page's text (the
+  reading age and its sentence counts), under the SHA-256 of that text and a ``kind``
+  naming the measure and the version of the code that computed it, so a later check
+  measures only the pages that changed. Safe to delete: the next check fills it again.
 """
 
 from __future__ import annotations
