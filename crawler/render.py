@@ -159,14 +159,15 @@ class BrowserPool:
         asyncio.ensure_future(_accept(dialog))
 
     async def _route(self, route) -> None:
-        """Every request of every tab: blocked, served from memory, fetched hop by hop here
-        (navigations, and requests that carry configured credentials), or let through.
+        """Every request of every tab: blocked, served from memory, or fetched hop by hop here.
 
-        Credentials go to allowed hosts only, on every hop: Chromium re-sends headers set on
-        a request to wherever it redirects, and Playwright does not route redirect hops, so
-        such requests are fetched here one hop at a time. A main-frame navigation to another
-        host is blocked and remembered (``Rendered.offsite``); a request to a private,
-        loopback or link-local address outside the allowed hosts is blocked."""
+        Every other http(s) request is fetched here one hop at a time: Playwright does not
+        route the redirect hops Chromium follows itself, so a script on an allowed host that
+        redirects to a private address, or a hop that would carry the configured
+        credentials off the allowed hosts, is only stopped when each hop is screened here.
+        A main-frame navigation to another host is blocked and remembered
+        (``Rendered.offsite``); a request to a private, loopback or link-local address
+        outside the allowed hosts is blocked."""
         request = route.request
         url = request.url
         try:
@@ -185,10 +186,8 @@ class BrowserPool:
                 await _stay(tab, route, url)
             elif not self._allowed(url) and await self._is_private(url):
                 await route.abort("blockedbyclient")
-            elif navigation or (self.settings.extra_headers and self._allowed(url)):
-                await self._hops(tab, route, main)
             else:
-                await route.continue_()
+                await self._hops(tab, route, main)
         except Exception:  # noqa: BLE001 - the tab closed or the request was cancelled
             try:
                 await route.abort()
@@ -214,11 +213,13 @@ class BrowserPool:
         itself is navigating (``main``) or when it points at a private address."""
         request = route.request
         url, method, plain = request.url, request.method, dict(request.headers)
+        body = request.post_data_buffer
         for _ in range(MAX_HOPS):
             extra = self.settings.extra_headers if may_receive(url, self.settings.allowed,
                                                                self.settings.plain_hosts) else {}
             response = await route.fetch(url=url, method=method, headers={**plain, **extra}, max_redirects=0,
-                                         timeout=self.settings.timeout * 1000)
+                                         timeout=self.settings.timeout * 1000,
+                                         **({"post_data": body} if body is not None else {}))
             location = response.headers.get("location")
             if response.status not in REDIRECTS or not location:
                 break
@@ -230,7 +231,9 @@ class BrowserPool:
                 if urlsplit(target).scheme not in ("http", "https") or await self._is_private(target):
                     await route.abort("blockedbyclient")
                     return
-            url, method = target, "GET" if response.status in (301, 302, 303) else method
+            if response.status in (301, 302, 303) and method != "GET":
+                method, body = "GET", None  # the body is dropped with the method, as browsers do
+            url = target
         else:
             await route.abort("failed")
             return
