@@ -337,7 +337,7 @@ def markdown(report: dict) -> str:
     for r in report["sites"]:
         if "findings_identical" in r:
             verdict = ("identical" if r["findings_identical"]
-                       else f"{len(r['findings_diff'])} lines differ (`bench/results/findings-{r['site']}-*.txt`)")
+                       else f"{len(r['findings_diff'])} lines differ (`bench/results/findings-{r['site'].replace(':', '-')}.txt`)")
             lines.append(f"- Findings on {r['label']}, before and after: {verdict} "
                          f"({r['versions']['after']['findings']} findings).")
     lines += ["", "Targets: full audit ≤ 1.0 × linkchecker on the real site; peak memory ≤ 1 GiB; re-audit of an",
