@@ -1,0 +1,33 @@
+"""The benchmark's report: time per page, the crawl's share, and findings kept as a summary."""
+
+from __future__ import annotations
+
+import hashlib
+
+from bench import run
+
+
+def test_findings_summary_holds_counts_hashes_and_differing_lines(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    before = ["links.broken http://HOST1/a http://x.test/", "links.broken http://HOST1/b http://y.test/"]
+    after = before[:1]
+    run._save_summary("static:1000", {"before": before, "after": after}, ["- " + before[1]])
+    lines = (tmp_path / "findings-static-1000.txt").read_text().splitlines()
+    expected = hashlib.sha256("".join(line + "\n" for line in after).encode()).hexdigest()
+    assert lines[1] == f"# after: 1 findings, digest sha256 {expected}"  # as `bench.findings ... | sha256sum`
+    assert lines[0].startswith("# before: 2 findings, digest sha256 ") and expected not in lines[0]
+    assert lines[2:] == ["- " + before[1]]
+
+
+def test_tables_give_time_per_page_and_the_crawl_part_of_a_reaudit():
+    version = {"audit_s": 50.0, "ratio_to_linkchecker": 3.0, "peak_mib": 640.0, "reaudit_s": 12.5,
+               "reaudit_crawl_s": 4.0, "reaudit_ratio": 0.25, "pages": 1000, "rendered": 2, "axe": 2,
+               "link_checks": 0, "reaudit_link_checks": 0, "findings": 10}
+    report = {"machine": {"date": "2026-11-28", "cpus": 2, "memory_gib": 8, "python": "3.11"}, "repeat": 1,
+              "command": "make bench-scaling",
+              "sites": [{"site": "static:1000", "label": "synthetic", "linkchecker_s": 16.0,
+                         "versions": {"after": version}}]}
+    text = run.markdown(report)
+    assert "| synthetic | after | 16.0 | 50.0 | 3.0 | 50.0 | 640.0 |" in text
+    assert "| synthetic | after | 12.5 | 4.0 | 0.25 | 12.5 | 2 | 2 | 0 → 0 |" in text
+    assert run.per_page(1.0, 0) == "—"
