@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 from checks.catalogue.model import Catalogue, Service
-from checks.context import RuleContext
-from checks.engine import run_rule
-from checks.registry import RULES, all_rules
+from checks.pipeline.context import RuleContext
+from checks.pipeline.engine import run_rule
+from checks.pipeline.registry import RULES, all_rules
 from crawler.model import Page
 from crawler.store import StoreReader, StoreWriter
 from lo_audit.config import ChecksConfig

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import AxeViolation
+from crawler.model import AxeViolation
 
 MAX_HTML = 300
 

@@ -23,7 +23,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .parse import ParsedHtml
+from crawler.parse import ParsedHtml
 
 SAMPLES = 2
 TEXT_GROWTH = 1.2

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lo_audit.errors import BrowserNotFound
+from common.errors import BrowserNotFound
 
 ENV_VAR = "LO_AUDIT_CHROMIUM"
 

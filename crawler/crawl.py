@@ -19,21 +19,21 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from lo_audit import __version__
-from lo_audit.errors import AuditError, ConfigError, CrawlStopped, StartUrlUnreachable
+from common.errors import AuditError, ConfigError, CrawlStopped, StartUrlUnreachable
 
-from . import browser as browser_mod
-from .engine import Engine
-from .external import CheckSettings, Screen, check_external
-from .fetch import Fetcher
-from .model import LinkStatus
-from .pagebuild import Scope
-from .render import BrowserPool, RenderSettings
-from .robots import HostRobots, fetch_robots
-from .scope import default_scope, prefix_of
-from .secrets import plain_http_hosts, redacted_settings, resolved_headers
-from .sitemaps import read_sitemaps
-from .store import StoreLock, StoreWriter, kept_pages
-from .urls import host_key, normalise
+from crawler import browser as browser_mod
+from crawler.engine import Engine
+from crawler.external import CheckSettings, Screen, check_external
+from crawler.fetch import Fetcher
+from crawler.model import LinkStatus
+from crawler.pagebuild import Scope
+from crawler.render import BrowserPool, RenderSettings
+from crawler.robots import HostRobots, fetch_robots
+from crawler.scope import default_scope, prefix_of
+from crawler.secrets import plain_http_hosts, redacted_settings, resolved_headers
+from crawler.sitemaps import read_sitemaps
+from crawler.store import StoreLock, StoreWriter, kept_pages
+from crawler.urls import host_key, normalise
 
 MAX_TABS = 4
 HTTP_WORKERS_MIN = 16

@@ -20,19 +20,19 @@ from datetime import date
 
 from lo_audit.progress import Counts
 
-from .a11y import violations_from_axe
-from .documents import DocumentReader, page_fields
-from .adaptive import RenderPlanner
-from .fetch import Fetcher, Response
-from .guards import Guards
-from .model import Link, Page
-from .pagebuild import (Scope, Target, base_page, build_links, content_hash, decode, document_page, guard_page,
+from crawler.a11y import violations_from_axe
+from crawler.documents import DocumentReader, page_fields
+from crawler.adaptive import RenderPlanner
+from crawler.fetch import Fetcher, Response
+from crawler.guards import Guards
+from crawler.model import Link, Page
+from crawler.pagebuild import (Scope, Target, base_page, build_links, content_hash, decode, document_page, guard_page,
                         html_page, now_iso)
-from .parse import parse_html
-from .render import BrowserPool
-from .robots import HostRobots, fetch_robots
-from .store import StoreWriter
-from .urls import host_key, is_document_url, normalise
+from crawler.parse import parse_html
+from crawler.render import BrowserPool
+from crawler.robots import HostRobots, fetch_robots
+from crawler.store import StoreWriter
+from crawler.urls import host_key, is_document_url, normalise
 
 FAILURE_ERRORS = ("dns", "tls", "refused", "connection", "timeout")
 RENDER_BACKLOG = 512

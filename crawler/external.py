@@ -45,9 +45,9 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
-from .model import LinkStatus
-from .ratelimit import HostLimiter
-from .urls import host_key
+from crawler.model import LinkStatus
+from crawler.ratelimit import HostLimiter
+from crawler.urls import host_key
 
 THREADS = 10
 UNLIMITED_RATE = 1000
@@ -362,7 +362,7 @@ async def check_external(urls: list[str], settings: CheckSettings,
     todo = [u for u in urls if u not in verdicts]
     started = time.monotonic()
     if settings.checker == "linkchecker":
-        from .screenproxy import ScreeningProxy
+        from crawler.screenproxy import ScreeningProxy
 
         async with ScreeningProxy(settings.screen, resolver) as proxy:
             left = settings.deadline_s - (time.monotonic() - started)

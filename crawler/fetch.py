@@ -13,9 +13,9 @@ from urllib.parse import urljoin
 
 import aiohttp
 
-from .ratelimit import HostLimiter
-from .secrets import may_receive
-from .urls import host_key, is_document_url, scheme_of
+from crawler.ratelimit import HostLimiter
+from crawler.secrets import may_receive
+from crawler.urls import host_key, is_document_url, scheme_of
 
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 10

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from .urls import template_of
+from crawler.urls import template_of
 
 CALENDAR_LIMIT = 12
 """Distinct dates under one calendar (a path prefix, whatever the date parameters or date

@@ -9,11 +9,11 @@ from datetime import date, datetime, timezone
 
 from w3lib.encoding import html_to_unicode
 
-from .extract import contacts, dates, emails, phones, postcodes, structured
-from .fetch import Response
-from .model import Link, Page
-from .parse import ParsedHtml
-from .urls import host_key, link_kind, normalise, resolve, scheme_of, split_fragment, template_of
+from crawler.extract import contacts, dates, emails, phones, postcodes, structured
+from crawler.fetch import Response
+from crawler.model import Link, Page
+from crawler.parse import ParsedHtml
+from crawler.urls import host_key, link_kind, normalise, resolve, scheme_of, split_fragment, template_of
 
 MAX_LINKS = 5000
 PANEL_TEXT_KEPT = 2000
@@ -41,7 +41,7 @@ class Scope:
 
     def covers(self, url: str) -> bool:
         """True when ``url`` may be crawled as a page: an allowed host, inside the scope."""
-        from .scope import in_scope
+        from crawler.scope import in_scope
 
         return not self.prefixes or in_scope(url, self.prefixes)
 

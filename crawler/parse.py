@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from . import signals
-from .extract import structured
+from crawler import signals
+from crawler.extract import structured
 
 REGION_TAGS = {"nav": "nav", "header": "header", "main": "main", "footer": "footer", "aside": "aside"}
 ROLE_REGIONS = {"navigation": "nav", "banner": "header", "main": "main", "contentinfo": "footer",

@@ -18,13 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from . import browser as browser_mod
-from .pagejs import (CLICK_LOAD_MORE, COOKIE_SELECTORS, COUNT_LINKS, INIT_SCRIPT, SERIALIZE, SETTLE,
+from crawler import browser as browser_mod
+from crawler.pagejs import (CLICK_LOAD_MORE, COOKIE_SELECTORS, COUNT_LINKS, INIT_SCRIPT, SERIALIZE, SETTLE,
                      WAIT_QUIET, as_function)
-from .external import is_private
-from .secrets import may_receive
-from .signals import LOAD_MORE
-from .urls import host_key
+from crawler.external import is_private
+from crawler.secrets import may_receive
+from crawler.signals import LOAD_MORE
+from crawler.urls import host_key
 
 BLOCKED_TYPES = {"image", "media", "font"}
 ANALYTICS = ("google-analytics.com", "googletagmanager.com", "doubleclick.net", "hotjar.com", "clarity.ms",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
-from .fetch import Fetcher
+from crawler.fetch import Fetcher
 
 AGENT = "LocalOfferAudit"
 UNREACHABLE = ("dns", "tls", "refused", "connection")

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .urls import host_key
+from crawler.urls import host_key
 
 DIRECTORY_SHAPE = re.compile(r"/kb5/|/o/[^/]+/service|/services?/|directory|\bfsd\.|familyinfo", re.I)
 """Addresses of service directories, whose host is in scope whole by default."""

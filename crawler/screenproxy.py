@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from .external import REFUSED, PrivateAddressRefused, Screen, ScreeningResolver, _literal
-from .model import LinkStatus
-from .urls import host_key
+from crawler.external import REFUSED, PrivateAddressRefused, Screen, ScreeningResolver, _literal
+from crawler.model import LinkStatus
+from crawler.urls import host_key
 
 MAX_HEAD = 65536
 IDLE_S = 60.0

@@ -8,7 +8,7 @@ import re
 from dataclasses import asdict
 from urllib.parse import urlsplit
 
-from .urls import host_key
+from crawler.urls import host_key
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 REDACTED = "<redacted>"

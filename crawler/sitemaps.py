@@ -12,7 +12,7 @@ import zlib
 
 from lxml import etree
 
-from .fetch import Fetcher
+from crawler.fetch import Fetcher
 
 MAX_SITEMAPS = 50
 MAX_URLS = 50_000

@@ -33,9 +33,9 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from lo_audit.errors import StoreError, StoreLocked
+from common.errors import StoreError, StoreLocked
 
-from .model import AxeViolation, Link, LinkStatus, Page
+from crawler.model import AxeViolation, Link, LinkStatus, Page
 
 SCHEMA_VERSION = 1
 

@@ -14,9 +14,9 @@ import sqlite3
 import sys
 from datetime import date
 
-from . import __version__
-from .config import MAX_CONCURRENCY
-from .errors import AuditError
+from lo_audit import __version__
+from lo_audit.config import MAX_CONCURRENCY
+from common.errors import AuditError
 
 
 class Parser(argparse.ArgumentParser):
@@ -228,7 +228,7 @@ def _environment_error(exc: BaseException) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(build_parser(), argv)
-    from . import commands
+    from lo_audit import commands
 
     handler = getattr(commands, args.command.replace("-", "_"))
     try:

@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
-from .yamlio import read_yaml, where
+from common.errors import ConfigError
+from common.yamlio import read_yaml, where
 
 MAX_CONCURRENCY = 64
 """Pages fetched at once, at most: more only costs memory (each connection buffers a page)

@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from .config import documented_options
+from lo_audit.config import documented_options
 
 BLOCKS = ("options", "store")
 

@@ -11,8 +11,8 @@ is set the same text is appended there.
 Everything taken from a crawl (titles, URLs, messages) is escaped with ``md_text`` /
 ``md_cell`` / ``md_link``: a page title holding ``|``, ``<script>`` or backticks shows
 as text and cannot break a table or inject HTML, and ``@everyone``, ``@org/team`` or
-``#123`` cannot notify anyone or link an issue (``no_mentions``). ``lo_audit.merge`` and
-``lo_audit.github_issue`` use the same helpers.
+``#123`` cannot notify anyone or link an issue (``no_mentions``). ``lo_audit.ci.merge`` and
+``lo_audit.ci.github_issue`` use the same helpers.
 
 Also the end-of-workflow gate: ``python -m lo_audit.summary gate REPORTS_DIR... --fail-on
 error [--new-only]`` exits 1 when a reports folder has findings at that severity.
@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from .errors import InputError
+from common.errors import InputError
 
 MAX_BYTES = 1024 * 1024 - 1024
 """Hard ceiling for the summary text: 1 MiB less a margin for whatever else is in the file."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lo_audit import config
-from lo_audit.errors import ConfigError
+from common.errors import ConfigError
 
 
 def write(tmp_path, text: str):

@@ -1,7 +1,7 @@
 """YAML a user wrote: a key given twice, a recursive alias or ``.inf``/``.nan`` is one clear
 message naming the file and lines, and exit status 2 (never a silent last value or a traceback).
 
-Every file a user writes goes through ``lo_audit.yamlio.read_yaml``: config, catalogue,
+Every file a user writes goes through ``common.yamlio.read_yaml``: config, catalogue,
 column mapping, waivers and councils.yml.
 """
 
@@ -11,9 +11,9 @@ import pytest
 
 from crawler.model import Page
 from crawler.store import StoreWriter
-from lo_audit import councils
+from lo_audit.ci import councils
 from lo_audit.cli import main
-from lo_audit.errors import InputError
+from common.errors import InputError
 
 
 SITE = "https://lo.example.gov.uk"

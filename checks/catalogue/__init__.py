@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from lo_audit.errors import CatalogueError
+from common.errors import CatalogueError
 
-from .model import Catalogue, Problem, Service
+from checks.catalogue.model import Catalogue, Problem, Service
 
 __all__ = ["Catalogue", "Problem", "Service", "guess_format", "load_catalogue"]
 log = logging.getLogger(__name__)
@@ -44,14 +44,14 @@ def guess_format(path_or_url: str) -> str:
 
 def _load(path_or_url: str, fmt: str, mapping: str, strict: bool) -> Catalogue:
     if fmt == "yaml":  # the project's own format, written by hand: always strict, like the config
-        from .yamlfile import load_yaml
+        from checks.catalogue.yamlfile import load_yaml
 
         return load_yaml(path_or_url)
     if fmt == "oruk":
-        from .oruk_source import load_oruk
+        from checks.catalogue.oruk_source import load_oruk
 
         return load_oruk(path_or_url, strict)
-    from .tabular import load_table
+    from checks.catalogue.tabular import load_table
 
     return load_table(path_or_url, fmt, mapping, strict)
 

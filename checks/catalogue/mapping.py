@@ -19,10 +19,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from lo_audit.errors import CatalogueError
-from lo_audit.yamlio import read_yaml, where
+from common.errors import CatalogueError
+from common.yamlio import read_yaml, where
 
-from ..schemas import load_schema, schema_problems
+from checks.schemas import load_schema, schema_problems
 
 FIELDS: tuple[str, ...] = tuple(load_schema("mapping")["properties"]["columns"]["properties"])
 MULTI_FIELDS = frozenset({"topics", "expected_urls", "contacts.phones", "contacts.emails"})

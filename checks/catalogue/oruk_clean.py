@@ -7,7 +7,7 @@ they become ``catalogue.invalid-field`` findings (or, with ``strict``, errors).
 
 from __future__ import annotations
 
-from . import fields
+from checks.catalogue import fields
 
 
 def clean(record: dict, label: str) -> list[str]:

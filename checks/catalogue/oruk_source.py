@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from lo_audit.errors import CatalogueError
+from common.errors import CatalogueError
 
-from ..schemas import describe
-from . import is_url
-from .model import Catalogue
-from .oruk import to_record
-from .oruk_clean import clean
-from .validate import build_catalogue
+from checks.schemas import describe
+from checks.catalogue import is_url
+from checks.catalogue.model import Catalogue
+from checks.catalogue.oruk import to_record
+from checks.catalogue.oruk_clean import clean
+from checks.catalogue.validate import build_catalogue
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 1000

@@ -16,7 +16,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from .model import Catalogue, Service
+from checks.catalogue.model import Catalogue, Service
 
 MEASURES: tuple[tuple[str, str], ...] = (
     ("contact", "A contact (phone or email)"),

@@ -20,11 +20,11 @@ import json
 from collections import defaultdict
 from dataclasses import replace
 
-from lo_audit.errors import CatalogueError
+from common.errors import CatalogueError
 
-from ..schemas import describe, format_problems, sort_key
-from .model import Catalogue, Problem, Service
-from .validate import Locator, record_problems, to_service
+from checks.schemas import describe, format_problems, sort_key
+from checks.catalogue.model import Catalogue, Problem, Service
+from checks.catalogue.validate import Locator, record_problems, to_service
 
 _KEY_FIELDS = ("id", "name")
 _GONE = object()

@@ -7,7 +7,7 @@ import io
 from datetime import date, datetime
 from pathlib import Path
 
-from lo_audit.errors import CatalogueError
+from common.errors import CatalogueError
 
 Rows = list[tuple[int, list[object]]]
 

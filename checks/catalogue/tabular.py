@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lo_audit.errors import CatalogueError
+from common.errors import CatalogueError
 
-from .mapping import JOINED_FIELDS, MULTI_FIELDS, Mapping, implicit_mapping, key, load_mapping
-from .fields import fix_website, iso_date
-from .model import Catalogue
-from .tables import Rows, cell_text, read_csv, read_xlsx
-from .validate import build_catalogue
+from checks.catalogue.mapping import JOINED_FIELDS, MULTI_FIELDS, Mapping, implicit_mapping, key, load_mapping
+from checks.catalogue.fields import fix_website, iso_date
+from checks.catalogue.model import Catalogue
+from checks.catalogue.tables import Rows, cell_text, read_csv, read_xlsx
+from checks.catalogue.validate import build_catalogue
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from lo_audit.errors import CatalogueError
+from common.errors import CatalogueError
 
-from ..schemas import format_problems, load_schema, schema_errors
-from . import fields
-from .model import Catalogue, Service
+from checks.schemas import format_problems, load_schema, schema_errors
+from checks.catalogue import fields
+from checks.catalogue.model import Catalogue, Service
 
 
 class Locator(Protocol):
@@ -176,7 +176,7 @@ def build_catalogue(doc: object, locate: Locator, source: str, warnings: tuple[s
     """
     doc = tidy(doc)
     if not strict:
-        from .salvage import salvage
+        from checks.catalogue.salvage import salvage
 
         return salvage(doc, locate, source, tuple(warnings))
     problems = problems_of(doc, locate)

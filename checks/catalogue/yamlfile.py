@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lo_audit.errors import CatalogueError
-from lo_audit.yamlio import read_yaml, where
+from common.errors import CatalogueError
+from common.yamlio import read_yaml, where
 
-from .model import Catalogue
-from .validate import build_catalogue
+from checks.catalogue.model import Catalogue
+from checks.catalogue.validate import build_catalogue
 
 
 @dataclass(frozen=True)

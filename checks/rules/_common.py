@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..context import RuleContext
-from ..model import Finding, Severity
-from ..registry import RULES
+from checks.pipeline.context import RuleContext
+from checks.reports.finding import Finding, Severity
+from checks.pipeline.registry import RULES
 
 
 def option(ctx: RuleContext, rule_id: str, name: str) -> Any:

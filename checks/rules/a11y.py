@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from crawler.model import AxeViolation
 
-from ..context import RuleContext
-from ..model import Finding, Severity
-from ..registry import rule
-from ._common import clip, make, option
+from checks.pipeline.context import RuleContext
+from checks.reports.finding import Finding, Severity
+from checks.pipeline.registry import rule
+from checks.rules._common import clip, make, option
 
 IMPACT_SEVERITY = {"critical": Severity.ERROR, "serious": Severity.ERROR, "moderate": Severity.WARNING,
                    "minor": Severity.NOTICE}

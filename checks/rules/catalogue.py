@@ -16,13 +16,13 @@ from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 
-from ..catalogue.fields import age_scope_problem
-from ..catalogue.model import Problem, Service
-from ..catalogue.quality import CatalogueReport, RecordView, feed_completeness, site_completeness
-from ..context import RuleContext
-from ..model import Finding
-from ..registry import RULES, rule
-from ._common import clip, make, option
+from checks.catalogue.fields import age_scope_problem
+from checks.catalogue.model import Problem, Service
+from checks.catalogue.quality import CatalogueReport, RecordView, feed_completeness, site_completeness
+from checks.pipeline.context import RuleContext
+from checks.reports.finding import Finding
+from checks.pipeline.registry import RULES, rule
+from checks.rules._common import clip, make, option
 
 _EXPECTED = {
     "id": "an id no other record uses", "name": "the service's name",

@@ -15,13 +15,13 @@ from crawler.extract.emails import normalise_email
 from crawler.extract.phones import display_phone, normalise_phone, phones_as_written, referral_phones
 from crawler.extract.postcodes import normalise_postcode
 
-from ..catalogue.model import Service
-from ..context import RuleContext
-from ..matching import Match, record_contacts, website_key
-from ..model import Finding
-from ..registry import RULES, rule
-from ..siteindex import SiteIndex
-from .service import active_matches, service_fields
+from checks.catalogue.model import Service
+from checks.pipeline.context import RuleContext
+from checks.index.matching import Match, record_contacts, website_key
+from checks.reports.finding import Finding
+from checks.pipeline.registry import RULES, rule
+from checks.index.siteindex import SiteIndex
+from checks.rules.service import active_matches, service_fields
 
 KINDS = {
     "contact.phone": ("phone", "phone number", lambda s: list(s.phones), normalise_phone),

@@ -7,10 +7,10 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from ..context import RuleContext
-from ..model import Finding
-from ..registry import rule
-from ._common import make, option
+from checks.pipeline.context import RuleContext
+from checks.reports.finding import Finding
+from checks.pipeline.registry import rule
+from checks.rules._common import make, option
 
 
 def _parse(iso: str) -> date | None:

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 from crawler.model import Page
 
-from ..context import RuleContext
-from ..model import Finding
-from ..registry import rule
-from ._common import make, option
+from checks.pipeline.context import RuleContext
+from checks.reports.finding import Finding
+from checks.pipeline.registry import rule
+from checks.rules._common import make, option
 
 NOT_A_FAULT = frozenset({"robots", "host-failing"})
 """Guards not reported by ``crawl.guard``: robots.txt exclusions are the site owner's

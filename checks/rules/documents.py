@@ -16,10 +16,10 @@ from dateutil.relativedelta import relativedelta
 
 from crawler.model import Page
 
-from ..context import RuleContext
-from ..model import Finding
-from ..registry import rule
-from ._common import make
+from checks.pipeline.context import RuleContext
+from checks.reports.finding import Finding
+from checks.pipeline.registry import rule
+from checks.rules._common import make
 
 KINDS = {"pdf": "PDF", "docx": "Word document"}
 

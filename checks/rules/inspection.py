@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..context import RuleContext
-from ..criteria import CRITERIA, subjects
-from ..evidence import MAX_ITEMS, Result, evaluate, site_reading
-from ..model import Finding
-from ..registry import rule
-from ._common import make
+from checks.pipeline.context import RuleContext
+from checks.knowledge.criteria import CRITERIA, subjects
+from checks.index.evidence import MAX_ITEMS, Result, evaluate, site_reading
+from checks.reports.finding import Finding
+from checks.pipeline.registry import rule
+from checks.rules._common import make
 
 STATUS = {"strong": "strong", "weak": "some", "none": "none"}
-"""Evidence status (``checks.evidence``) -> the readiness map's status."""
+"""Evidence status (``checks.index.evidence``) -> the readiness map's status."""
 
 ADD: dict[str, str] = {
     "impact.identification": "How needs are spotted early and assessed: the route to an EHC needs assessment, "
@@ -41,7 +41,7 @@ ADD: dict[str, str] = {
 
 
 def criterion_evidence(ctx: RuleContext) -> Result:
-    """Every criterion's evidence (``checks.evidence``), once per run (``ctx.shared``)."""
+    """Every criterion's evidence (``checks.index.evidence``), once per run (``ctx.shared``)."""
     if "criterion_evidence" not in ctx.shared:
         ctx.shared["criterion_evidence"] = evaluate(ctx.site, site_reading(ctx), subjects())
     return ctx.shared["criterion_evidence"]

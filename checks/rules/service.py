@@ -8,14 +8,14 @@ from urllib.parse import urlsplit
 from crawler.extract.ages import OPEN_MAX, find_age_range, parse_age_range
 from crawler.model import Page
 
-from ..catalogue.model import Service
-from ..context import RuleContext
-from ..matching import DEFAULT_CONTACT_THRESHOLD, DEFAULT_THRESHOLD, Match, field_values, match_services
-from ..model import Finding
-from ..registry import RULES, rule
-from ..siteindex import SiteIndex, norm_url
-from ..topics import normalise_text, topic_index
-from ._common import make, option, page_title
+from checks.catalogue.model import Service
+from checks.pipeline.context import RuleContext
+from checks.index.matching import DEFAULT_CONTACT_THRESHOLD, DEFAULT_THRESHOLD, Match, field_values, match_services
+from checks.reports.finding import Finding
+from checks.pipeline.registry import RULES, rule
+from checks.index.siteindex import SiteIndex, norm_url
+from checks.knowledge.topics import normalise_text, topic_index
+from checks.rules._common import make, option, page_title
 
 MATCH_OPTIONS = ("threshold", "contact_threshold")
 

@@ -10,13 +10,13 @@ from dateutil.relativedelta import relativedelta
 
 from crawler.model import Page
 
-from ..context import RuleContext
-from ..model import Finding
-from ..registry import rule
-from ..boilerplate import MainContent
-from ..evidence import MAX_ITEMS, Result, evaluate, readable_documents, site_reading
-from ..topics import TOPICS, subjects
-from ._common import clip, make, option, page_title
+from checks.pipeline.context import RuleContext
+from checks.reports.finding import Finding
+from checks.pipeline.registry import rule
+from checks.index.boilerplate import MainContent
+from checks.index.evidence import MAX_ITEMS, Result, evaluate, readable_documents, site_reading
+from checks.knowledge.topics import TOPICS, subjects
+from checks.rules._common import clip, make, option, page_title
 
 YSWD = re.compile(
     r"you said[\s,.;:–-]*we (?:did|have done|are doing|will)|what you (?:have )?told us|"
@@ -60,7 +60,7 @@ def _page_ref(ctx: RuleContext, page: Page) -> dict:
 
 
 def topic_evidence(ctx: RuleContext) -> Result:
-    """Every topic's evidence (``checks.evidence``), once per run (``ctx.shared``)."""
+    """Every topic's evidence (``checks.index.evidence``), once per run (``ctx.shared``)."""
     if "topic_evidence" not in ctx.shared:
         synonyms = getattr(ctx.config, "topic_synonyms", None) or {}
         ctx.shared["topic_evidence"] = evaluate(ctx.site, site_reading(ctx), subjects(synonyms))

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .emails import find_emails, normalise_email
-from .phones import find_phones, normalise_phone
-from .postcodes import find_postcodes, normalise_postcode
+from crawler.extract.emails import find_emails, normalise_email
+from crawler.extract.phones import find_phones, normalise_phone
+from crawler.extract.postcodes import find_postcodes, normalise_postcode
 
 KINDS = ("phone", "email", "postcode", "website")
 FIELD_LABELS = {

@@ -1,3 +1,3 @@
 """One module per CLI verb; each has ``run(args) -> int``."""
 
-from . import browser, build, catalogue, check, crawl, demo, merge, run, serve  # noqa: F401
+from lo_audit.commands import browser, build, catalogue, check, crawl, demo, merge, run, serve  # noqa: F401

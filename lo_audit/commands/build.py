@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import config as config_mod
-from ..errors import BuildError, ConfigError
+from lo_audit import config as config_mod
+from common.errors import BuildError, ConfigError
 
 
 def build_config(args, cfg: config_mod.Config | None = None) -> config_mod.Config:
@@ -19,7 +19,7 @@ def build_config(args, cfg: config_mod.Config | None = None) -> config_mod.Confi
 
 def _ready(cfg: config_mod.Config) -> None:
     """What ``build`` needs, checked first: one line and exit 2 instead of a failed build."""
-    from ..site.build import find_mkdocs_yml, template_dir
+    from lo_audit.site.build import find_mkdocs_yml, template_dir
 
     out = Path(cfg.reports.out)
     if not (out / "findings.json").is_file():
@@ -32,7 +32,7 @@ def _ready(cfg: config_mod.Config) -> None:
 
 
 def run(args, cfg: config_mod.Config | None = None) -> int:
-    from ..site.build import build_site
+    from lo_audit.site.build import build_site
 
     cfg = build_config(args, cfg)
     _ready(cfg)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import config as config_mod
-from ..errors import ConfigError
+from lo_audit import config as config_mod
+from common.errors import ConfigError
 
 
 UNFINISHED = ("the crawl in the store did not finish, so these findings cover only the pages crawled so far; "
@@ -45,8 +45,8 @@ def _store_given(args, cfg: config_mod.Config) -> None:
 
 
 def run(args, cfg: config_mod.Config | None = None) -> int:
-    from checks.engine import run_checks
-    from checks.reports import exit_status, write_reports
+    from checks.pipeline.engine import run_checks
+    from checks.reports.folder import exit_status, write_reports
 
     cfg = check_config(args, cfg)
     _store_given(args, cfg)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from .. import config as config_mod
-from ..errors import ConfigError
-from ..progress import reporter
+from lo_audit import config as config_mod
+from common.errors import ConfigError
+from lo_audit.progress import reporter
 
 
 def crawl_config(args) -> config_mod.Config:

@@ -5,6 +5,6 @@ from __future__ import annotations
 
 
 def run(args) -> int:
-    from ..demo.run import run_demo
+    from lo_audit.demo.run import run_demo
 
     return run_demo(args)

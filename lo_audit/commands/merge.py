@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def run(args) -> int:
-    from ..merge import merge_reports
+    from lo_audit.ci.merge import merge_reports
 
     built = merge_reports(args.reports, site_dir=args.site_dir, docs_dir=args.docs_dir)
     print(f"comparative site built: {built}")

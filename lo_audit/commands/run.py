@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from . import build, check, crawl
+from lo_audit.commands import build, check, crawl
 
 
 def run(args) -> int:
-    from checks.engine import validate_inputs
+    from checks.pipeline.engine import validate_inputs
     from crawler.crawl import crawl as do_crawl
 
-    from ..progress import reporter
+    from lo_audit.progress import reporter
 
     args.start_urls = []
     cfg = check.check_config(args, crawl.crawl_config(args))

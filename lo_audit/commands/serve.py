@@ -13,7 +13,7 @@ import http.server
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from common.errors import InputError
 
 DEFAULT_PORT = 8000
 TRIES = 20
@@ -73,7 +73,7 @@ def _port(args) -> int:
 def run(args) -> int:
     site_dir = getattr(args, "site_dir", None)
     if not site_dir:
-        from .. import config as config_mod
+        from lo_audit import config as config_mod
 
         site_dir = config_mod.load(getattr(args, "config", None)).site.dir
     serve(Path(site_dir), _port(args))

@@ -9,7 +9,7 @@ __all__ = ["DemoSite"]
 
 def __getattr__(name: str):
     if name == "DemoSite":
-        from .server import DemoSite
+        from lo_audit.demo.server import DemoSite
 
         return DemoSite
     raise AttributeError(name)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .content import static_text
-from .documents import png_bytes
-from .response import Response, not_found
+from lo_audit.demo.content import static_text
+from lo_audit.demo.documents import png_bytes
+from lo_audit.demo.response import Response, not_found
 
 _TEXT = {
     "/assets/site.css": ("site.css", "text/css; charset=utf-8"),

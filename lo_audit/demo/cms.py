@@ -9,10 +9,10 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
-from . import documents
-from .content import DATA, fill, linkable_records, load_yaml, long_date, record_for_service, slugify
-from .layout import cms_page, modified_meta
-from .response import Response, html_response, redirect, text_response
+from lo_audit.demo import documents
+from lo_audit.demo.content import DATA, fill, linkable_records, load_yaml, long_date, record_for_service, slugify
+from lo_audit.demo.layout import cms_page, modified_meta
+from lo_audit.demo.response import Response, html_response, redirect, text_response
 
 REDIRECTS = {
     "/send/short-breaks": (301, "/send/social-care/short-breaks-information"),
@@ -162,7 +162,7 @@ ROBOTS = "User-agent: *\nDisallow: /send/admin/\nSitemap: {cms}/sitemap.xml\n"
 
 def handle(path: str, query: str, bases: dict[str, str]) -> Response:
     """Answer one GET on the CMS host."""
-    from .assets import asset
+    from lo_audit.demo.assets import asset
 
     if path in REDIRECTS:
         status, target = REDIRECTS[path]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import parse_qs
 
-from .assets import asset
-from .content import KB5, Record, fill, organisations, record_by_id, records
-from .layout import dir_page, modified_meta
-from .record import CHANNELS, api_services, org_id, record_page
-from .response import Response, html_response, text_response
+from lo_audit.demo.assets import asset
+from lo_audit.demo.content import KB5, Record, fill, organisations, record_by_id, records
+from lo_audit.demo.layout import dir_page, modified_meta
+from lo_audit.demo.record import CHANNELS, api_services, org_id, record_page
+from lo_audit.demo.response import Response, html_response, text_response
 
 PAGE_SIZE = 10
 LISTING_DATE = "2026-10-28"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .response import Response, html_response, text_response
+from lo_audit.demo.response import Response, html_response, text_response
 
 BROKEN: dict[str, int] = {
     "/nhs/retired-leaflet": 404,

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import yaml
 
-from .content import fill
+from lo_audit.demo.content import fill
 
 KEYS: dict[str, tuple[str, ...]] = {
     "links.broken": ("url", "target"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .content import KB5
+from lo_audit.demo.content import KB5
 
 CMS_NAV = (
     ("/send/", "Home"),

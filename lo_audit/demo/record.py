@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .content import KB5, Record, long_date, organisations, records, slugify
-from .layout import dir_page
+from lo_audit.demo.content import KB5, Record, long_date, organisations, records, slugify
+from lo_audit.demo.layout import dir_page
 
 CHANNELS = {
     1: "Education and learning",

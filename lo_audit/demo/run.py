@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .content import data_path, fill
-from . import weeks
-from .server import DemoSite
+from lo_audit.demo.content import data_path, fill
+from lo_audit.demo import weeks
+from lo_audit.demo.server import DemoSite
 
 WORK_DIR = Path(".lo-audit") / "demo"
 FINAL_DATE = "2026-11-01"
@@ -68,8 +68,8 @@ def _catalogue_for(cfg, weeks_before: int, day: str) -> str:
 def audit(config_path: Path, args, site: DemoSite | None = None) -> object:
     """Crawl, check and write the reports once a week for four weeks (``demo.weeks``: the site
     changes between them), then build the site; returns the final check result."""
-    from checks.engine import run_checks
-    from checks.reports import write_reports
+    from checks.pipeline.engine import run_checks
+    from checks.reports.folder import write_reports
     from crawler.crawl import crawl
     from lo_audit.config import load
     from lo_audit.progress import reporter

@@ -18,9 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, NamedTuple
 from urllib.parse import urlsplit
 
-from . import cms, directory, external, weeks
-from .content import KB5
-from .response import Response
+from lo_audit.demo import cms, directory, external, weeks
+from lo_audit.demo.content import KB5
+from lo_audit.demo.response import Response
 
 HANDLERS: dict[str, Callable[[str, str, dict[str, str]], Response]] = {
     "cms": cms.handle,

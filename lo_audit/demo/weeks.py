@@ -26,7 +26,7 @@ import re
 from dataclasses import replace
 from datetime import date, timedelta
 
-from .response import Response
+from lo_audit.demo.response import Response
 
 WEEKS_BEFORE = (3, 2, 1, 0)
 """The weekly runs, as weeks before the final one, oldest first."""

@@ -10,7 +10,7 @@ The steps, each leaving the previous state in place if it fails:
    A failed build raises ``BuildError`` listing MkDocs' warnings; the old site stays.
 
 Work folders left by a build that was killed (``.site.build-*``, ``.site.old-*``,
-``docs/.audit.new-*``) are removed at the start of the next one (``lo_audit.folders``).
+``docs/.audit.new-*``) are removed at the start of the next one (``common.folders``).
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from pathlib import Path
 from markupsafe import Markup
 
 from lo_audit.config import Config
-from lo_audit.errors import BuildError
-from lo_audit.folders import clean_leftovers, swap, temp_dir
+from common.errors import BuildError
+from common.folders import clean_leftovers, swap, temp_dir
 
-from .data import load_audit
-from .escape import slug
-from .generate import Context, generate, is_page
+from lo_audit.site.data import load_audit
+from lo_audit.site.escape import slug
+from lo_audit.site.generate import Context, generate, is_page
 
 log = logging.getLogger(__name__)
 GENERATED_DIR = "audit"
@@ -40,11 +40,11 @@ DOWNLOADS = ("findings.xlsx", "findings.csv", "findings.json", "pages.csv")
 def load_rules() -> dict:
     """Every registered rule, or ``{}`` when the rules cannot be imported (logged)."""
     try:
-        from checks.registry import all_rules
+        from checks.pipeline.registry import all_rules
 
         return all_rules()
     except Exception as exc:  # the rules are optional for the site: say so and go on
-        log.warning("rule documentation skipped: cannot load checks.registry (%s)", exc)
+        log.warning("rule documentation skipped: cannot load checks.pipeline.registry (%s)", exc)
         return {}
 
 

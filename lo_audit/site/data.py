@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lo_audit.errors import BuildError
+from common.errors import BuildError
 
 SEVERITIES = ("error", "warning", "notice")
 MAX_PAGES_ROWS = 5000

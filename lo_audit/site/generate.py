@@ -14,11 +14,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, overview, readiness
-from .local import local_snippets
-from .data import SEVERITIES, Audit, history_point
-from .escape import md_code, md_link, md_text, slug
-from .render import (SEVERITY_LABEL, SEVERITY_MEANING, UNASSIGNED, anchor, family_title,
+from lo_audit.site import charts, overview, readiness
+from lo_audit.site.local import local_snippets
+from lo_audit.site.data import SEVERITIES, Audit, history_point
+from lo_audit.site.escape import md_code, md_link, md_text, slug
+from lo_audit.site.render import (SEVERITY_LABEL, SEVERITY_MEANING, UNASSIGNED, anchor, family_title,
                      finding_item, message, nice_date, owner_name, page_link, prose_dates, table)
 
 LATEST = "latest.md"

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .data import Audit
-from .escape import md_link, md_text
+from lo_audit.site.data import Audit
+from lo_audit.site.escape import md_link, md_text
 
 
 @dataclass(frozen=True)

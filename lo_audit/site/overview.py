@@ -9,9 +9,9 @@ holding a grouped broken link), because more people meet them.
 
 from __future__ import annotations
 
-from .data import Audit
-from .escape import md_text
-from .render import nice_date
+from lo_audit.site.data import Audit
+from lo_audit.site.escape import md_text
+from lo_audit.site.render import nice_date
 
 FIX_FIRST = 10
 

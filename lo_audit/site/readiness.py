@@ -9,7 +9,7 @@ from crawled pages and is escaped.
 
 from __future__ import annotations
 
-from .escape import md_link, md_text
+from lo_audit.site.escape import md_link, md_text
 
 TOPIC_ORDER = {"none": 0, "weak": 1, "strong": 2}
 CRITERION_ORDER = {"none": 0, "some": 1, "strong": 2}

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from checks import registry
+from checks.pipeline import registry
 from checks_testkit import SITE, build_store
 from crawler.model import Link, Page
 

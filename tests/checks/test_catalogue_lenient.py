@@ -115,7 +115,7 @@ def test_one_problem_per_value_dropped(tmp_path):
 def test_a_record_links_to_its_own_website_on_another_port(tmp_path):
     """Hosts differ by port on loopback (as in the demo): the service's site still counts."""
     from checks.rules.catalogue import own_hosts, record_view
-    from checks.siteindex import SiteIndex
+    from checks.index.siteindex import SiteIndex
     from crawler.model import Link
     from crawler.store import StoreReader, StoreWriter
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from checks.catalogue import load_catalogue
-from lo_audit.errors import CatalogueError
+from common.errors import CatalogueError
 
 V3_SERVICE = {
     "id": "ac148810-d857-441c-9679-408f346de14b", "name": "Community Counselling",

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from checks.catalogue import guess_format, load_catalogue
-from lo_audit.errors import CatalogueError
+from common.errors import CatalogueError
 
 GOOD = """\
 services:

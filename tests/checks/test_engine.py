@@ -6,11 +6,11 @@ import logging
 
 import pytest
 
-from checks.engine import run_checks
-from checks.model import Finding, Severity
-from checks.registry import rule
+from checks.pipeline.engine import run_checks
+from checks.reports.finding import Finding, Severity
+from checks.pipeline.registry import rule
 from lo_audit.config import OwnerRule, RuleConfig
-from lo_audit.errors import CatalogueError, ConfigError, StoreError
+from common.errors import CatalogueError, ConfigError, StoreError
 
 from checks_testkit import SITE, make_cfg
 
@@ -49,7 +49,7 @@ def test_rules(isolated_rules):
 
 
 def test_runs_rules_on_the_store(tmp_path, small_store, test_rules, caplog):
-    caplog.set_level(logging.INFO, "checks.engine")
+    caplog.set_level(logging.INFO, "checks.pipeline.engine")
     cfg = make_cfg(tmp_path, small_store, today="2024-06-01",
                    rules={"testing.errors": RuleConfig(options={"limit": 7})})
     result = run_checks(cfg)
@@ -134,8 +134,8 @@ def test_unfinished_crawl_withholds_site_wide_absence_findings(tmp_path, small_s
     withheld (one line each in ``skipped``), while page-level findings stay."""
     import sqlite3
 
-    from checks.engine import SITE_WIDE_ABSENCE
-    from checks.registry import all_rules
+    from checks.pipeline.engine import SITE_WIDE_ABSENCE
+    from checks.pipeline.registry import all_rules
 
     assert set(SITE_WIDE_ABSENCE) <= set(all_rules()), "a renamed rule must be renamed here too"
     finished = run_checks(make_cfg(tmp_path, small_store, today="2024-06-01"))

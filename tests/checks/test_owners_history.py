@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from checks.catalogue.model import Catalogue, Service
-from checks.engine import run_checks
-from checks.history import mark, read_previous
-from checks.model import Finding, Severity
-from checks.owners import assign_owners
-from checks.registry import rule
-from checks.reports import write_reports
+from checks.pipeline.engine import run_checks
+from checks.triage.history import mark, read_previous
+from checks.reports.finding import Finding, Severity
+from checks.triage.owners import assign_owners
+from checks.pipeline.registry import rule
+from checks.reports.folder import write_reports
 from checks_testkit import SITE, make_cfg
 from lo_audit.config import ChecksConfig, OwnerRule
 

@@ -1,4 +1,4 @@
-"""Per-page values kept in the store between checks (checks.pagecache): same findings with
+"""Per-page values kept in the store between checks (checks.index.pagecache): same findings with
 and without them, and a changed page, changed code or changed options is measured again."""
 
 from __future__ import annotations
@@ -8,9 +8,11 @@ import sqlite3
 
 import pytest
 
-from checks import pagecache, text
-from checks.engine import run_checks
-from checks.reports import write_reports
+from checks.index import pagecache
+
+from checks.knowledge import text
+from checks.pipeline.engine import run_checks
+from checks.reports.folder import write_reports
 from crawler.model import Page
 from crawler.store import StoreWriter
 

@@ -10,11 +10,11 @@ import jsonschema
 import openpyxl
 import pytest
 
-from checks.engine import run_checks
-from checks.model import Finding, Severity
-from checks.registry import rule
-from checks.reports import HISTORY_KEEP, PAGE_COLUMNS, exit_status, slug, write_reports
-from checks.result import CheckResult
+from checks.pipeline.engine import run_checks
+from checks.reports.finding import Finding, Severity
+from checks.pipeline.registry import rule
+from checks.reports.folder import HISTORY_KEEP, PAGE_COLUMNS, exit_status, slug, write_reports
+from checks.reports.result import CheckResult
 from checks_testkit import SITE, make_cfg
 from lo_audit.cli import main
 from lo_audit.config import ChecksConfig, OwnerRule

@@ -18,10 +18,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from checks.engine import run_checks
-from checks.model import Finding, Severity
-from checks.registry import rule
-from checks.reports import FORMULA_START, safe_cell, write_reports
+from checks.pipeline.engine import run_checks
+from checks.reports.finding import Finding, Severity
+from checks.pipeline.registry import rule
+from checks.reports.folder import FORMULA_START, safe_cell, write_reports
 from checks_testkit import SITE, build_store, make_cfg
 from crawler.model import Link, Page
 from lo_audit.config import OwnerRule
@@ -168,8 +168,8 @@ def test_one_workbook_of_every_finding_for_the_manager(tmp_path, evil_store, evi
 KILLER = """
 import sys, time
 sys.path[:0] = {paths!r}
-import checks.reports as reports
-from checks.engine import run_checks
+import checks.reports.folder as reports
+from checks.pipeline.engine import run_checks
 from checks_testkit import make_cfg
 from pathlib import Path
 real = reports.write_owners
@@ -218,7 +218,7 @@ def test_history_is_sorted_by_date(tmp_path, evil_store, evil_rules):
 def test_expired_waiver_finding_shows_no_file_path_to_a_service_team():
     from datetime import date
 
-    from checks.waivers import Waiver, apply_waivers
+    from checks.triage.waivers import Waiver, apply_waivers
 
     waiver = Waiver(index=0, rule="links.broken", reason="Moving in January", who="Jo", expires="2020-01-31",
                     url=f"{SITE}/old/*", source="/srv/council/audit/waivers.yml:8: waivers.0")

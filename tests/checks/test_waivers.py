@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from checks.model import Finding, Severity
-from checks.waivers import apply_waivers, load_waivers
+from checks.reports.finding import Finding, Severity
+from checks.triage.waivers import apply_waivers, load_waivers
 from lo_audit.cli import main
-from lo_audit.errors import WaiverError
+from common.errors import WaiverError
 
 SITE = "https://lo.example.gov.uk"
 FINDINGS = [
@@ -119,8 +119,8 @@ def test_check_command_reports_waiver_problems_with_exit_2(tmp_path, capsys):
 
 
 def test_engine_waives_and_configures_expired_warnings(tmp_path, small_store, isolated_rules):
-    from checks.engine import run_checks
-    from checks.registry import rule
+    from checks.pipeline.engine import run_checks
+    from checks.pipeline.registry import rule
     from checks_testkit import make_cfg
     from lo_audit.config import RuleConfig
 
@@ -152,7 +152,7 @@ def test_a_waiver_matching_any_page_of_a_grouped_link_finding_applies(tmp_path, 
     a waiver for a page that does not hold the link does not (negative control)."""
     import yaml
 
-    from checks.engine import run_checks
+    from checks.pipeline.engine import run_checks
     from crawler.crawl import crawl
     from lo_audit.config import load
 

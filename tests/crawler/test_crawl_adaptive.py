@@ -9,7 +9,7 @@ from crawlsite import Route, page, static_site
 
 from crawler.crawl import crawl
 from crawler.store import StoreReader
-from lo_audit.errors import BrowserNotFound
+from common.errors import BrowserNotFound
 from lo_audit.progress import Counts
 
 TEXT = "<p>Short breaks give disabled children and their families a break from caring.</p>"

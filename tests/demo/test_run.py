@@ -46,7 +46,7 @@ def test_catalogue_and_waivers_pass_the_loaders(tmp_path):
     owners = {s.owner for s in catalogue.services}
     assert {"SEND Information Team", "Children's Health Therapies", "Short Breaks Team",
             "Preparing for Adulthood Team", "Education Inclusion Service"} <= owners
-    from checks.waivers import load_waivers
+    from checks.triage.waivers import load_waivers
 
     assert len(load_waivers(cfg.checks.waivers)) == 2
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checks.engine import run_checks
-from checks.siteindex import norm_url
+from checks.pipeline.engine import run_checks
+from checks.index.siteindex import norm_url
 from crawler.crawl import crawl
 from crawler.store import StoreReader
 from lo_audit.config import load

@@ -95,7 +95,7 @@ def make_reports(folder: Path, pages: int = 40, owners: int = 5, per_page: int =
                                  "inlinks": i % 5}
                                 for i, u in enumerate(urls)])
     history = [{"date": f"2026-{m + 1:02d}-01", "counts": {"error": 30 - m, "warning": 20, "notice": 10 + m}}
-               for m in range(runs - 1)]  # the shape of checks.reports.compact()
+               for m in range(runs - 1)]  # the shape of checks.reports.folder.compact()
     history.append({"date": "2026-11-21", "counts": {s: sum(f["severity"] == s for f in findings)
                                                      for s in ("error", "warning", "notice")}})
     (folder / "history.json").write_text(json.dumps(history), encoding="utf-8")

@@ -1,7 +1,7 @@
 """Rule documentation pages: one page per family, an anchor per rule, docstring and findings."""
 
-from checks.model import Severity
-from checks.registry import Rule
+from checks.reports.finding import Severity
+from checks.pipeline.registry import Rule
 
 from lo_audit.site.generate import Context, generate, rule_href
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from checks.siteindex import SiteIndex
+from checks.index.siteindex import SiteIndex
 from crawler.model import Page
 from crawler.pagebuild import Scope, build_links
 from crawler.parse import parse_html

@@ -1,7 +1,7 @@
 """Precision and recall of the topic and criterion evidence on the labelled set (``labelled.py``).
 
 A page is predicted for a subject when the checks find *strong* evidence for it on that page
-(``checks.evidence``); weak evidence is not coverage. The table is printed (it shows in the test
+(``checks.index.evidence``); weak evidence is not coverage. The table is printed (it shows in the test
 log); the thresholds are the ones promised to leaders: precision 95% and recall 90%, over all
 topics and over all criteria, and no single topic or criterion far behind.
 
@@ -18,8 +18,10 @@ from collections import Counter
 
 import pytest
 
-from checks import criteria, topics
-from checks.evidence import evaluate, read_site
+from checks.knowledge import criteria
+
+from checks.knowledge import topics
+from checks.index.evidence import evaluate, read_site
 from labelled import crawl_of, entries
 
 TOPIC_IDS = [t.id for t in topics.TOPICS]

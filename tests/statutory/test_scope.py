@@ -12,7 +12,7 @@ import pytest
 from crawler.scope import default_scope, in_scope, prefix_of
 from lo_audit.cli import main
 from lo_audit.config import load
-from lo_audit.errors import ConfigError
+from common.errors import ConfigError
 
 
 def test_default_scope_limits_a_start_url_with_a_path_to_its_folder():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 
-from checks.model import finding_id
+from checks.reports.finding import finding_id
 
 TOPICS = [
     ("provision.in-area", "Special educational provision in the area"),

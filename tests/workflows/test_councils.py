@@ -1,4 +1,4 @@
-"""lo_audit.councils: councils.yml and the workflow matrix."""
+"""lo_audit.ci.councils: councils.yml and the workflow matrix."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from lo_audit import config, councils
-from lo_audit.errors import InputError
+from lo_audit import config
+
+from lo_audit.ci import councils
+from common.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""lo_audit.github_issue: the body builder (offline) and the REST calls against a mock transport."""
+"""lo_audit.ci.github_issue: the body builder (offline) and the REST calls against a mock transport."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import httpx
 from reportdata import findings_doc
 
-from lo_audit import github_issue as gi
+from lo_audit.ci import github_issue as gi
 
 
 def _ids(body: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""lo_audit.history_branch against a real bare git repository on disk (no network)."""
+"""lo_audit.ci.history_branch against a real bare git repository on disk (no network)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from reportdata import findings_doc, write_reports
 
-from lo_audit import history_branch as hb
-from lo_audit.errors import InputError
+from lo_audit.ci import history_branch as hb
+from common.errors import InputError
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import re
 
 from reportdata import findings_doc
 
-from lo_audit import github_issue as gi
+from lo_audit.ci import github_issue as gi
 from lo_audit import summary
 
 HOSTILE = "@everyone @org/team see #123, GH-45 and owner/repo#6"

@@ -1,4 +1,4 @@
-"""lo_audit.merge: a comparative site built with MkDocs from two reports folders."""
+"""lo_audit.ci.merge: a comparative site built with MkDocs from two reports folders."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from reportdata import findings_doc, write_reports
 
 from lo_audit.cli import main
-from lo_audit.errors import InputError
-from lo_audit.merge import merge_reports
+from common.errors import InputError
+from lo_audit.ci.merge import merge_reports
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_wrong_shape(tmp_path):
 
 
 def test_same_names_get_distinct_pages(tmp_path):
-    from lo_audit.merge import _unique_slugs, read_report
+    from lo_audit.ci.merge import _unique_slugs, read_report
 
     a = write_reports(tmp_path / "a", findings_doc())
     b = write_reports(tmp_path / "b", findings_doc())
@@ -91,7 +91,7 @@ def test_same_names_get_distinct_pages(tmp_path):
 
 
 def test_name_falls_back_to_folder(tmp_path):
-    from lo_audit.merge import read_report
+    from lo_audit.ci.merge import read_report
 
     doc = findings_doc()
     doc.pop("run")

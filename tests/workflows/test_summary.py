@@ -8,7 +8,7 @@ import pytest
 from reportdata import findings_doc, write_reports
 
 from lo_audit import summary
-from lo_audit.errors import InputError
+from common.errors import InputError
 
 MIB = 1024 * 1024
 

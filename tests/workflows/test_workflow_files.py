@@ -111,7 +111,7 @@ def test_audit_publishes_artifacts_pages_and_runs_the_matrix():
     assert "history_branch restore" in runs
     assert "lo-audit merge" in "\n".join(s.get("run", "") for s in _steps(jobs["site"]))
     assert "history_branch save" in "\n".join(s.get("run", "") for s in _steps(jobs["history"]))
-    assert "lo_audit.github_issue" in "\n".join(s.get("run", "") for s in _steps(jobs["issue"]))
+    assert "lo_audit.ci.github_issue" in "\n".join(s.get("run", "") for s in _steps(jobs["issue"]))
     assert "summary gate" in "\n".join(s.get("run", "") for s in _steps(jobs["gate"]))
 
 

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from checks.catalogue.model import Catalogue, Service
-from checks.context import RuleContext
-from checks.registry import all_rules
+from checks.pipeline.context import RuleContext
+from checks.pipeline.registry import all_rules
 from crawler.model import AxeViolation, Link, LinkStatus, Page
 from crawler.store import StoreReader, StoreWriter
 from lo_audit.config import ChecksConfig

@@ -15,7 +15,7 @@ import html
 import pytest
 import yaml
 
-from checks.engine import run_checks
+from checks.pipeline.engine import run_checks
 from crawler.crawl import crawl
 from lo_audit.config import load
 

@@ -4,7 +4,7 @@ read from the whole record (sources kept), extra contacts."""
 from __future__ import annotations
 
 from checks.catalogue.model import Service
-from checks.matching import match_services
+from checks.index.matching import match_services
 from crawler.pagebuild import record_meta
 from crawler.parse import parse_html
 from lo_audit.config import ChecksConfig

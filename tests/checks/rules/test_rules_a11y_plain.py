@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.text import _write_corpus, reading_age, sentences, unexpanded_acronyms
+from checks.knowledge.text import _write_corpus, reading_age, sentences, unexpanded_acronyms
 from crawler.model import AxeViolation
 from rules_storekit import CMS, by_subject, page, run_rule
 
@@ -99,7 +99,7 @@ def test_fresh_machine_builds_corpus_before_textstat(tmp_path):
     import sys
 
     code = ("import nltk; nltk.download = lambda *a, **k: (_ for _ in ()).throw(SystemExit('download'));"
-            "from checks.text import reading_age; print(reading_age('We can help you. Call us today, please.'))")
+            "from checks.knowledge.text import reading_age; print(reading_age('We can help you. Call us today, please.'))")
     env = {**os.environ, "LO_AUDIT_CACHE": str(tmp_path / "cache"), "NLTK_DATA": str(tmp_path / "none")}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
                          cwd=Path(__file__).resolve().parents[3])

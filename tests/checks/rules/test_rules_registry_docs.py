@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from checks.registry import all_rules
+from checks.pipeline.registry import all_rules
 
 ENGINE_RULES = {"waivers.expired"}
 
@@ -35,7 +35,7 @@ def test_contract_rule_ids_are_registered():
 
 def test_every_rule_runs_on_an_empty_and_a_small_site(make_ctx):
     from checks.catalogue.model import Service
-    from checks.engine import plan, run_rules
+    from checks.pipeline.engine import plan, run_rules
     from rules_storekit import CMS, link, page
 
     rules = all_rules()

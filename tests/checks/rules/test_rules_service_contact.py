@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks.catalogue.model import Service
-from checks.matching import match_services, normalise_name, site_affixes
+from checks.index.matching import match_services, normalise_name, site_affixes
 from rules_storekit import CMS, DIR, by_subject, link, page, run_rule
 
 KB5 = f"{DIR}/kb5/exampleshire/directory/service.page?id="

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.criteria import criterion_ids
-from checks.topics import TOPICS, PhraseClassifier, topic_ids
+from checks.knowledge.criteria import criterion_ids
+from checks.knowledge.topics import TOPICS, PhraseClassifier, topic_ids
 from lo_audit.config import ChecksConfig
 from rules_storekit import CMS, by_subject, link, page, run_rule
 

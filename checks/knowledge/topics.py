@@ -1,7 +1,7 @@
 """Statutory topics of a Local Offer, the evidence phrases of each, and a keyword index of pages.
 
 Coverage (``statutory.topic-missing``, ``metrics.statutory``) is decided by
-``checks.evidence`` from :data:`EVIDENCE`: per topic, *head* phrases that name it in a
+``checks.index.evidence`` from :data:`EVIDENCE`: per topic, *head* phrases that name it in a
 title or heading, and *terms* that a text about it uses (see :func:`subjects`).
 
 The keyword classifier below (:class:`PhraseClassifier`, :func:`topic_index`) is the
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .phrases import PhraseTable, normalise_text, words_of  # noqa: F401 - normalise_text re-exported
+from checks.knowledge.phrases import PhraseTable, normalise_text, words_of  # noqa: F401 - normalise_text re-exported
 
 THRESHOLD = 4
 TITLE_WEIGHT, HEADING_WEIGHT, TEXT_CAP = 3, 2, 4
@@ -250,7 +250,7 @@ def topic_index(ctx: Any) -> TopicIndex:
     directory entry that happens to use its words.
     """
     if "topics" not in ctx.shared:
-        from .classify import content_scores
+        from checks.knowledge.classify import content_scores
 
         synonyms = getattr(ctx.config, "topic_synonyms", None) or {}
         scores = {url: by_topic for url, (by_topic, _) in content_scores(ctx).items()}
@@ -418,7 +418,7 @@ EVIDENCE: dict[str, tuple[str, str]] = {
         "strategy; inspection; ofsted; cqc; self evaluation; action plan; priorities; improvement; inspectors;"
         " outcome; inspection report"),
 }
-"""Topic id -> (head phrases, terms), each ``;``-separated (see ``checks.evidence``)."""
+"""Topic id -> (head phrases, terms), each ``;``-separated (see ``checks.index.evidence``)."""
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -426,8 +426,8 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 def subjects(synonyms: Mapping[str, Iterable[str]] | None = None) -> tuple[Any, ...]:
-    """The topics as ``checks.evidence.Subject``s; ``checks.topic_synonyms`` count as heads and terms."""
-    from .evidence import Subject
+    """The topics as ``checks.index.evidence.Subject``s; ``checks.topic_synonyms`` count as heads and terms."""
+    from checks.index.evidence import Subject
 
     synonyms = synonyms or {}
     out = []

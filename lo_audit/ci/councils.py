@@ -9,7 +9,7 @@
         config: config/sampleton.yml
         slug: sampleton            # optional: folder and artifact name (default from name)
 
-``python -m lo_audit.councils matrix [--config FILE] [--councils councils.yml]
+``python -m lo_audit.ci.councils matrix [--config FILE] [--councils councils.yml]
 [--github-output]`` prints
 the GitHub Actions matrix as one line of JSON (``{"include": [{name, slug, config}]}``)
 for ``$GITHUB_OUTPUT``: one entry for ``--config`` when given, else every council in
@@ -25,8 +25,8 @@ import re
 import sys
 from pathlib import Path
 
-from .errors import InputError
-from .yamlio import read_yaml, where
+from common.errors import InputError
+from common.yamlio import read_yaml, where
 
 DEFAULT_CONFIG = "lo-audit.yml"
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -92,7 +92,7 @@ def matrix(config: str = "", councils_file: str = "councils.yml") -> dict:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lo_audit.councils")
+    parser = argparse.ArgumentParser(prog="python -m lo_audit.ci.councils")
     sub = parser.add_subparsers(dest="cmd", required=True)
     m = sub.add_parser("matrix", help="print the job matrix as JSON")
     m.add_argument("--config", default="", help="one config file (overrides councils.yml)")
@@ -103,7 +103,7 @@ def _main(argv: list[str] | None = None) -> int:
     try:
         result = matrix(args.config.strip(), args.councils)
     except InputError as exc:
-        print(f"lo_audit.councils: {exc}", file=sys.stderr)
+        print(f"lo_audit.ci.councils: {exc}", file=sys.stderr)
         return exc.exit_status
     text = json.dumps(result, separators=(",", ":"))
     print(text)

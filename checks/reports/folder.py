@@ -23,11 +23,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from crawler.store import StoreReader
-from lo_audit.folders import clean_leftovers, swap, temp_dir
+from common.folders import clean_leftovers, swap, temp_dir
 from lo_audit.summary import append_step_summary, write_summary
 
-from .model import Finding, Severity
-from .result import CheckResult
+from checks.reports.finding import Finding, Severity
+from checks.reports.result import CheckResult
 
 log = logging.getLogger(__name__)
 HISTORY_KEEP = 104
@@ -306,7 +306,7 @@ def write_reports(result: CheckResult, cfg, step_summary: bool = True) -> Path:
     """Write every report into ``cfg.reports.out``; return that folder (``step_summary``:
     also append summary.md to ``$GITHUB_STEP_SUMMARY`` when that is set).
 
-    The whole folder is written beside the old one and swapped in (``lo_audit.folders``),
+    The whole folder is written beside the old one and swapped in (``common.folders``),
     so a run killed half-way leaves the previous reports whole, never a mix of both.
     """
     out = Path(cfg.reports.out).resolve()

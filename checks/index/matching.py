@@ -43,8 +43,8 @@ from crawler.extract.phones import normalise_phone
 from crawler.extract.postcodes import normalise_postcode
 from crawler.model import Page
 
-from .catalogue.model import Service
-from .siteindex import SiteIndex, norm_url, platform_of
+from checks.catalogue.model import Service
+from checks.index.siteindex import SiteIndex, norm_url, platform_of
 
 DEFAULT_THRESHOLD = 85
 """Name score (0-100) at which a name alone is enough for a match."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Finding, Severity
+from checks.reports.finding import Finding, Severity
 
 
 class DuplicateRuleError(Exception):

@@ -39,8 +39,8 @@ class Finding:
     fix: how to fix it, in one or two sentences.
     evidence: machine-readable details (``target``, ``status``, ``last_updated``...).
     service_id: the catalogue id of the service concerned, or "".
-    owner: who can fix it (filled by ``checks.owners``).
-    status: ``new``, ``persisting`` (filled by ``checks.history``); ``fixed`` only in
+    owner: who can fix it (filled by ``checks.triage.owners``).
+    status: ``new``, ``persisting`` (filled by ``checks.triage.history``); ``fixed`` only in
         the list of fixed findings.
     waived: the waiver's reason when a valid waiver covers it, else "".
     """

@@ -16,7 +16,7 @@ another job (a council of the same matrix) pushed first: it re-fetches the branc
 copies its files again and commits on top. The token is handed to git in environment
 variables (``GIT_CONFIG_*``), never on a command line or in ``.git/config``.
 
-``python -m lo_audit.history_branch restore|save --slug S --reports DIR``.
+``python -m lo_audit.ci.history_branch restore|save --slug S --reports DIR``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import AuditError, InputError
-from .summary import load_findings
+from common.errors import AuditError, InputError
+from lo_audit.summary import load_findings
 
 BRANCH = "audit-data"
 FILES = ("findings.json", "history.json", "summary.md")
@@ -47,7 +47,7 @@ BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github
 
 
 class GitError(AuditError):
-    """A git command failed. Raised by ``lo_audit.history_branch``."""
+    """A git command failed. Raised by ``lo_audit.ci.history_branch``."""
 
 
 def remote_url(remote: str = "") -> str:
@@ -164,7 +164,7 @@ def _copy_in(reports: Path, work: Path, slug: str) -> None:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lo_audit.history_branch")
+    parser = argparse.ArgumentParser(prog="python -m lo_audit.ci.history_branch")
     parser.add_argument("action", choices=("restore", "save"))
     parser.add_argument("--slug", required=True, help="the Local Offer's folder on the branch")
     parser.add_argument("--reports", required=True, help="the reports folder")
@@ -181,7 +181,7 @@ def _main(argv: list[str] | None = None) -> int:
             commit = save(args.slug, args.reports, args.remote, args.branch, token)
             print(f"saved {args.branch}/{args.slug} at {commit[:12] or '(unchanged)'}")
     except AuditError as exc:
-        print(f"lo_audit.history_branch: {exc}", file=sys.stderr)
+        print(f"lo_audit.ci.history_branch: {exc}", file=sys.stderr)
         return exc.exit_status
     return 0
 

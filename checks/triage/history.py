@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from .model import Finding
+from checks.reports.finding import Finding
 
 log = logging.getLogger(__name__)
 

@@ -32,9 +32,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BuildError, InputError
-from .site.escape import md_code, md_link, md_text, slug as make_slug
-from .summary import active, headline, load_findings, plural, run_info, severity_counts
+from common.errors import BuildError, InputError
+from lo_audit.site.escape import md_code, md_link, md_text, slug as make_slug
+from lo_audit.summary import active, headline, load_findings, plural, run_info, severity_counts
 
 TOP = 50
 """Findings listed on each council page."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .model import Finding, Severity
+from checks.reports.finding import Finding, Severity
 
 
 def sort_key(finding: Finding) -> tuple:
@@ -15,7 +15,7 @@ def sort_key(finding: Finding) -> tuple:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What ``checks.engine.run_checks`` found.
+    """What ``checks.pipeline.engine.run_checks`` found.
 
     findings: active (unwaived) findings, most severe first.
     waived: findings a valid waiver covers (``Finding.waived`` holds the reason).

@@ -1,7 +1,7 @@
 """The 11 Area SEND inspection criteria (Ofsted/CQC framework, 2023, updated June 2025)
 and the phrases of pages that give evidence for them.
 
-Evidence for a criterion is decided by ``checks.evidence`` from :data:`EVIDENCE`: per
+Evidence for a criterion is decided by ``checks.index.evidence`` from :data:`EVIDENCE`: per
 criterion, *head* phrases that name it in a title or heading, and *terms* a text about it
 uses. :func:`evidence_pages` is the older keyword score, kept for callers of the old API.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any
 
-from .topics import PhraseClassifier, Scored
+from checks.knowledge.topics import PhraseClassifier, Scored
 
 
 @dataclass(frozen=True)
@@ -172,12 +172,12 @@ EVIDENCE: dict[str, tuple[str, str]] = {
         " social care; education; together; joint; integrated; board; icb; team around; work together; share;"
         " meet each month"),
 }
-"""Criterion id -> (head phrases, terms), each ``;``-separated (see ``checks.evidence``)."""
+"""Criterion id -> (head phrases, terms), each ``;``-separated (see ``checks.index.evidence``)."""
 
 
 def subjects() -> tuple[Any, ...]:
-    """The criteria as ``checks.evidence.Subject``s."""
-    from .evidence import Subject
+    """The criteria as ``checks.index.evidence.Subject``s."""
+    from checks.index.evidence import Subject
 
     def split(text: str) -> tuple[str, ...]:
         return tuple(p.strip() for p in text.split(";") if p.strip())

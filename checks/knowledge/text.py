@@ -267,7 +267,7 @@ def prose_stats(text: str, with_age=True) -> dict:
     :func:`prose_sentences`), ``words`` (their words) and ``age``
     (:func:`prose_reading_age`, None without prose) when ``with_age`` is true or, given a
     function, returns true for the first two. Plain data, so it can be kept between runs
-    (``checks.pagecache``)."""
+    (``checks.index.pagecache``)."""
     prose = prose_sentences(text)
     out: dict = {"sentences": len(prose), "words": sum(len(words(s)) for s in prose)}
     if with_age(out) if callable(with_age) else with_age:

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatchcase
 
-from lo_audit.errors import WaiverError
-from lo_audit.yamlio import read_yaml, where
+from common.errors import WaiverError
+from common.yamlio import read_yaml, where
 
-from .catalogue.fields import real_date_problem
-from .model import Finding, Severity
-from .schemas import format_problems, load_schema, schema_errors
+from checks.catalogue.fields import real_date_problem
+from checks.reports.finding import Finding, Severity
+from checks.schemas import format_problems, load_schema, schema_errors
 
 EXPIRED_RULE = "waivers.expired"
 

@@ -48,7 +48,7 @@ class CatalogueError(InputError):
 
 
 class WaiverError(InputError):
-    """The waivers file is invalid. Raised by ``checks.waivers``."""
+    """The waivers file is invalid. Raised by ``checks.triage.waivers``."""
 
 
 class StoreError(InputError):

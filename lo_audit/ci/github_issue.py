@@ -1,6 +1,6 @@
 """One GitHub issue per Local Offer that lists the new findings until they are gone.
 
-The audit workflow runs ``python -m lo_audit.github_issue REPORTS_DIR`` in a job that
+The audit workflow runs ``python -m lo_audit.ci.github_issue REPORTS_DIR`` in a job that
 has ``issues: write``. The issue (found by its exact title among open issues) lists
 every finding that was new when it first appeared and is still active: the ids it
 tracks are kept in a hidden comment in the body, so a finding stays listed while it
@@ -20,8 +20,8 @@ import re
 import sys
 from pathlib import Path
 
-from .errors import InputError
-from .summary import (
+from common.errors import InputError
+from lo_audit.summary import (
     active, finding_row, headline, load_findings, md_text, new_findings, resolve_site_url, run_info, safe_url,
     severity_counts,
 )
@@ -145,7 +145,7 @@ def _client(token: str):
 
 
 def _main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lo_audit.github_issue",
+    parser = argparse.ArgumentParser(prog="python -m lo_audit.ci.github_issue",
                                      description="Open, update or close the 'new findings' issue.")
     parser.add_argument("reports", nargs="+", help="reports folders (one issue per folder)")
     parser.add_argument("--title", default=DEFAULT_TITLE)
@@ -158,7 +158,7 @@ def _main(argv: list[str] | None = None) -> int:
     try:
         docs = [(folder, load_findings(folder)) for folder in args.reports]
     except InputError as exc:
-        print(f"lo_audit.github_issue: {exc}", file=sys.stderr)
+        print(f"lo_audit.ci.github_issue: {exc}", file=sys.stderr)
         return exc.exit_status
     run_url = _run_url()
     if args.dry_run:
@@ -168,7 +168,7 @@ def _main(argv: list[str] | None = None) -> int:
         return 0
     token, repo = os.environ.get("GITHUB_TOKEN", ""), os.environ.get("GITHUB_REPOSITORY", "")
     if not token or not repo:
-        print("lo_audit.github_issue: GITHUB_TOKEN and GITHUB_REPOSITORY must be set (or use --dry-run)", file=sys.stderr)
+        print("lo_audit.ci.github_issue: GITHUB_TOKEN and GITHUB_REPOSITORY must be set (or use --dry-run)", file=sys.stderr)
         return 2
     with _client(token) as client:
         for folder, doc in docs:

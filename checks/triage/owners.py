@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
-from .catalogue.model import Catalogue, Service
-from .model import Finding
+from checks.catalogue.model import Catalogue, Service
+from checks.reports.finding import Finding
 
 
 def owner_of(finding: Finding, services: dict[str, Service], checks_cfg) -> tuple[str, str]:

@@ -1,15 +1,15 @@
 """Topic and inspection-criteria scores of the run's content pages, computed in one pass.
 
 Both classifiers read the same words of a page, so each page is split into words once
-(:class:`checks.topics.PageWords`) and scored by both; only the small scores are kept.
+(:class:`checks.knowledge.topics.PageWords`) and scored by both; only the small scores are kept.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .criteria import CRITERIA
-from .topics import PageWords, PhraseClassifier, Scored, topics
+from checks.knowledge.criteria import CRITERIA
+from checks.knowledge.topics import PageWords, PhraseClassifier, Scored, topics
 
 
 def content_scores(ctx: Any) -> dict[str, tuple[Scored, Scored]]:

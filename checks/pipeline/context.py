@@ -8,7 +8,7 @@ from typing import Any
 
 from crawler.store import StoreReader
 
-from .catalogue.model import Catalogue
+from checks.catalogue.model import Catalogue
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,9 @@ class RuleContext:
 
     @property
     def site(self):
-        """The crawl index (``checks.siteindex.SiteIndex``), built on first use and shared."""
+        """The crawl index (``checks.index.siteindex.SiteIndex``), built on first use and shared."""
         if "site" not in self.shared:
-            from .siteindex import SiteIndex
+            from checks.index.siteindex import SiteIndex
 
             self.shared["site"] = SiteIndex.build(self.store, self.config)
         return self.shared["site"]

@@ -14,16 +14,16 @@ from datetime import date, datetime, timezone
 
 from crawler.model import Page
 from crawler.store import StoreReader
-from lo_audit.errors import ConfigError
+from common.errors import ConfigError
 
-from . import history
-from .context import RuleContext
-from .pagecache import save_all
-from .model import Finding, Severity
-from .owners import assign_owners, service_records
-from .registry import Rule, all_rules
-from .result import CheckResult, sort_key
-from .waivers import EXPIRED_RULE, apply_waivers, load_waivers
+from checks.triage import history
+from checks.pipeline.context import RuleContext
+from checks.index.pagecache import save_all
+from checks.reports.finding import Finding, Severity
+from checks.triage.owners import assign_owners, service_records
+from checks.pipeline.registry import Rule, all_rules
+from checks.reports.result import CheckResult, sort_key
+from checks.triage.waivers import EXPIRED_RULE, apply_waivers, load_waivers
 
 log = logging.getLogger(__name__)
 _SECRET_RE = re.compile(r"header|cookie|token|secret|passw|auth|credential|api[_-]?key", re.I)
@@ -167,7 +167,7 @@ def _today(checks_cfg) -> date:
 def _catalogue(checks_cfg):
     if not checks_cfg.catalogue:
         return None
-    from .catalogue import load_catalogue
+    from checks.catalogue import load_catalogue
 
     return load_catalogue(checks_cfg.catalogue, checks_cfg.catalogue_format, checks_cfg.mapping,
                           strict=bool(getattr(checks_cfg, "strict_catalogue", False)))
@@ -180,7 +180,7 @@ def validate_inputs(cfg) -> None:
     is reported in seconds rather than after a crawl. A catalogue given as an API URL
     is fetched only by the checks themselves.
     """
-    from .catalogue import is_url
+    from checks.catalogue import is_url
 
     check_rule_ids(all_rules(), cfg.checks.rules, cfg.path)
     if cfg.checks.catalogue and not is_url(cfg.checks.catalogue):
@@ -203,11 +203,11 @@ def run_checks(cfg) -> CheckResult:
         log.info("rules enabled (%d): %s", len(todo), ", ".join(r.id for r, _ in todo))
         ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
         findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules)
-        save_all(ctx.shared)  # per-page values kept for the next check (checks.pagecache)
+        save_all(ctx.shared)  # per-page values kept for the next check (checks.index.pagecache)
         findings, withheld = withhold_absences(findings, ctx.unfinished)
         metrics = {**ctx.metrics, "pages": page_metrics(ctx.site.pages)}
         if catalogue is not None:
-            from .rules.catalogue import catalogue_metrics
+            from checks.rules.catalogue import catalogue_metrics
 
             metrics["catalogue"] = catalogue_metrics(ctx)
         run = {**run_info(store), "site_name": cfg.site.name, "council": cfg.site.council, "site_url": cfg.site.url}

@@ -1,9 +1,9 @@
 """Evidence that a Local Offer covers a statutory topic or speaks to an inspection criterion.
 
-Each subject (a topic of ``checks.topics`` or a criterion of ``checks.criteria``) has
+Each subject (a topic of ``checks.knowledge.topics`` or a criterion of ``checks.knowledge.criteria``) has
 *head* phrases (words that name it in a title or heading) and *terms* (specific words a
 text about it uses). A page or document is read through its main content only
-(``checks.boilerplate``), split into sections under its headings, and:
+(``checks.index.boilerplate``), split into sections under its headings, and:
 
 - **strong** evidence: its title (or h1), or one of its headings, names the subject, and
   the text under it is substantive: at least :data:`MIN_TERMS` different terms of the
@@ -31,8 +31,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .boilerplate import MainContent, Repetition, main_content
-from .phrases import PhraseTable, words_of
+from checks.index.boilerplate import MainContent, Repetition, main_content
+from checks.knowledge.phrases import PhraseTable, words_of
 
 MIN_TERMS = 2
 MIN_PAGE_WORDS = 40

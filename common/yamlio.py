@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
+from common.errors import InputError
 
 MAX_VALUES = 1_000_000
 """Values a document may hold once its aliases are expanded (far more than any real file)."""

@@ -1,0 +1,1 @@
+"""Domain knowledge: the statutory topics, the inspection criteria, phrase finding, plain-language measures."""
