@@ -24,7 +24,8 @@ from pathlib import Path
 from checks.catalogue.model import Catalogue, Service
 from checks.pipeline.context import RuleContext
 from checks.pipeline.engine import run_rule
-from checks.pipeline.registry import RULES, all_rules
+from checks.pipeline.registry import RULES
+from checks.rules import all_rules
 from crawler.model import Page
 from crawler.store import StoreReader, StoreWriter
 from lo_audit.config import ChecksConfig
@@ -112,7 +113,7 @@ def bench(count: int, pages: int, seed: int = 1) -> dict[str, float]:
         counts = {}
         for rule_id in RULES_RUN:
             t0 = time.perf_counter()
-            counts[rule_id] = len(run_rule(RULES[rule_id], ctx.for_rule(RULES[rule_id].options)))
+            counts[rule_id] = len(run_rule(RULES[rule_id], ctx.for_rule(RULES[rule_id])))
             found += counts[rule_id]
             times[rule_id] = time.perf_counter() - t0
         times["counts"] = counts

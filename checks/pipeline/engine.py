@@ -21,7 +21,8 @@ from checks.pipeline.context import RuleContext
 from checks.index.pagecache import save_all
 from checks.reports.finding import Finding, Severity
 from checks.triage.owners import assign_owners, service_records
-from checks.pipeline.registry import Rule, all_rules
+from checks.pipeline.registry import Rule
+from checks.rules import all_rules
 from checks.reports.result import CheckResult, sort_key
 from checks.triage.waivers import EXPIRED_RULE, apply_waivers, load_waivers
 
@@ -57,8 +58,8 @@ def plan(rules: dict[str, Rule], cfg_rules: dict, has_catalogue: bool) -> tuple[
 
 
 def run_rule(rule: Rule, ctx: RuleContext) -> list[Finding]:
-    """All findings of one rule; raises ``TypeError`` when it yields something else."""
-    findings = list(rule.func(ctx) or ())
+    """All findings of one rule (``ctx`` bound to it); raises ``TypeError`` when it yields something else."""
+    findings = list(rule(ctx) or ())
     bad = [f for f in findings if not isinstance(f, Finding)]
     if bad:
         raise TypeError(f"returned {type(bad[0]).__name__} instead of Finding")
@@ -83,7 +84,7 @@ def run_rules(todo: list[tuple[Rule, dict]], ctx: RuleContext, cfg_rules: dict) 
     findings, ran, failed = [], [], []
     for rule, options in todo:
         try:
-            found = run_rule(rule, ctx.for_rule(options))
+            found = run_rule(rule, ctx.for_rule(rule, options))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the audit
             log.warning("rule %s failed and was skipped: %s: %s", rule.id, type(exc).__name__, exc)
             log.debug("rule %s traceback", rule.id, exc_info=True)
@@ -94,22 +95,22 @@ def run_rules(todo: list[tuple[Rule, dict]], ctx: RuleContext, cfg_rules: dict) 
     return findings, ran, failed
 
 
-SITE_WIDE_ABSENCE = ("statutory.topic-missing", "statutory.you-said-we-did", "statutory.accessibility-statement",
-                     "statutory.offline-access")
-"""Rules that state the whole site lacks something: on an unfinished crawl the page may be
-among those not reached, so their findings are withheld (one line each in ``skipped``)."""
+def withhold_absences(findings: list[Finding], unfinished: bool,
+                      rules: Iterable[Rule]) -> tuple[list[Finding], list[dict]]:
+    """``(kept, notices)``: without a finished crawl, site-wide absence findings are not facts.
 
-
-def withhold_absences(findings: list[Finding], unfinished: bool) -> tuple[list[Finding], list[dict]]:
-    """``(kept, notices)``: without a finished crawl, site-wide absence findings are not facts."""
+    Rules registered with ``absence=True`` state that the whole site lacks something; on an
+    unfinished crawl the page may be among those not reached, so their findings are withheld
+    (one line each in ``skipped``)."""
     if not unfinished:
         return findings, []
-    held = sorted({f.rule for f in findings if f.rule in SITE_WIDE_ABSENCE})
+    absences = [r for r in rules if r.absence]
+    held = sorted({f.rule for f in findings if any(r.covers(f.rule) for r in absences)})
     notices = [{"rule": rule_id, "reason": "findings withheld: the crawl did not finish, so the page may exist "
                                           "among those not reached; finish the crawl (--resume) and check again",
                 "withheld": True}
                for rule_id in held]
-    return [f for f in findings if f.rule not in SITE_WIDE_ABSENCE], notices
+    return [f for f in findings if f.rule not in held], notices
 
 
 def engine_findings(findings: list[Finding], cfg_rules: dict) -> list[Finding]:
@@ -204,7 +205,7 @@ def run_checks(cfg) -> CheckResult:
         ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
         findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules)
         save_all(ctx.shared)  # per-page values kept for the next check (checks.index.pagecache)
-        findings, withheld = withhold_absences(findings, ctx.unfinished)
+        findings, withheld = withhold_absences(findings, ctx.unfinished, rules.values())
         metrics = {**ctx.metrics, "pages": page_metrics(ctx.site.pages)}
         if catalogue is not None:
             from checks.rules.catalogue import catalogue_metrics

@@ -1,12 +1,20 @@
 """The rule registry: one explicit table of every rule, filled by decorators.
 
 A rule is a function ``(ctx: RuleContext) -> Iterable[Finding]`` in one module per
-family under ``checks.rules``. Its id is stable and dotted (``links.broken``); its
-docstring is its documentation page on the site (first line: the title). Registering
-an id twice raises ``DuplicateRuleError`` at import.
+family under ``checks.rules``. Its id is stable and dotted (``links.broken``) and is
+written once, in its ``@rule``: the function receives a context bound to its rule
+(``ctx.finding``, ``ctx.option``), so nothing inside it repeats the id. Its docstring is
+its documentation page on the site (first line: the title). Registering an id twice
+raises ``DuplicateRuleError`` at import.
 
 A rule registered with ``prefix=True`` (``a11y.axe``) emits findings under several ids
-that share its family (``a11y.image-alt``, ``a11y.color-contrast``...).
+that share its family (``a11y.image-alt``, ``a11y.color-contrast``...). A rule
+registered with ``absence=True`` states that the whole site lacks something: on a crawl
+that did not finish, its findings are withheld (``checks.pipeline.engine``).
+
+``@rule`` returns the ``Rule``; calling it with a context runs the function with that
+context bound to the rule. The full table, with every family imported, is
+``checks.rules.all_rules()``.
 """
 
 from __future__ import annotations
@@ -14,9 +22,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checks.reports.finding import Finding, Severity
+
+if TYPE_CHECKING:  # the context module imports this one
+    from checks.pipeline.context import RuleContext
 
 
 class DuplicateRuleError(Exception):
@@ -33,6 +44,7 @@ class Rule:
     options: dict[str, Any] = field(default_factory=dict)
     prefix: bool = False
     needs_catalogue: bool = False
+    absence: bool = False
 
     @property
     def family(self) -> str:
@@ -49,36 +61,25 @@ class Rule:
     def covers(self, rule_id: str) -> bool:
         return rule_id == self.id or (self.prefix and rule_id.startswith(self.family + "."))
 
+    def __call__(self, ctx: RuleContext) -> Iterable[Finding]:
+        """Run the rule on ``ctx`` bound to it (its default options unless already bound)."""
+        return self.func(ctx if ctx.rule is self else ctx.for_rule(self))
+
 
 RULES: dict[str, Rule] = {}
 
 
 def rule(rule_id: str, severity: str = "warning", *, prefix: bool = False, needs_catalogue: bool = False,
-         **options: Any) -> Callable:
+         absence: bool = False, **options: Any) -> Callable[[Callable], Rule]:
     """Register the decorated function as rule ``rule_id`` with default ``options``."""
     if rule_id.count(".") < 1 or rule_id != rule_id.lower():
         raise ValueError(f"rule id {rule_id!r} must be dotted lower case, e.g. 'links.broken'")
 
-    def decorate(func: Callable) -> Callable:
+    def decorate(func: Callable) -> Rule:
         if rule_id in RULES:
             raise DuplicateRuleError(f"rule id {rule_id!r} is registered twice "
                                      f"({RULES[rule_id].func.__module__} and {func.__module__})")
-        RULES[rule_id] = Rule(rule_id, Severity(severity), func, dict(options), prefix, needs_catalogue)
-        return func
+        RULES[rule_id] = Rule(rule_id, Severity(severity), func, dict(options), prefix, needs_catalogue, absence)
+        return RULES[rule_id]
 
     return decorate
-
-
-def all_rules() -> dict[str, Rule]:
-    """Every rule, after importing every family module (``checks.rules``)."""
-    import checks.rules  # noqa: F401  (imports each family module, filling RULES)
-
-    return dict(sorted(RULES.items()))
-
-
-def rule_for(rule_id: str) -> Rule | None:
-    """The registered rule that emits ``rule_id`` (exact id, or a prefix rule's family)."""
-    rules = all_rules()
-    if rule_id in rules:
-        return rules[rule_id]
-    return next((r for r in rules.values() if r.covers(rule_id)), None)

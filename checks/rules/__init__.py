@@ -4,5 +4,11 @@ One module per family; each rule is a function decorated with ``@rule`` whose do
 is its documentation page on the published site.
 """
 
+from checks.pipeline.registry import RULES, Rule
 from checks.rules import a11y, contact, content, crawl, documents, inspection, links, plain_language, service, statutory  # noqa: F401
 from checks.rules import catalogue  # noqa: F401
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every registered rule by id (every family module is imported with this package)."""
+    return dict(sorted(RULES.items()))

@@ -10,7 +10,7 @@ from crawler.model import AxeViolation
 from checks.pipeline.context import RuleContext
 from checks.reports.finding import Finding, Severity
 from checks.pipeline.registry import rule
-from checks.rules._common import clip, make, option
+from checks.rules._common import clip
 
 IMPACT_SEVERITY = {"critical": Severity.ERROR, "serious": Severity.ERROR, "moderate": Severity.WARNING,
                    "minor": Severity.NOTICE}
@@ -51,19 +51,19 @@ def axe(ctx: RuleContext) -> Iterable[Finding]:
     groups: dict[tuple[str, str], list[AxeViolation]] = defaultdict(list)
     for v in ctx.store.axe_violations():
         groups[(v.rule, _template(v, templates))].append(v)
-    limit = option(ctx, "a11y.axe", "max_examples")
+    limit = ctx.option("max_examples")
     for (axe_rule, template), items in sorted(groups.items()):
-        yield _finding(axe_rule, template, sorted(items, key=lambda v: v.url), limit)
+        yield _finding(ctx, axe_rule, template, sorted(items, key=lambda v: v.url), limit)
 
 
-def _finding(axe_rule: str, template: str, items: list[AxeViolation], limit: int) -> Finding:
+def _finding(ctx: RuleContext, axe_rule: str, template: str, items: list[AxeViolation], limit: int) -> Finding:
     pages = sorted({v.url for v in items})
     impact, first = _worst(v.impact for v in items), items[0]
     examples = [{"url": v.url, "target": v.example_target, "html": clip(v.example_html, 300), "nodes": v.nodes}
                 for v in items[:limit]]
     where = f"{len(pages)} pages" if len(pages) > 1 else "this page"
-    return make(f"a11y.{axe_rule}", f"{axe_rule} {template}", f"Accessibility problem on {where}: {first.help.rstrip('.')}.",
-                severity=IMPACT_SEVERITY.get(impact, Severity.WARNING), url=pages[0],
+    return ctx.finding(f"{axe_rule} {template}", f"Accessibility problem on {where}: {first.help.rstrip('.')}.",
+                rule_id=f"{ctx.rule.family}.{axe_rule}", severity=IMPACT_SEVERITY.get(impact, Severity.WARNING), url=pages[0],
                 expected=f"no '{axe_rule}' failures (WCAG 2.2 AA)",
                 found=f"{sum(v.nodes for v in items)} element(s) on {len(pages)} page(s)",
                 fix=f"Fix the page template; see {first.help_url}" if first.help_url else "Fix the page template.",

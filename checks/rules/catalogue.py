@@ -21,8 +21,8 @@ from checks.catalogue.model import Problem, Service
 from checks.catalogue.quality import CatalogueReport, RecordView, feed_completeness, site_completeness
 from checks.pipeline.context import RuleContext
 from checks.reports.finding import Finding
-from checks.pipeline.registry import RULES, rule
-from checks.rules._common import clip, make, option
+from checks.pipeline.registry import rule
+from checks.rules._common import clip
 
 _EXPECTED = {
     "id": "an id no other record uses", "name": "the service's name",
@@ -53,7 +53,7 @@ def _evidence(p: Problem) -> dict:
 def _finding(ctx: RuleContext, p: Problem, subject: str, message: str, fix: str, severity: str | None = None) -> Finding:
     service = ctx.catalogue.by_id().get(p.service_id) if p.service_id else None
     owner = {"owner": service.owner, "owner_email": service.owner_email} if service else {}
-    return make(f"catalogue.{p.kind}", subject, message, severity=severity,
+    return ctx.finding(subject, message, severity=severity,
                 expected=_EXPECTED.get(p.field, ""), found=clip(p.value, 200) if p.value else "(nothing)",
                 fix=fix, evidence=_evidence(p), service_id=p.service_id, **owner)
 
@@ -192,9 +192,8 @@ def _date(text: str) -> date | None:
 
 def assured_months(ctx: RuleContext) -> int:
     """The ``months`` option of ``catalogue.not-assured`` as configured (default 12)."""
-    configured = (getattr(ctx.config, "rules", None) or {}).get("catalogue.not-assured")
-    registered = RULES.get("catalogue.not-assured")
-    options = {"months": 12, **(registered.options if registered else {}), **(getattr(configured, "options", None) or {})}
+    configured = (getattr(ctx.config, "rules", None) or {}).get(not_assured.id)
+    options = {**not_assured.options, **(getattr(configured, "options", None) or {})}
     return int(options["months"])
 
 
@@ -217,7 +216,7 @@ def not_assured(ctx: RuleContext) -> Iterable[Finding]:
     """
     if not ctx.catalogue:
         return
-    months = int(option(ctx, "catalogue.not-assured", "months"))
+    months = int(ctx.option("months"))
     cutoff = ctx.today - relativedelta(months=months)
     dated = any(_date(s.last_reviewed) for s in ctx.catalogue.services)
     dropped = {p.service_id for p in ctx.catalogue.problems if p.field == "last_reviewed"}
@@ -228,7 +227,7 @@ def not_assured(ctx: RuleContext) -> Iterable[Finding]:
         found = f"assured {reviewed.isoformat()}" if reviewed else "no assured date"
         message = (f"was last assured on {reviewed:%-d %B %Y}, more than {months} months before the audit"
                    if reviewed else "has no assured or review date")
-        yield make("catalogue.not-assured", s.id, f"{s.source}: the record {s.name!r} {message}.",
+        yield ctx.finding(s.id, f"{s.source}: the record {s.name!r} {message}.",
                    expected=f"assured since {cutoff:%-d %B %Y}", found=found,
                    fix="Check the record with the service and record the date it was checked.",
                    evidence={"where": s.source, "record_id": s.original_id or s.id, "record_name": s.name,

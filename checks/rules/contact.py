@@ -19,15 +19,15 @@ from checks.catalogue.model import Service
 from checks.pipeline.context import RuleContext
 from checks.index.matching import Match, record_contacts, website_key
 from checks.reports.finding import Finding
-from checks.pipeline.registry import RULES, rule
+from checks.pipeline.registry import rule
 from checks.index.siteindex import SiteIndex
 from checks.rules.service import active_matches, service_fields
 
-KINDS = {
-    "contact.phone": ("phone", "phone number", lambda s: list(s.phones), normalise_phone),
-    "contact.email": ("email", "email address", lambda s: list(s.emails), normalise_email),
-    "contact.postcode": ("postcode", "postcode", lambda s: [s.postcode], normalise_postcode),
-    "contact.website": ("website", "website", lambda s: [s.website], website_key),
+KINDS = {  # kind of contact detail -> (what it is called, the catalogue's values, normalise)
+    "phone": ("phone number", lambda s: list(s.phones), normalise_phone),
+    "email": ("email address", lambda s: list(s.emails), normalise_email),
+    "postcode": ("postcode", lambda s: [s.postcode], normalise_postcode),
+    "website": ("website", lambda s: [s.website], website_key),
 }
 
 
@@ -42,9 +42,9 @@ def _expected(s: Service, wanted: Callable[[Service], list[str]], normalise) -> 
     return {key: raw for raw in wanted(s) if raw for key in [normalise(raw)] if key}
 
 
-def _compare(ctx: RuleContext, rule_id: str, fix: str) -> Iterable[Finding]:
+def _compare(ctx: RuleContext, kind: str, fix: str) -> Iterable[Finding]:
     """One finding per service whose catalogue value is not among the record's values."""
-    kind, what, wanted, normalise = KINDS[rule_id]
+    what, wanted, normalise = KINDS[kind]
     site = ctx.site
     for m in active_matches(ctx):
         expected = _expected(m.service, wanted, normalise)
@@ -53,7 +53,7 @@ def _compare(ctx: RuleContext, rule_id: str, fix: str) -> Iterable[Finding]:
         found = _contacts(ctx, m)[kind]
         missing = [raw for key, raw in expected.items() if key not in found]
         if missing:
-            yield _finding(rule_id, what, m, site, missing, found, fix)
+            yield _finding(ctx, kind, m, site, missing, found, fix)
 
 
 def as_written(kind: str, page, values: list[str]) -> list[str]:
@@ -65,16 +65,16 @@ def as_written(kind: str, page, values: list[str]) -> list[str]:
     return [written.get(v) or display_phone(v) for v in values]
 
 
-def _finding(rule_id: str, what: str, m: Match, site: SiteIndex, missing: list[str], found: dict[str, list[str]],
-             fix: str) -> Finding:
-    s, values = m.service, sorted(found)
-    shown = ", ".join(as_written(KINDS[rule_id][0], m.page, values)) or "none"
+def _finding(ctx: RuleContext, kind: str, m: Match, site: SiteIndex, missing: list[str],
+             found: dict[str, list[str]], fix: str) -> Finding:
+    s, values, what = m.service, sorted(found), KINDS[kind][0]
+    shown = ", ".join(as_written(kind, m.page, values)) or "none"
     message = (f"The record for \"{s.name}\" does not show the {what} in the catalogue."
                if values else f"The record for \"{s.name}\" shows no {what}.")
-    return Finding(rule=rule_id, subject=s.id, severity=RULES[rule_id].severity, message=message, url=site.url_of(m.page),
-                   expected=", ".join(missing), found=shown, fix=fix,
-                   evidence={"expected": missing, "found": values, "sources": {v: found[v] for v in values},
-                             "match": m.evidence(site)}, **service_fields(s))
+    return ctx.finding(s.id, message, url=site.url_of(m.page),
+                       expected=", ".join(missing), found=shown, fix=fix,
+                       evidence={"expected": missing, "found": values, "sources": {v: found[v] for v in values},
+                                 "match": m.evidence(site)}, **service_fields(s))
 
 
 @rule("contact.phone", "error", needs_catalogue=True)
@@ -93,7 +93,7 @@ def phone(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    return _compare(ctx, "contact.phone", "Put the right phone number on the record (or correct the catalogue).")
+    return _compare(ctx, "phone", "Put the right phone number on the record (or correct the catalogue).")
 
 
 @rule("contact.email", "error", needs_catalogue=True)
@@ -111,7 +111,7 @@ def email(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    return _compare(ctx, "contact.email", "Put the right email address on the record (or correct the catalogue).")
+    return _compare(ctx, "email", "Put the right email address on the record (or correct the catalogue).")
 
 
 @rule("contact.postcode", "warning", needs_catalogue=True)
@@ -128,7 +128,7 @@ def postcode(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    return _compare(ctx, "contact.postcode", "Correct the postcode on the record (or in the catalogue).")
+    return _compare(ctx, "postcode", "Correct the postcode on the record (or in the catalogue).")
 
 
 @rule("contact.website", "warning", needs_catalogue=True)
@@ -145,7 +145,7 @@ def website(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    return _compare(ctx, "contact.website",
+    return _compare(ctx, "website",
                     "Link to the service's current website from the record (or correct the catalogue).")
 
 
@@ -173,15 +173,14 @@ def extra(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    site = ctx.site
     owners = _catalogue_owners(ctx)
     for m in active_matches(ctx):
         s = m.service
         extras: dict[str, dict[str, list[str]]] = {}
         referrals: dict[str, str] = {}
         referred = referral_phones(f"{m.page.main_text or ''}\n{m.page.meta.get('panel_text') or ''}")
-        for rule_id in ("contact.phone", "contact.email"):
-            kind, _, wanted, normalise = KINDS[rule_id]
+        for kind in ("phone", "email"):
+            _, wanted, normalise = KINDS[kind]
             expected = _expected(s, wanted, normalise)
             found = _contacts(ctx, m)[kind]
             if expected and all(key in found for key in expected):
@@ -191,7 +190,7 @@ def extra(ctx: RuleContext) -> Iterable[Finding]:
                         continue
                     other = next((o for o in owners.get((kind, v), ()) if o.id != s.id), None)
                     if other is not None:
-                        referrals[v] = f"the catalogue's {KINDS[rule_id][1]} for \"{other.name}\""
+                        referrals[v] = f"the catalogue's {KINDS[kind][0]} for \"{other.name}\""
                     elif kind == "phone" and v in referred:
                         referrals[v] = "introduced as the way to refer"
                     else:
@@ -200,8 +199,7 @@ def extra(ctx: RuleContext) -> Iterable[Finding]:
                     extras[kind] = more
         if not extras:
             continue
-        values = [v for kind in extras for v in sorted(extras[kind])]
-        yield make_extra(s, m, site, extras, values, referrals)
+        yield make_extra(ctx, m, extras, referrals)
 
 
 def _catalogue_owners(ctx: RuleContext) -> dict[tuple[str, str], list[Service]]:
@@ -212,22 +210,21 @@ def _catalogue_owners(ctx: RuleContext) -> dict[tuple[str, str], list[Service]]:
     if cache is None:
         cache = {}
         for s in ctx.catalogue.services if ctx.catalogue else ():
-            for rule_id in ("contact.phone", "contact.email"):
-                kind, _, wanted, normalise = KINDS[rule_id]
+            for kind in ("phone", "email"):
+                _, wanted, normalise = KINDS[kind]
                 for key in _expected(s, wanted, normalise):
                     cache.setdefault((kind, key), []).append(s)
         ctx.shared["catalogue_contact_owners"] = cache
     return cache
 
 
-def make_extra(s: Service, m: Match, site: SiteIndex, extras: dict, values: list[str],
-               referrals: dict[str, str] | None = None) -> Finding:
-    return Finding(rule="contact.extra", subject=s.id, severity=RULES["contact.extra"].severity,
-                   message=f"The record for \"{s.name}\" also shows contact details the catalogue does not have.",
-                   url=site.url_of(m.page), expected="only the catalogue's phone numbers and email addresses",
-                   found=", ".join(v for kind in extras for v in as_written(kind, m.page, sorted(extras[kind]))),
-                   fix="Remove the old contact details from the record, or add them to the catalogue.",
-                   evidence={"extra": {kind: sorted(v) for kind, v in extras.items()},
-                             "sources": {v: src for kind in extras for v, src in extras[kind].items()},
-                             **({"not_extra": referrals} if referrals else {}),
-                             "match": m.evidence(site)}, **service_fields(s))
+def make_extra(ctx: RuleContext, m: Match, extras: dict, referrals: dict[str, str] | None = None) -> Finding:
+    s, site = m.service, ctx.site
+    return ctx.finding(s.id, f"The record for \"{s.name}\" also shows contact details the catalogue does not have.",
+                       url=site.url_of(m.page), expected="only the catalogue's phone numbers and email addresses",
+                       found=", ".join(v for kind in extras for v in as_written(kind, m.page, sorted(extras[kind]))),
+                       fix="Remove the old contact details from the record, or add them to the catalogue.",
+                       evidence={"extra": {kind: sorted(v) for kind, v in extras.items()},
+                                 "sources": {v: src for kind in extras for v, src in extras[kind].items()},
+                                 **({"not_extra": referrals} if referrals else {}),
+                                 "match": m.evidence(site)}, **service_fields(s))

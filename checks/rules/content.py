@@ -10,7 +10,6 @@ from dateutil.relativedelta import relativedelta
 from checks.pipeline.context import RuleContext
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
-from checks.rules._common import make, option
 
 
 def _parse(iso: str) -> date | None:
@@ -37,8 +36,8 @@ def stale(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** ``threshold_months`` (default: ``checks.stale_months``);
     ``ignore_sources`` (e.g. ``[header]`` to trust only dates printed on the page).
     """
-    months = option(ctx, "content.stale", "threshold_months") or ctx.setting("stale_months", 12)
-    ignore = set(option(ctx, "content.stale", "ignore_sources") or ())
+    months = ctx.option("threshold_months") or ctx.setting("stale_months", 12)
+    ignore = set(ctx.option("ignore_sources") or ())
     cutoff = ctx.today - relativedelta(months=months)
     site = ctx.site
     for page in site.content_pages:
@@ -46,7 +45,7 @@ def stale(ctx: RuleContext) -> Iterable[Finding]:
         if updated is None or updated >= cutoff or page.last_updated_source in ignore:
             continue
         url, age = site.url_of(page), (ctx.today - updated).days
-        yield make("content.stale", url, f"This page was last updated on {updated:%-d %B %Y}, more than {months} months ago.",
+        yield ctx.finding(url, f"This page was last updated on {updated:%-d %B %Y}, more than {months} months ago.",
                    url=url, expected=f"updated since {cutoff:%-d %B %Y}", found=f"last updated {updated.isoformat()}",
                    fix="Check the page is still right, correct it, and update its review date.",
                    evidence={"last_updated": updated.isoformat(), "source": page.last_updated_source,
@@ -70,12 +69,12 @@ def no_date(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** ``skip_home`` (default true).
     """
     site = ctx.site
-    skip_home = option(ctx, "content.no-date", "skip_home")
+    skip_home = ctx.option("skip_home")
     for page in site.content_pages:
         if page.last_updated or (skip_home and site.is_home(page)):
             continue
         url = site.url_of(page)
-        yield make("content.no-date", url, "This page does not say when it was last updated.", url=url,
+        yield ctx.finding(url, "This page does not say when it was last updated.", url=url,
                    expected="a 'Last updated' or 'Reviewed' date", found="no date",
                    fix="Add a 'Last updated' date to the page and keep it current.", evidence={})
 
@@ -101,7 +100,7 @@ def orphan(ctx: RuleContext) -> Iterable[Finding]:
             continue
         url = site.url_of(page)
         lastmod = site.sitemap.get(page.url) or site.sitemap.get(url, "")
-        yield make("content.orphan", url, "No other page on the site links to this page; it is only in the sitemap.",
+        yield ctx.finding(url, "No other page on the site links to this page; it is only in the sitemap.",
                    url=url, expected="at least one link from another page", found="only listed in the sitemap",
                    fix="Link to this page from the right article or menu, or remove it if it is no longer needed.",
                    evidence={"lastmod": lastmod})

@@ -11,7 +11,6 @@ from crawler.model import Page
 from checks.pipeline.context import RuleContext
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
-from checks.rules._common import make, option
 
 NOT_A_FAULT = frozenset({"robots", "host-failing"})
 """Guards not reported by ``crawl.guard``: robots.txt exclusions are the site owner's
@@ -48,10 +47,10 @@ def guard(ctx: RuleContext) -> Iterable[Finding]:
     for page in ctx.site.pages:
         if page.guard and page.guard not in NOT_A_FAULT:
             groups[(page.guard, _template(page))].append(page)
-    limit = option(ctx, "crawl.guard", "max_examples")
+    limit = ctx.option("max_examples")
     for (name, template), pages in sorted(groups.items()):
         urls = sorted(p.url for p in pages)
-        yield make("crawl.guard", urls[0],
+        yield ctx.finding(urls[0],
                    f"The crawler stopped at {len(urls)} page(s) like this one (guard: {name}), so they were not checked.",
                    url=urls[0], expected="every page checked", found=f"{len(urls)} URL(s) stopped by '{name}'",
                    fix="Raise the crawl limit or add a start URL if these pages matter; otherwise no action.",
@@ -78,7 +77,7 @@ def timeout(ctx: RuleContext) -> Iterable[Finding]:
     """
     for page in ctx.site.pages:
         if _is_timeout(page):
-            yield make("crawl.timeout", page.url, "This page did not answer in time.", url=page.url,
+            yield ctx.finding(page.url, "This page did not answer in time.", url=page.url,
                        expected="an answer within the time limit", found=page.error,
                        fix="Ask the website supplier why the page is so slow.", evidence={"error": page.error})
 
@@ -99,7 +98,7 @@ def server_error(ctx: RuleContext) -> Iterable[Finding]:
     """
     for page in ctx.site.pages:
         if page.status >= 500 and not page.guard:
-            yield make("crawl.server-error", page.url, f"This page fails with a server error (status {page.status}).",
+            yield ctx.finding(page.url, f"This page fails with a server error (status {page.status}).",
                        url=page.url, expected="status 200", found=f"status {page.status}",
                        fix="Report the error to the website supplier.", evidence={"status": page.status})
 
@@ -127,7 +126,7 @@ def redirect_loop(ctx: RuleContext) -> Iterable[Finding]:
     for page in ctx.site.pages:
         if _loops(page):
             chain = [{"url": u, "status": s} for u, s in page.redirects]
-            yield make("crawl.redirect-loop", page.url, "This page redirects in a circle and never opens.",
+            yield ctx.finding(page.url, "This page redirects in a circle and never opens.",
                        url=page.url, expected="one redirect to a working page",
                        found=" → ".join(c["url"] for c in chain) or page.error,
                        fix="Correct the server's redirect rules for this address.",
@@ -158,7 +157,7 @@ def host_failing(ctx: RuleContext) -> Iterable[Finding]:
             failures[urlsplit(status.url).netloc].append(status.url)
     for host, urls in sorted(failures.items()):
         root = f"{urlsplit(urls[0]).scheme}://{host}/"
-        yield make("crawl.host-failing", host, f"The website {host} kept failing, so the crawler stopped visiting it.",
+        yield ctx.finding(host, f"The website {host} kept failing, so the crawler stopped visiting it.",
                    url=root, expected="the host answers", found=f"{len(urls)} URL(s) not checked",
                    fix="Check the website is up and does not block the crawler, then crawl again.",
                    evidence={"host": host, "failures": len(urls), "examples": sorted(urls)[:5]})
@@ -186,7 +185,7 @@ def offsite_navigation(ctx: RuleContext) -> Iterable[Finding]:
         targets = page.meta.get("offsite_navigation") if isinstance(page.meta, dict) else None
         if targets:
             targets = [str(t) for t in targets]
-            yield make("crawl.offsite-navigation", page.url,
+            yield ctx.finding(page.url,
                        f"This page moves the browser to another website by itself ({targets[0]}).",
                        url=page.url, expected="the page stays on the Local Offer until a link is followed",
                        found=", ".join(targets[:3]),

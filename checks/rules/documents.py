@@ -19,7 +19,6 @@ from crawler.model import Page
 from checks.pipeline.context import RuleContext
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
-from checks.rules._common import make
 
 KINDS = {"pdf": "PDF", "docx": "Word document"}
 
@@ -69,7 +68,7 @@ def untagged(ctx: RuleContext) -> Iterable[Finding]:
     for page, info in read_documents(ctx):
         if _readable(info) and info.get("kind") == "pdf" and info.get("tagged") is False:
             url = ctx.site.url_of(page)
-            yield make("documents.untagged", url, "This PDF has no tags, so screen readers cannot follow it.",
+            yield ctx.finding(url, "This PDF has no tags, so screen readers cannot follow it.",
                        url=url, expected="a tagged PDF (structure tree)", found="no tags",
                        fix="Publish it as a web page, or export it again as a tagged PDF.", evidence=_evidence(page, info))
 
@@ -92,7 +91,7 @@ def no_title(ctx: RuleContext) -> Iterable[Finding]:
     for page, info in read_documents(ctx):
         if _readable(info) and not (info.get("title") or "").strip():
             url = ctx.site.url_of(page)
-            yield make("documents.no-title", url, f"This {_name(info)} has no title in its properties.", url=url,
+            yield ctx.finding(url, f"This {_name(info)} has no title in its properties.", url=url,
                        expected="a title in the document properties", found="no title",
                        fix="Set the title in the document properties.", evidence=_evidence(page, info))
 
@@ -114,7 +113,7 @@ def no_language(ctx: RuleContext) -> Iterable[Finding]:
     for page, info in read_documents(ctx):
         if _readable(info) and not (info.get("lang") or "").strip():
             url = ctx.site.url_of(page)
-            yield make("documents.no-language", url, f"This {_name(info)} does not say what language it is in.",
+            yield ctx.finding(url, f"This {_name(info)} does not say what language it is in.",
                        url=url, expected="a document language (e.g. en-GB)", found="no language",
                        fix="Set the document language to English (United Kingdom).", evidence=_evidence(page, info))
 
@@ -137,7 +136,7 @@ def scanned(ctx: RuleContext) -> Iterable[Finding]:
     for page, info in read_documents(ctx):
         if _readable(info) and info.get("scanned"):
             url = ctx.site.url_of(page)
-            yield make("documents.scanned", url, "This PDF is scanned images with no text to read.", url=url,
+            yield ctx.finding(url, "This PDF is scanned images with no text to read.", url=url,
                        expected="text that can be read, searched and enlarged", found="images of pages without text",
                        fix="Publish the text as a web page or an accessible document.",
                        evidence=_evidence(page, info, images=info.get("images", 0)))
@@ -162,7 +161,7 @@ def unreadable(ctx: RuleContext) -> Iterable[Finding]:
     for page, info in read_documents(ctx):
         if info.get("error") and info.get("error") != "unsupported":
             url = ctx.site.url_of(page)
-            yield make("documents.unreadable", url, f"The audit could not read this {_name(info)}.", url=url,
+            yield ctx.finding(url, f"The audit could not read this {_name(info)}.", url=url,
                        expected="a document that opens", found=str(info.get("error")),
                        fix="Check that the document opens without a password, or publish it as a web page.",
                        evidence=_evidence(page, info, error=info.get("error")))
@@ -199,7 +198,7 @@ def stale(ctx: RuleContext) -> Iterable[Finding]:
         dated = _own_date(info)
         if _readable(info) and dated is not None and dated < cutoff:
             url = ctx.site.url_of(page)
-            yield make("documents.stale", url, f"This {_name(info)} was last changed on {dated:%-d %B %Y}.", url=url,
+            yield ctx.finding(url, f"This {_name(info)} was last changed on {dated:%-d %B %Y}.", url=url,
                        expected=f"a document changed since {cutoff:%-d %B %Y}", found=f"dated {dated.isoformat()}",
                        fix="Review it and publish the current version, or remove it.",
                        evidence=_evidence(page, info, last_updated=dated.isoformat(), threshold_months=months))

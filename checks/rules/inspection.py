@@ -9,7 +9,6 @@ from checks.knowledge.criteria import CRITERIA, subjects
 from checks.index.evidence import MAX_ITEMS, Result, evaluate, site_reading
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
-from checks.rules._common import make
 
 STATUS = {"strong": "strong", "weak": "some", "none": "none"}
 """Evidence status (``checks.index.evidence``) -> the readiness map's status."""
@@ -90,7 +89,7 @@ def evidence_missing(ctx: RuleContext) -> Iterable[Finding]:
     ctx.metrics["inspection"] = inspection_metrics(result)
     for c in CRITERIA:
         if result.status(c.id) == "none":
-            yield make("inspection.evidence-missing", c.id,
+            yield ctx.finding(c.id,
                        f"No page gives evidence that {c.title[0].lower() + c.title[1:]}.",
                        expected="at least one page speaking to this criterion", found="no page found",
                        fix=ADD.get(c.id) or "Publish what the partnership does on this, in plain language.",

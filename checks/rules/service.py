@@ -12,10 +12,10 @@ from checks.catalogue.model import Service
 from checks.pipeline.context import RuleContext
 from checks.index.matching import DEFAULT_CONTACT_THRESHOLD, DEFAULT_THRESHOLD, Match, field_values, match_services
 from checks.reports.finding import Finding
-from checks.pipeline.registry import RULES, rule
+from checks.pipeline.registry import rule
 from checks.index.siteindex import SiteIndex, norm_url
 from checks.knowledge.topics import normalise_text, topic_index
-from checks.rules._common import make, option, page_title
+from checks.rules._common import page_title
 
 MATCH_OPTIONS = ("threshold", "contact_threshold")
 
@@ -23,8 +23,8 @@ MATCH_OPTIONS = ("threshold", "contact_threshold")
 def service_matches(ctx: RuleContext) -> dict[str, Match]:
     """Service id -> match, computed once per run with ``service.missing``'s options."""
     if "matches" not in ctx.shared:
-        opts = dict(RULES["service.missing"].options)
-        configured = (getattr(ctx.config, "rules", None) or {}).get("service.missing")
+        opts = dict(missing.options)
+        configured = (getattr(ctx.config, "rules", None) or {}).get(missing.id)
         opts.update({k: v for k, v in (getattr(configured, "options", None) or {}).items() if k in MATCH_OPTIONS})
         services = ctx.catalogue.services if ctx.catalogue else ()
         ctx.shared["matches"] = match_services(services, ctx.site, opts["threshold"], opts["contact_threshold"])
@@ -96,7 +96,7 @@ def missing(ctx: RuleContext) -> Iterable[Finding]:
         s = m.service
         if m.found or s.closed or m.ambiguous:
             continue
-        yield make("service.missing", s.id, f"The service \"{s.name}\" is in the catalogue but has no page on the Local Offer.",
+        yield ctx.finding(s.id, f"The service \"{s.name}\" is in the catalogue but has no page on the Local Offer.",
                    url=s.expected_urls[0] if s.expected_urls else "", expected=f"a service record for \"{s.name}\"",
                    found=f"closest: {m.best_candidate} ({m.best_score}%)" if m.best_candidate else "no similar record",
                    fix="Add the service to the directory, or put its record's address in the catalogue's expected_urls.",
@@ -129,7 +129,7 @@ def unlisted(ctx: RuleContext) -> Iterable[Finding]:
         if site.identity(page) in taken:
             continue
         url, title = site.url_of(page), page_title(page)
-        yield make("service.unlisted", url, f"The service record \"{title}\" is not in the service catalogue.",
+        yield ctx.finding(url, f"The service record \"{title}\" is not in the service catalogue.",
                    url=url, expected="every record in the catalogue", found=title,
                    fix="Add the service and its owner to the catalogue, or remove the record if the service has ended.",
                    evidence={"record_title": title, "record_signal": site.record_signal(page)})
@@ -164,7 +164,7 @@ def ambiguous(ctx: RuleContext) -> Iterable[Finding]:
         candidates = ([{"url": chosen, "service_id": s.id, "score": m.score}] if chosen else []) + \
             [{"url": url, "service_id": rival, "score": score} for rival, url, score in m.rivals]
         names = ", ".join(c["url"] for c in candidates)
-        yield make("service.ambiguous", s.id, f"The record for \"{s.name}\" cannot be told apart from a similar one.",
+        yield ctx.finding(s.id, f"The record for \"{s.name}\" cannot be told apart from a similar one.",
                    url=chosen or candidates[0]["url"], expected=f"one clear record for \"{s.name}\"",
                    found=f"{len(candidates)} close candidates: {names}",
                    fix="Add the record's address to expected_urls in the catalogue, or make the records distinct.",
@@ -238,7 +238,7 @@ def not_linked(ctx: RuleContext) -> Iterable[Finding]:
             continue
         topic, pages = next(iter(articles.items()))
         url = site.url_of(m.page)
-        yield make("service.not-linked", s.id, f"The record for \"{s.name}\" is not linked from any article about {topic}.",
+        yield ctx.finding(s.id, f"The record for \"{s.name}\" is not linked from any article about {topic}.",
                    url=url, expected=f"a link from an article about {topic}",
                    found=f"{len(pages)} article(s) about {topic}, none linking here",
                    fix=f"Link to this record from {site.url_of(pages[0])}.",
@@ -266,7 +266,7 @@ def closed_listed(ctx: RuleContext) -> Iterable[Finding]:
         if not (m.found and m.service.closed):
             continue
         s, url = m.service, site.url_of(m.page)
-        yield make("service.closed-listed", s.id, f"The service \"{s.name}\" is {s.status} but still listed on the Local Offer.",
+        yield ctx.finding(s.id, f"The service \"{s.name}\" is {s.status} but still listed on the Local Offer.",
                    url=url, expected="no record for a closed service", found=f"record at {url}",
                    fix="Remove or archive the record and say what replaced the service.",
                    evidence={"status": s.status, "match": m.evidence(site)}, **service_fields(s))
@@ -302,7 +302,7 @@ def age_mismatch(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** ``tolerance_years`` (default 0): differences this small are ignored.
     """
-    site, tol = ctx.site, option(ctx, "service.age-mismatch", "tolerance_years") or 0
+    site, tol = ctx.site, ctx.option("tolerance_years") or 0
     for m in active_matches(ctx):
         s = m.service
         if s.age_min is None and s.age_max is None:
@@ -311,7 +311,7 @@ def age_mismatch(ctx: RuleContext) -> Iterable[Finding]:
         found = record_ages(m.page)
         if found is None or all(abs(a - b) <= tol for a, b in zip(expected, found)):
             continue
-        yield make("service.age-mismatch", s.id, f"The record for \"{s.name}\" gives a different age range from the catalogue.",
+        yield ctx.finding(s.id, f"The record for \"{s.name}\" gives a different age range from the catalogue.",
                    url=site.url_of(m.page), expected=_ages_text(*expected), found=_ages_text(*found),
                    fix="Correct the age range on the record or in the catalogue.",
                    evidence={"expected": list(expected), "found": list(found), "match": m.evidence(site)},

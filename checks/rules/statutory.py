@@ -16,7 +16,7 @@ from checks.pipeline.registry import rule
 from checks.index.boilerplate import MainContent
 from checks.index.evidence import MAX_ITEMS, Result, evaluate, readable_documents, site_reading
 from checks.knowledge.topics import TOPICS, subjects
-from checks.rules._common import clip, make, option, page_title
+from checks.rules._common import clip, page_title
 
 YSWD = re.compile(
     r"you said[\s,.;:–-]*we (?:did|have done|are doing|will)|what you (?:have )?told us|"
@@ -83,7 +83,7 @@ def statutory_metrics(result: Result) -> dict:
             "weak": sum(r["status"] == "weak" for r in rows), "topics": rows, "unscored": extra}
 
 
-@rule("statutory.topic-missing", "error")
+@rule("statutory.topic-missing", "error", absence=True)
 def topic_missing(ctx: RuleContext) -> Iterable[Finding]:
     """Statutory topics the Local Offer does not cover
 
@@ -130,7 +130,7 @@ def topic_missing(ctx: RuleContext) -> Iterable[Finding]:
                     "weak": [i.to_dict() for i in weak]}
         if status == "weak":
             where = weak[0]
-            yield make("statutory.topic-missing", topic.id,
+            yield ctx.finding(topic.id,
                        f"The Local Offer only touches on {name}: no page or document is about it.",
                        expected=f"a page about {topic.title.lower()}",
                        found=f"weak evidence only, e.g. {where.title or where.url}: \"{where.quote}\"",
@@ -138,7 +138,7 @@ def topic_missing(ctx: RuleContext) -> Iterable[Finding]:
                            "a heading about it and say what is available, for whom and how to get it.",
                        evidence=evidence)
         else:
-            yield make("statutory.topic-missing", topic.id,
+            yield ctx.finding(topic.id,
                        f"The Local Offer has no page about {name}.",
                        expected=f"a page about {topic.title.lower()}", found="no page found",
                        fix=f"Publish a page about {topic.title.lower()} ({topic.source}).", evidence=evidence)
@@ -197,7 +197,7 @@ def duty(ctx: RuleContext, key: str, **row) -> None:
     ctx.metrics.setdefault("duties", {})[key] = row
 
 
-@rule("statutory.you-said-we-did", "error", max_age_months=12)
+@rule("statutory.you-said-we-did", "error", absence=True, max_age_months=12)
 def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
     """No recent and complete "You said, we did"
 
@@ -224,13 +224,13 @@ def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** ``max_age_months`` (default 12).
     """
-    months = option(ctx, "statutory.you-said-we-did", "max_age_months")
+    months = ctx.option("max_age_months")
     cutoff = ctx.today - relativedelta(months=months)
     pages = _yswd_pages(ctx)
     if not pages:
         duty(ctx, "you-said-we-did", status="missing", url="", title="", quote="",
              missing=["a page of families' comments and the council's response"])
-        yield make("statutory.you-said-we-did", "you-said-we-did",
+        yield ctx.finding("you-said-we-did",
                    "The Local Offer does not publish families' feedback and the council's response (\"You said, we did\").",
                    expected="a 'You said, we did' page updated in the last year", found="no such page",
                    fix="Publish the comments families made about the Local Offer and what you did about them.",
@@ -254,7 +254,7 @@ def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
     if not missing:
         return
     stale = missing[0].startswith("a date")
-    yield make("statutory.you-said-we-did", "you-said-we-did",
+    yield ctx.finding("you-said-we-did",
                ("The newest \"You said, we did\" page is more than a year old or undated." if stale and len(missing) == 1
                 else "The newest \"You said, we did\" page lacks " + "; ".join(missing) + "."), url=url,
                expected=f"comments, the council's response and actions, published since {cutoff:%-d %B %Y}",
@@ -273,7 +273,7 @@ def _mentions_offline(text: str) -> bool:
     return bool(OFFLINE.search(text))
 
 
-@rule("statutory.offline-access", "warning")
+@rule("statutory.offline-access", "warning", absence=True)
 def offline_access(ctx: RuleContext) -> Iterable[Finding]:
     """No word on getting the information offline or in other formats
 
@@ -306,7 +306,7 @@ def offline_access(ctx: RuleContext) -> Iterable[Finding]:
         return
     duty(ctx, "offline-access", status="missing", url="", title="", quote="",
          missing=["how to get the information without the internet or in another format"])
-    yield make("statutory.offline-access", "offline-access",
+    yield ctx.finding("offline-access",
                "No page says how to get the Local Offer's information without the internet or in another format.",
                expected="a statement on offline access and other formats", found="none found",
                fix="Say how families can get the information by phone, on paper, or in other formats and languages.",
@@ -338,7 +338,7 @@ def statement_sections(text: str) -> dict[str, bool]:
     return {name: bool(pattern.search(text)) for name, pattern in STATEMENT_SECTIONS.items()}
 
 
-@rule("statutory.accessibility-statement", "error")
+@rule("statutory.accessibility-statement", "error", absence=True)
 def accessibility_statement(ctx: RuleContext) -> Iterable[Finding]:
     """No accessibility statement
 
@@ -365,7 +365,7 @@ def accessibility_statement(ctx: RuleContext) -> Iterable[Finding]:
         return
     duty(ctx, "accessibility-statement", status="missing", url="", title="", quote="",
          missing=["an accessibility statement"], sections={})
-    yield make("statutory.accessibility-statement", "accessibility-statement",
+    yield ctx.finding("accessibility-statement",
                "The Local Offer has no accessibility statement and does not link to one.",
                expected="an accessibility statement linked from every page", found="none found",
                fix="Publish an accessibility statement and link to it from the footer.", evidence={})
@@ -402,7 +402,7 @@ def accessibility_statement_sections(ctx: RuleContext) -> Iterable[Finding]:
          quote=_quote(content.text, STATEMENT_SECTIONS["compliance"]) or _quote(content.text, A11Y_STATEMENT),
          missing=missing, sections=sections)
     if missing:
-        yield make("statutory.accessibility-statement-sections", url,
+        yield ctx.finding(url,
                    "The accessibility statement lacks " + "; ".join(missing) + ".", url=url,
                    expected="the sections of the GOV.UK model accessibility statement",
                    found="missing: " + "; ".join(missing),

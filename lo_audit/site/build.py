@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import time
+import traceback
 from pathlib import Path
 
 from markupsafe import Markup
@@ -38,14 +39,22 @@ DOWNLOADS = ("findings.xlsx", "findings.csv", "findings.json", "pages.csv")
 
 
 def load_rules() -> dict:
-    """Every registered rule, or ``{}`` when the rules cannot be imported (logged)."""
+    """Every registered rule; a rule module that fails to import fails the build
+    (``BuildError`` naming the module and the error), since its page would be lost."""
     try:
-        from checks.pipeline.registry import all_rules
+        from checks.rules import all_rules  # imported here so the error can name the rule module
+    except Exception as exc:  # noqa: BLE001 - any import failure of a rule module stops the build
+        raise BuildError(f"the rules cannot be loaded, so the rule pages cannot be built: "
+                         f"{_failed_module(exc)}{type(exc).__name__}: {exc}") from exc
+    return all_rules()
 
-        return all_rules()
-    except Exception as exc:  # the rules are optional for the site: say so and go on
-        log.warning("rule documentation skipped: cannot load checks.pipeline.registry (%s)", exc)
-        return {}
+
+def _failed_module(exc: BaseException) -> str:
+    """``"checks/rules/x.py line N: "`` for the innermost frame of ``exc`` inside the project."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/checks/" in f.filename.replace(os.sep, "/")]
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f"{exc.filename} line {exc.lineno}: "
+    return f"{frames[-1].filename} line {frames[-1].lineno}: " if frames else ""
 
 
 def find_mkdocs_yml(docs_dir: Path) -> Path:

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from checks.pipeline import registry
+from checks.rules import all_rules
 from checks_testkit import SITE, build_store
 from crawler.model import Link, Page
 
@@ -35,7 +36,7 @@ def small_store(tmp_path) -> Path:
 @pytest.fixture
 def isolated_rules():
     """The real registry, emptied for one test (the real rules are restored afterwards)."""
-    registry.all_rules()  # import every family module first
+    all_rules()  # import every family module first
     saved = dict(registry.RULES)
     registry.RULES.clear()
     yield registry.RULES

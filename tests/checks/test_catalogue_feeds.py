@@ -154,7 +154,7 @@ def test_strict_catalogue_and_validate_still_stop(store, tmp_path, capsys, name)
 
 
 def test_services_page_shows_completeness_beside_the_site(folders):
-    from checks.pipeline.registry import all_rules
+    from checks.rules import all_rules
     from lo_audit.site.data import load_audit
     from lo_audit.site.generate import Context, generate
 

@@ -48,3 +48,33 @@ def test_prefix_rules_collect_their_findings(tmp_path):
     assert rule_href("a11y.image-alt", RULES, "owners/x.md") == "../rules/a11y.md#a11y-axe"
     assert rule_href("content.stale", RULES, "changes.md") == "rules/content.md#content-stale"
     assert "## content.stale {#content-stale}" in pages["rules/content.md"]  # undocumented, still listed
+
+
+def test_a_rule_module_that_fails_to_load_fails_the_build(tmp_path):
+    """A broken rule module must stop ``lo-audit build`` with one clear line, not drop its page."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(Path(__file__).parent))
+    from synthetic import make_reports
+
+    broken_tree = tmp_path / "broken"
+    shutil.copytree(root / "checks", broken_tree / "checks", ignore=shutil.ignore_patterns("__pycache__"))
+    links = broken_tree / "checks" / "rules" / "links.py"
+    links.write_text(links.read_text(encoding="utf-8") + "\nundefined_name_in_a_rule_module\n", encoding="utf-8")
+    project = tmp_path / "project"  # a copy: a failing test must not write into the checkout's docs/
+    shutil.copytree(root / "docs", project / "docs", ignore=shutil.ignore_patterns(".audit-*", ".*.old-*"))
+    shutil.copy(root / "mkdocs.yml", project / "mkdocs.yml")
+    reports = make_reports(tmp_path / "reports", pages=5, owners=1)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(broken_tree), str(root)])}
+    args = [sys.executable, "-m", "lo_audit.cli", "build", "--out", str(reports), "--site-dir", str(project / "site"),
+            "--docs-dir", str(project / "docs")]
+    done = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    assert "rules cannot be loaded" in done.stderr and "links.py line" in done.stderr
+    assert "undefined_name_in_a_rule_module" in done.stderr
+    assert not (project / "site").exists()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from checks.catalogue.model import Catalogue, Service
 from checks.pipeline.context import RuleContext
-from checks.pipeline.registry import all_rules
+from checks.rules import all_rules
 from crawler.model import AxeViolation, Link, LinkStatus, Page
 from crawler.store import StoreReader, StoreWriter
 from lo_audit.config import ChecksConfig
@@ -60,7 +60,7 @@ def build_ctx(tmp_path: Path, pages: Iterable[Page] = (), links: Iterable[Link] 
 def run_rule(rule_id: str, ctx: RuleContext, **options) -> list:
     """Findings of one rule, with its default options plus ``options``."""
     r = all_rules()[rule_id]
-    return list(r.func(ctx.for_rule({**r.options, **options})))
+    return list(r(ctx.for_rule(r, options)))
 
 
 def by_subject(findings: list) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from checks.pipeline.registry import all_rules
+from checks.rules import all_rules
 
 ENGINE_RULES = {"waivers.expired"}
 
