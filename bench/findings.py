@@ -8,19 +8,20 @@ Run: ``python -m bench.findings reports/findings.json > after.txt`` then ``diff 
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
+
+from checks.reports.files import read_findings
 
 LOOPBACK = re.compile(r"127\.0\.0\.1:\d+")
 
 
 def digest(path: Path, families: tuple[str, ...] = ()) -> list[str]:
     """``rule url target`` lines, sorted, ports replaced (only ``families`` when given)."""
-    findings = json.loads(path.read_text(encoding="utf-8")).get("findings", [])
-    rows = sorted((f.get("rule", ""), f.get("url", ""), str((f.get("evidence") or {}).get("target", "")))
-                  for f in findings if not families or f.get("rule", "").split(".")[0] in families)
+    findings = read_findings(path).findings
+    rows = sorted((f.rule, f.url, str(f.evidence.get("target", "")))
+                  for f in findings if not families or f.family in families)
     ports: dict[str, str] = {}
 
     def label(match: re.Match) -> str:

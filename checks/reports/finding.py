@@ -16,7 +16,26 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
-        return {"error": 3, "warning": 2, "notice": 1}[self.value]
+        """3 for an error, 2 for a warning, 1 for a notice: the one severity order."""
+        return _RANK[self.value]
+
+    @classmethod
+    def rank_of(cls, value: object) -> int:
+        """The rank of a severity given as text (``"error"``), 0 for anything else."""
+        return _RANK.get(str(getattr(value, "value", value)), 0)
+
+
+_RANK = {"error": 3, "warning": 2, "notice": 1}
+
+
+def gate(findings, fail_on: str, new_only: bool = False) -> list:
+    """The active findings that fail a run at ``fail_on`` (``never``: none); with ``new_only``
+    only those first seen in this run count. The one ``--fail-on`` gate: ``lo-audit check``'s
+    exit status and the workflow's end-of-run gate both use it."""
+    if fail_on == "never":
+        return []
+    floor = Severity(fail_on).rank
+    return [f for f in findings if f.severity.rank >= floor and not f.waived and (not new_only or f.status == "new")]
 
 
 def finding_id(rule: str, subject: str) -> str:

@@ -4,7 +4,7 @@ Files: findings.json (CONTRACT.md), findings.csv, findings.xlsx (every finding, 
 Local Offer manager), pages.csv, owners/<slug>.csv and .xlsx (one row per active finding
 of that owner, with the link target, the other pages and the service's name),
 history.json (one compact summary per audit date, sorted by date, at most 104), then
-summary.md (``lo_audit.summary``, also appended to ``$GITHUB_STEP_SUMMARY`` when that is
+summary.md (``checks.reports.summary``, also appended to ``$GITHUB_STEP_SUMMARY`` when that is
 set). CSVs start with a UTF-8 byte order mark; no cell of a CSV or XLSX can run as a
 formula (``safe_cell``). The folder is written whole and swapped in.
 """
@@ -18,16 +18,18 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from crawler.store import StoreReader
+from common import markdown
 from common.folders import clean_leftovers, swap, temp_dir
-from lo_audit.summary import append_step_summary, write_summary
 
-from checks.reports.finding import Finding, Severity
+from checks.reports import files
+from checks.reports.files import HistoryPoint, ReportFileError, atomic_write
+from checks.reports.finding import Finding, gate
 from checks.reports.result import CheckResult
+from checks.reports.summary import append_step_summary, write_summary
 
 log = logging.getLogger(__name__)
 HISTORY_KEEP = 104
@@ -48,19 +50,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --------------------------------------------------------------------------- writing files
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def safe_cell(value: object) -> object:
     """A cell value that a spreadsheet shows as text, never runs as a formula.
 
@@ -81,10 +70,6 @@ def _csv_text(header: tuple[str, ...], rows: list[list]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def write_json(path: Path, data: object) -> None:
-    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
 # --------------------------------------------------------------------------- findings and pages
 def finding_row(f: Finding) -> list:
     d = f.to_dict()
@@ -94,7 +79,7 @@ def finding_row(f: Finding) -> list:
 
 def write_findings(result: CheckResult, out: Path) -> None:
     """findings.json, findings.csv (active then waived) and findings.xlsx (for the Local Offer manager)."""
-    write_json(out / "findings.json", result.to_dict())
+    files.write_findings(result, out)
     rows = [finding_row(f) for f in (*result.findings, *result.waived)]
     atomic_write(out / "findings.csv", _csv_text(FINDING_COLUMNS, rows))
     names = service_names(result)
@@ -127,8 +112,8 @@ def write_pages(result: CheckResult, db: str, out: Path) -> None:
 
 # --------------------------------------------------------------------------- per-owner files
 def slug(name: str) -> str:
-    """``Health & Wellbeing`` → ``health-wellbeing`` (``unassigned`` when empty)."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unassigned"
+    """``Health & Wellbeing`` → ``health-wellbeing`` (``unassigned`` when empty): ``common.markdown.slug``."""
+    return markdown.slug(name, "unassigned")
 
 
 def service_names(result: CheckResult) -> dict[str, str]:
@@ -247,36 +232,18 @@ def write_owners(result: CheckResult, out: Path) -> list[str]:
 
 
 # --------------------------------------------------------------------------- history
-def compact(result: CheckResult) -> dict:
-    """One run in history.json."""
-    statutory = result.metrics.get("statutory") or {}
-    return {
-        "date": result.today, "generated_at": result.generated_at, "counts": result.counts(),
-        "families": result.by_family(), "new": result.new_count(), "fixed": len(result.fixed),
-        "persisting": len(result.findings) - result.new_count(),
-        "waived": len(result.waived), "coverage": statutory.get("score"),
-        "pages": (result.metrics.get("pages") or {}).get("crawled", 0),
-    }
-
-
-def read_history(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
+def write_history(result: CheckResult, out: Path) -> list[HistoryPoint]:
+    """Add this run (replacing an entry of the same date), sorted by date; keep the last 104.
+    A history file that cannot be read is reported and a new history started."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        log.warning("%s: cannot read the history (%s); starting a new one", path, exc)
-        return []
-    return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
-
-
-def write_history(result: CheckResult, out: Path) -> list[dict]:
-    """Add this run (replacing an entry of the same date), sorted by date; keep the last 104."""
-    path = out / "history.json"
-    entries = [e for e in read_history(path) if e.get("date") != result.today]
-    entries = sorted(entries + [compact(result)], key=lambda e: str(e.get("date") or ""))[-HISTORY_KEEP:]
-    write_json(path, entries)
-    return entries
+        points = files.read_history(files.history_path(out))
+    except ReportFileError as exc:
+        log.warning("cannot read the history (%s); starting a new one", exc)
+        points = []
+    points = [p for p in points if p.date != result.today]
+    points = sorted([*points, HistoryPoint.of(result)], key=lambda p: p.date)[-HISTORY_KEEP:]
+    files.write_history(points, out)
+    return points
 
 
 # --------------------------------------------------------------------------- entry points
@@ -293,8 +260,8 @@ def _in_place(out: Path) -> bool:
 
 
 def _write_all(result: CheckResult, cfg, out: Path, previous: Path) -> None:
-    if previous != out and (previous / "history.json").is_file():
-        shutil.copy2(previous / "history.json", out / "history.json")
+    if previous != out and files.history_path(previous).is_file():
+        shutil.copy2(files.history_path(previous), files.history_path(out))
     write_findings(result, out)
     write_pages(result, cfg.crawl.db, out)
     write_owners(result, out)
@@ -330,8 +297,4 @@ def write_reports(result: CheckResult, cfg, step_summary: bool = True) -> Path:
 
 def exit_status(result: CheckResult, checks_cfg) -> int:
     """1 when an active finding reaches ``fail_on`` (only new ones with ``fail_on_new``), else 0."""
-    if checks_cfg.fail_on == "never":
-        return 0
-    threshold = Severity(checks_cfg.fail_on).rank
-    counted = [f for f in result.findings if not checks_cfg.fail_on_new or f.status == "new"]
-    return int(any(f.severity.rank >= threshold for f in counted))
+    return int(bool(gate(result.findings, checks_cfg.fail_on, checks_cfg.fail_on_new)))

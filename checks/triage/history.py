@@ -1,51 +1,42 @@
 """Compare with the previous run: each finding is new or persisting; some are fixed.
 
-The previous run is the ``findings.json`` already in the reports folder, read before
-the new reports overwrite it.
+The previous run is the ``findings.json`` already in the reports folder, read
+(``checks.reports.files``) before the new reports overwrite it.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from pathlib import Path
 
+from checks.reports.files import ReportFileError, findings_path, read_findings
 from checks.reports.finding import Finding
+from checks.reports.result import CheckResult
 
 log = logging.getLogger(__name__)
 
 
-def read_previous(out_dir: str | Path) -> dict:
-    """The previous findings.json (``{}`` when there is none or it cannot be read)."""
-    path = Path(out_dir) / "findings.json"
+def read_previous(out_dir: str | Path) -> CheckResult | None:
+    """The previous findings.json (``None`` when there is none or it cannot be read)."""
+    path = findings_path(out_dir)
     if not path.exists():
-        return {}
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        log.warning("%s: cannot read the previous findings (%s); every finding counts as new", path, exc)
-        return {}
-    return data if isinstance(data, dict) else {}
+        return read_findings(path)
+    except ReportFileError as exc:
+        log.warning("cannot read the previous findings (%s); every finding counts as new", exc)
+        return None
 
 
-def _findings(items: object) -> list[Finding]:
-    out = []
-    for item in items if isinstance(items, list) else []:
-        try:
-            out.append(Finding.from_dict(item))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return out
-
-
-def mark(active: Iterable[Finding], waived: Iterable[Finding], previous: dict) -> tuple[list, list, list]:
+def mark(active: Iterable[Finding], waived: Iterable[Finding],
+         previous: CheckResult | None) -> tuple[list, list, list]:
     """``(active, waived, fixed)`` with ``status`` set from the previous run.
 
     A finding seen last time (active or waived) is ``persisting``, otherwise ``new``;
     ``fixed`` lists last time's active findings found neither active nor waived now.
     """
-    before = _findings(previous.get("findings")) + _findings(previous.get("waived"))
+    before = (*previous.findings, *previous.waived) if previous else ()
     known = {f.id for f in before}
 
     def status(f: Finding) -> Finding:
@@ -53,10 +44,12 @@ def mark(active: Iterable[Finding], waived: Iterable[Finding], previous: dict) -
 
     active, waived = [status(f) for f in active], [status(f) for f in waived]
     now = {f.id for f in active} | {f.id for f in waived}
-    fixed = [f.with_(status="fixed") for f in _findings(previous.get("findings")) if f.id not in now]
+    fixed = [f.with_(status="fixed") for f in (previous.findings if previous else ()) if f.id not in now]
     return active, waived, fixed
 
 
-def compared_with(previous: dict) -> str:
+def compared_with(previous: CheckResult | None) -> str:
     """The date of the run ``previous`` (its ``today``, else the day it was generated), or ""."""
-    return str(previous.get("today") or str(previous.get("generated_at") or "")[:10])
+    if previous is None:
+        return ""
+    return previous.today or previous.generated_at[:10]

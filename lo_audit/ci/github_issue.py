@@ -20,11 +20,13 @@ import re
 import sys
 from pathlib import Path
 
-from common.errors import InputError
-from lo_audit.summary import (
-    active, finding_row, headline, load_findings, md_text, new_findings, resolve_site_url, run_info, safe_url,
-    severity_counts,
+from checks.reports.finding import Finding, Severity
+from checks.reports.result import CheckResult
+from checks.reports.summary import (
+    finding_row, headline, load_findings, md_link, md_text, new_findings, resolve_site_url, run_info, severity_counts,
 )
+from common.errors import InputError
+from common.markdown import is_web_url
 
 DEFAULT_TITLE = "Local Offer audit: new findings"
 MAX_BODY = 60_000
@@ -34,10 +36,9 @@ SHOW = 50
 TRACK = 1000
 """Finding ids remembered in the body (the rest are counted but not tracked)."""
 _IDS = re.compile(r"<!-- lo-audit-ids: ([^>]*) -->")
-_RANK = {"error": 3, "warning": 2, "notice": 1}
 
 
-def issue_title(doc: dict, many: bool = False, base: str = DEFAULT_TITLE, fallback: str = "") -> str:
+def issue_title(doc: CheckResult, many: bool = False, base: str = DEFAULT_TITLE, fallback: str = "") -> str:
     """The issue title; with several councils in one repository, the Local Offer's name is added."""
     if not many:
         return base
@@ -52,16 +53,16 @@ def tracked_ids(body: str | None) -> list[str]:
     return match.group(1).split() if match else []
 
 
-def tracked_findings(doc: dict, previous_body: str | None = None) -> list[dict]:
+def tracked_findings(doc: CheckResult, previous_body: str | None = None) -> list[Finding]:
     """New findings plus still-active findings the issue already tracked, most severe first."""
     keep = set(tracked_ids(previous_body))
-    chosen = {f.get("id"): f for f in active(doc) if f.get("id") in keep}
+    chosen = {f.id: f for f in doc.findings if f.id in keep}
     for f in new_findings(doc):
-        chosen.setdefault(f.get("id"), f)
-    return sorted(chosen.values(), key=lambda f: (-_RANK.get(str(f.get("severity")), 0), str(f.get("rule")), str(f.get("id"))))
+        chosen.setdefault(f.id, f)
+    return sorted(chosen.values(), key=lambda f: (-f.severity.rank, f.rule, f.id))
 
 
-def build_issue_body(doc: dict, previous_body: str | None = None, site_url: str = "", run_url: str = "",
+def build_issue_body(doc: CheckResult, previous_body: str | None = None, site_url: str = "", run_url: str = "",
                      show: int = SHOW) -> str | None:
     """The issue body, or None when no tracked finding is left (the issue should close)."""
     items = tracked_findings(doc, previous_body)
@@ -69,7 +70,7 @@ def build_issue_body(doc: dict, previous_body: str | None = None, site_url: str 
         return None
     h = headline(doc)
     info = run_info(doc)
-    sev = {s: sum(1 for f in items if f.get("severity") == s) for s in _RANK}
+    sev = {s.value: sum(1 for f in items if f.severity is s) for s in Severity}
     lines = [
         f"The weekly audit of **{md_text(info['name'] or 'the Local Offer', 120)}** found findings that were not "
         "there before. This issue lists them until they are fixed or waived, and closes itself when none are left.",
@@ -78,15 +79,15 @@ def build_issue_body(doc: dict, previous_body: str | None = None, site_url: str 
         f"{h['new']} new in the latest run, {h['fixed']} fixed since the previous run.",
         "",
     ]
-    if safe_url(site_url):
-        lines += [f"Full report: [{md_text(site_url, 200)}]({safe_url(site_url)})", ""]
-    if safe_url(run_url):
-        lines += [f"Workflow run: [{md_text(run_url, 200)}]({safe_url(run_url)})", ""]
+    if is_web_url(site_url):
+        lines += [f"Full report: {md_link(site_url, site_url, 200)}", ""]
+    if is_web_url(run_url):
+        lines += [f"Workflow run: {md_link(run_url, run_url, 200)}", ""]
     lines += ["| Severity | Rule | Page | What is wrong |", "|---|---|---|---|"]
     lines += [finding_row(f) for f in items[:show]]
     if len(items) > show:
         lines += ["", f"…and {len(items) - show} more (see the full report or findings.json)."]
-    ids = " ".join(str(f.get("id", "")).replace("-->", "") for f in items[:TRACK] if f.get("id"))
+    ids = " ".join(f.id.replace("-->", "") for f in items[:TRACK])
     tail = f"\n\n<!-- lo-audit-ids: {ids} -->\n"
     body = "\n".join(lines)
     if len(body) + len(tail) > MAX_BODY:
@@ -112,7 +113,7 @@ def find_issue(client, repo: str, title: str) -> dict | None:
     return None
 
 
-def sync_issue(client, repo: str, title: str, doc: dict, site_url: str = "", run_url: str = "") -> str:
+def sync_issue(client, repo: str, title: str, doc: CheckResult, site_url: str = "", run_url: str = "") -> str:
     """Open, update or close the issue; return what was done (``opened #n`` ...)."""
     existing = find_issue(client, repo, title)
     body = build_issue_body(doc, existing.get("body") if existing else None, site_url, run_url)

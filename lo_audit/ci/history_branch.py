@@ -30,12 +30,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from checks.reports.files import FINDINGS, HISTORY, findings_path, read_findings
 from common.errors import AuditError, InputError
-from lo_audit.summary import load_findings
 
 BRANCH = "audit-data"
-FILES = ("findings.json", "history.json", "summary.md")
-RESTORED = ("findings.json", "history.json")
+FILES = (FINDINGS, HISTORY, "summary.md")
+RESTORED = (FINDINGS, HISTORY)
 README = """# Local Offer audit history
 
 This branch is written by the audit workflow (`.github/workflows/audit.yml`): one folder
@@ -124,7 +124,7 @@ def save(slug: str, reports_dir: str | Path, remote: str = "", branch: str = BRA
          message: str = "", attempts: int = 5) -> str:
     """Commit ``reports_dir``'s history files to ``<branch>/<slug>/`` and push; return the commit id."""
     reports = Path(reports_dir)
-    load_findings(reports)  # refuse to save a missing or broken findings.json
+    read_findings(findings_path(reports))  # refuse to save a missing or broken findings.json
     remote = remote_url(remote)
     env = git_env(remote, token)
     message = message or f"audit: {slug}"

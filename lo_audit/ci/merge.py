@@ -32,13 +32,13 @@ from pathlib import Path
 
 import yaml
 
+from checks.reports.summary import headline, load_findings, plural, run_info, severity_counts
 from common.errors import BuildError, InputError
-from lo_audit.site.escape import md_code, md_link, md_text, slug as make_slug
-from lo_audit.summary import active, headline, load_findings, plural, run_info, severity_counts
+from common.folders import clean_leftovers, swap, temp_dir
+from common.markdown import md_code, md_link, md_text, slug as make_slug
 
 TOP = 50
 """Findings listed on each council page."""
-_RANK = {"error": 3, "warning": 2, "notice": 1}
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,13 @@ def read_report(folder: str | Path, site_dir: Path | None = None) -> CouncilRepo
         raise InputError(f"{path}: not a folder (expected a reports folder holding findings.json)")
     doc = load_findings(path)
     info = run_info(doc)
-    statutory = (doc.get("metrics") or {}).get("statutory") or {}
+    statutory = doc.metrics.get("statutory") or {}
     topics = [t for t in statutory.get("topics") or [] if isinstance(t, dict) and t.get("id")] if isinstance(statutory, dict) else []
     name = info["name"] or info["council"] or _folder_name(path)
     full = path.parent / "site"
     if not (full / "index.html").is_file() or (site_dir is not None and full.resolve() == site_dir.resolve()):
         full = None
-    found = sorted(active(doc), key=lambda f: (-_RANK.get(str(f.get("severity")), 0), f.get("status") != "new", str(f.get("rule"))))
+    found = sorted(doc.findings, key=lambda f: (-f.severity.rank, f.status != "new", f.rule))
     return CouncilReport(path, make_slug(name, "council"), name, info["council"], info["site_url"],
                          (info["started"] or "")[:10], headline(doc), topics, found, full)
 
@@ -170,10 +170,9 @@ def render_council(r: CouncilReport, top: int = TOP) -> str:
         return "\n".join(lines + ["No findings.", ""])
     lines += ["| Severity | Rule | Page | What is wrong | New |", "|---|---|---|---|---|"]
     for f in r.findings[:top]:
-        url = f.get("url") or ""
-        page = md_link(url, url, 70) if url else md_text(f.get("service_id") or f.get("subject"), 70) or "—"
-        lines.append(f"| {md_text(f.get('severity'))} | {md_code(f.get('rule'), 60)} | {page} | "
-                     f"{md_text(f.get('message'), 200) or '—'} | {'new' if f.get('status', 'new') == 'new' else ''} |")
+        page = md_link(f.url, f.url, 70) if f.url else md_text(f.service_id or f.subject, 70) or "—"
+        lines.append(f"| {md_text(f.severity.value)} | {md_code(f.rule, 60)} | {page} | "
+                     f"{md_text(f.message, 200) or '—'} | {'new' if f.status == 'new' else ''} |")
     return "\n".join(lines) + "\n"
 
 
@@ -207,18 +206,10 @@ def _build(config_file: Path, out: Path) -> None:
 
 
 def _swap_in(built: Path, site: Path) -> None:
-    """Replace ``site`` with ``built`` (two renames on one file system; the old copy is removed last)."""
+    """Replace ``site`` with ``built`` (``common.folders.swap``: the old copy is removed last)."""
     if site.exists() and not site.is_dir():
         raise InputError(f"{site}: exists and is not a folder")
-    old = None
-    if site.exists():
-        old = site.with_name(f".{site.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(site, old)
-    os.replace(built, site)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    swap(built, site)
 
 
 def merge_reports(report_dirs: list[str], site_dir: str = "site", docs_dir: str = "docs",
@@ -229,6 +220,7 @@ def merge_reports(report_dirs: list[str], site_dir: str = "site", docs_dir: str 
     site = Path(site_dir)
     reports = _unique_slugs([read_report(d, site) for d in report_dirs])
     site.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(site)
     with tempfile.TemporaryDirectory(prefix="lo-audit-merge-") as src:
         root = Path(src)
         docs = root / "docs"
@@ -238,7 +230,7 @@ def merge_reports(report_dirs: list[str], site_dir: str = "site", docs_dir: str 
             (docs / "councils" / f"{r.slug}.md").write_text(render_council(r), encoding="utf-8")
         config = root / "mkdocs.yml"
         config.write_text(yaml.safe_dump(mkdocs_config(title, reports), sort_keys=False, allow_unicode=True), encoding="utf-8")
-        built = Path(tempfile.mkdtemp(prefix=f".{site.name}.new-", dir=site.parent))
+        built = temp_dir(site, "new")
         try:
             _build(config, built)
             for r in reports:

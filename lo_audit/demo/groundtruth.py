@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import yaml
 
+from checks.reports.files import read_findings
 from lo_audit.demo.content import fill
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -149,6 +150,12 @@ def score(findings: list[dict], truth: list[dict]) -> dict[str, dict]:
             "extra": [_brief(f) for f in extra],
         }
     return out
+
+
+def score_report(path: str | Path, truth: list[dict]) -> dict[str, dict]:
+    """``score`` of the active and waived findings of a ``findings.json`` (or reports folder)."""
+    result = read_findings(path)
+    return score([f.to_dict() for f in (*result.findings, *result.waived)], truth)
 
 
 def _brief(finding: dict) -> dict:

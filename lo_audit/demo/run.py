@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
+from checks.reports.files import findings_path, history_path, read_findings
 from lo_audit.demo.content import data_path, fill
 from lo_audit.demo import weeks
 from lo_audit.demo.server import DemoSite
@@ -51,8 +51,8 @@ def resolve_data(site: DemoSite, args, work_dir: Path = WORK_DIR) -> Path:
 
 def fresh_history(out: Path) -> None:
     """Forget the last demo's findings and history: the weekly runs make a new history."""
-    for name in ("findings.json", "history.json"):
-        (out / name).unlink(missing_ok=True)
+    for path in (findings_path(out), history_path(out)):
+        path.unlink(missing_ok=True)
 
 
 def _catalogue_for(cfg, weeks_before: int, day: str) -> str:
@@ -96,20 +96,16 @@ def audit(config_path: Path, args, site: DemoSite | None = None) -> object:
 def summary(out_dir: Path, site_dir: Path) -> str:
     """A few lines: pages crawled, findings by severity and family, where to look."""
     lines = ["", "Exampleshire demo audit finished."]
-    findings_file = out_dir / "findings.json"
-    if findings_file.exists():
-        data = json.loads(findings_file.read_text(encoding="utf-8"))
-        findings = data.get("findings", [])
-        pages = (data.get("metrics") or {}).get("pages") or {}
-        by_severity = Counter(f.get("severity", "") for f in findings)
-        by_family = Counter(f.get("family") or str(f.get("rule", "")).split(".")[0] for f in findings)
+    if findings_path(out_dir).exists():
+        result = read_findings(findings_path(out_dir))
+        pages = result.metrics.get("pages") or {}
         lines.append(f"Pages crawled: {pages.get('crawled', '?')} ({pages.get('rendered', 0)} rendered in Chromium).")
-        lines.append("Findings: " + ", ".join(f"{by_severity[s]} {s}s" for s in ("error", "warning", "notice"))
-                     + f" ({len(data.get('waived', []))} waived).")
-        lines.append("By family: " + ", ".join(f"{fam} {n}" for fam, n in sorted(by_family.items())) + ".")
+        lines.append("Findings: " + ", ".join(f"{n} {s}s" for s, n in result.counts().items())
+                     + f" ({len(result.waived)} waived).")
+        lines.append("By family: " + ", ".join(f"{fam} {n}" for fam, n in result.by_family().items()) + ".")
     lines += [
         "Where to look:",
-        f"  {out_dir / 'findings.json'}",
+        f"  {findings_path(out_dir)}",
         f"  {out_dir / 'findings.csv'}",
         f"  {out_dir / 'summary.md'}",
         f"  {site_dir}",

@@ -30,7 +30,7 @@ from common.errors import BuildError
 from common.folders import clean_leftovers, swap, temp_dir
 
 from lo_audit.site.data import load_audit
-from lo_audit.site.escape import slug
+from common.markdown import slug
 from lo_audit.site.generate import Context, generate, is_page
 
 log = logging.getLogger(__name__)
@@ -101,11 +101,6 @@ def site_sources(docs_dir: Path, site_dir: Path) -> tuple[Path, Path]:
     return work / "mkdocs.yml", work / "docs"
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put folder ``new`` at ``target``; the old ``target`` is removed only after the rename."""
-    swap(new, target)
-
-
 def site_title(name: str) -> Markup:
     """``site.name`` as HTML-safe text for MkDocs' templates, which print it unescaped in
     ``<title>`` and the header (a ``Markup`` value is also left alone where they escape)."""
@@ -145,7 +140,7 @@ def write_generated(cfg: Config, docs_dir: Path, rules: dict | None = None) -> i
             path = tmp / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        _swap(tmp, docs_dir / GENERATED_DIR)
+        swap(tmp, docs_dir / GENERATED_DIR)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -200,7 +195,7 @@ def build_site(cfg: Config) -> Path:
     tmp_site = temp_dir(site_dir, "build")
     try:
         run_mkdocs(config_file, docs_dir, tmp_site, cfg)
-        _swap(tmp_site, site_dir)
+        swap(tmp_site, site_dir)
     except BaseException:
         shutil.rmtree(tmp_site, ignore_errors=True)
         raise

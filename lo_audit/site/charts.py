@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from itertools import count
 
-from lo_audit.site.escape import html_text
+from common.markdown import html_text
 
 INK = "#1f2328"
 GRID = "#6b7280"

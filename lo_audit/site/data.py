@@ -1,22 +1,23 @@
 """Reading the reports folder (``findings.json``, ``history.json``, ``pages.csv``) for the site.
 
-The shapes are those of ``checks/CONTRACT.md``. Reading is tolerant of missing optional
-parts (no history, no catalogue, no metrics) because the site must build in every case;
-a file that exists but cannot be read raises ``BuildError`` naming it.
+The shapes are those of ``checks/CONTRACT.md``; ``findings.json`` and ``history.json`` are
+read by ``checks.reports.files`` (checked against their schemas). Missing optional parts
+(no history, no catalogue, no metrics) are fine because the site must build in every case;
+a file that exists but cannot be read raises ``BuildError`` naming it and the field.
 """
 
 from __future__ import annotations
 
 import csv
-import re
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks.reports.files import HistoryPoint, ReportFileError, findings_path, history_path, read_findings, read_history
+from checks.reports.finding import Severity
 from common.errors import BuildError
 
-SEVERITIES = ("error", "warning", "notice")
+SEVERITIES = tuple(s.value for s in Severity)
 MAX_PAGES_ROWS = 5000
 
 
@@ -32,7 +33,7 @@ class Audit:
     run: dict = field(default_factory=dict)
     generated_at: str = ""
     today: str = ""
-    history: list[dict] = field(default_factory=list)
+    history: list[HistoryPoint] = field(default_factory=list)
     pages: list[dict] = field(default_factory=list)
     pages_columns: list[str] = field(default_factory=list)
 
@@ -47,32 +48,6 @@ class Audit:
 
 def family_of(finding: dict) -> str:
     return finding.get("family") or str(finding.get("rule", "other")).split(".", 1)[0]
-
-
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise BuildError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-    except OSError as exc:
-        raise BuildError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
-def _findings_list(data: dict, key: str, path: Path) -> list[dict]:
-    value = data.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(f, dict) for f in value):
-        raise BuildError(f"{path}: field '{key}' must be a list of findings")
-    return value
-
-
-def _read_history(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    data = _read_json(path)
-    if isinstance(data, dict):
-        data = data.get("runs") or []
-    runs = [run for run in data if isinstance(run, dict)] if isinstance(data, list) else []
-    return sorted(runs, key=lambda run: history_point(run)[0])  # by date, whatever order the file has
 
 
 def _read_pages(path: Path) -> tuple[list[dict], list[str]]:
@@ -98,43 +73,29 @@ def _cell_text(value):
 def load_audit(reports_dir: str | Path) -> Audit | None:
     """The audit in ``reports_dir``, or ``None`` when no ``findings.json`` is there yet."""
     reports_dir = Path(reports_dir)
-    path = reports_dir / "findings.json"
-    if not path.is_file():
+    if not findings_path(reports_dir).is_file():
         return None
-    data = _read_json(path)
-    if not isinstance(data, dict):
-        raise BuildError(f"{path}: expected an object with 'findings', 'metrics' and 'run'")
+    try:
+        result = read_findings(findings_path(reports_dir))
+        history = read_history(history_path(reports_dir))
+    except ReportFileError as exc:
+        raise BuildError(str(exc)) from None
     pages, columns = _read_pages(reports_dir / "pages.csv")
-    metrics = data.get("metrics") if isinstance(data.get("metrics"), dict) else {}
     return Audit(
         reports_dir=reports_dir,
-        findings=_findings_list(data, "findings", path),
-        waived=_findings_list(data, "waived", path),
-        fixed=_findings_list(data, "fixed", path),
-        metrics=metrics,
-        run=data.get("run") if isinstance(data.get("run"), dict) else {},
-        generated_at=str(data.get("generated_at") or ""),
-        today=str(data.get("today") or ""),
-        history=_read_history(reports_dir / "history.json"),
+        findings=[f.to_dict() for f in result.findings],
+        waived=[f.to_dict() for f in result.waived],
+        fixed=[f.to_dict() for f in result.fixed],
+        metrics=result.metrics,
+        run=result.run,
+        generated_at=result.generated_at,
+        today=result.today,
+        history=history,
         pages=pages,
         pages_columns=columns,
     )
 
 
-def history_point(run: dict) -> tuple[str, dict[str, int]]:
-    """(date label, counts by severity plus ``total``) of one history entry.
-
-    Accepts the counts at the top level or under ``by_severity``/``severity``/``counts``.
-    """
-    label = next((str(run[k]) for k in ("date", "generated_at", "finished_at", "when", "run") if run.get(k)), "?")
-    counts = next((run[k] for k in ("by_severity", "severity", "counts", "findings") if isinstance(run.get(k), dict)), run)
-    values = {s: _int(counts.get(s)) for s in SEVERITIES}
-    values["total"] = _int(run.get("total")) or sum(values.values())
-    return (label[:10] if re.match(r"\d{4}-\d{2}-\d{2}", label) else label[:16]), values
-
-
-def _int(value) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
+def history_point(point: HistoryPoint) -> tuple[str, dict[str, int]]:
+    """(date, counts by severity plus ``total``) of one history entry, for the trend chart."""
+    return point.date[:10], {**{s: point.counts.get(s, 0) for s in SEVERITIES}, "total": point.total}

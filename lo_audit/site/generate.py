@@ -14,10 +14,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks.reports.finding import Severity
 from lo_audit.site import charts, overview, readiness
 from lo_audit.site.local import local_snippets
 from lo_audit.site.data import SEVERITIES, Audit, history_point
-from lo_audit.site.escape import md_code, md_link, md_text, slug
+from common.markdown import md_code, md_link, md_text, slug
 from lo_audit.site.render import (SEVERITY_LABEL, SEVERITY_MEANING, UNASSIGNED, anchor, family_title,
                      finding_item, message, nice_date, owner_name, page_link, prose_dates, table)
 
@@ -194,8 +195,7 @@ def _rule_findings(findings: list[dict], titles: dict[str, str]) -> str:
 
 # ----------------------------------------------------------------------------- helpers
 def _sorted(findings: list[dict]) -> list[dict]:
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(findings, key=lambda f: (rank.get(f.get("severity"), 9), str(f.get("rule")), str(f.get("url"))))
+    return sorted(findings, key=lambda f: (-Severity.rank_of(f.get("severity")), str(f.get("rule")), str(f.get("url"))))
 
 
 def _cut_note(n: int, limit: int = MAX_ROWS) -> str:

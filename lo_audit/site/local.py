@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from lo_audit.site.data import Audit
-from lo_audit.site.escape import md_link, md_text
+from common.markdown import md_link, md_text
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ holding a grouped broken link), because more people meet them.
 from __future__ import annotations
 
 from lo_audit.site.data import Audit
-from lo_audit.site.escape import md_text
+from common.markdown import md_text
 from lo_audit.site.render import nice_date
 
 FIX_FIRST = 10
@@ -51,7 +51,7 @@ def compared_with(audit: Audit) -> str:
     if value:
         return value
     today = str(audit.run.get("today") or audit.generated_at[:10])
-    earlier = [str(r.get("date") or "") for r in audit.history if str(r.get("date") or "") < today]
+    earlier = [p.date for p in audit.history if p.date < today]
     return max(earlier) if earlier else ""
 
 

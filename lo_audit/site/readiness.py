@@ -9,7 +9,7 @@ from crawled pages and is escaped.
 
 from __future__ import annotations
 
-from lo_audit.site.escape import md_link, md_text
+from common.markdown import md_link, md_text
 
 TOPIC_ORDER = {"none": 0, "weak": 1, "strong": 2}
 CRITERION_ORDER = {"none": 0, "some": 1, "strong": 2}
@@ -59,10 +59,14 @@ def statutory_page(stat: dict, duties: dict, guide: str) -> str:
     return "\n".join(out)
 
 
+def _status_of(item: dict, order: dict[str, int], before_statuses: str) -> str:
+    """``item``'s status when it is one of ``order``'s, else ``before_statuses`` (what a report
+    written before statuses existed means)."""
+    return item["status"] if item.get("status") in order else before_statuses
+
+
 def _status(topic: dict) -> str:
-    if topic.get("status") in TOPIC_ORDER:
-        return topic["status"]
-    return "strong" if topic.get("covered") else "none"  # reports written before statuses existed
+    return _status_of(topic, TOPIC_ORDER, "strong" if topic.get("covered") else "none")
 
 
 def _summary(topics: list[dict]) -> str:
@@ -133,9 +137,7 @@ def inspection_page(criteria: list[dict], guide: str) -> str:
 
 
 def _criterion_status(c: dict) -> str:
-    if c.get("status") in CRITERION_ORDER:
-        return c["status"]
-    return "some" if c.get("pages") else "none"  # reports written before statuses existed
+    return _status_of(c, CRITERION_ORDER, "some" if c.get("pages") else "none")
 
 
 def _criterion(c: dict) -> str:

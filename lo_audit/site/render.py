@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from lo_audit.site.escape import is_web_url, md_code, md_link, md_text, slug
+from common.markdown import is_web_url, md_code, md_link, md_text, slug
 
 SEVERITY_LABEL = {"error": "Error", "warning": "Warning", "notice": "Notice"}
 SEVERITY_MEANING = {

@@ -6,6 +6,7 @@ import json
 
 from checks.catalogue.model import Catalogue, Service
 from checks.pipeline.engine import run_checks
+from checks.reports.result import CheckResult
 from checks.triage.history import mark, read_previous
 from checks.reports.finding import Finding, Severity
 from checks.triage.owners import assign_owners
@@ -35,13 +36,12 @@ def test_owner_order_service_then_url_pattern_then_default():
 
 
 def test_mark_without_history_makes_everything_new():
-    active, waived, fixed = mark([f("a")], [f("b")], {})
+    active, waived, fixed = mark([f("a")], [f("b")], None)
     assert [x.status for x in active + waived] == ["new", "new"] and fixed == []
 
 
 def test_mark_against_a_previous_run():
-    previous = {"findings": [f("a").to_dict(), f("gone").to_dict(), {"broken": True}],
-                "waived": [f("was-waived").to_dict()]}
+    previous = CheckResult(findings=(f("a"), f("gone")), waived=(f("was-waived"),))
     active, waived, fixed = mark([f("a"), f("b"), f("was-waived")], [], previous)
     assert [(x.url, x.status) for x in active] == [("a", "persisting"), ("b", "new"), ("was-waived", "persisting")]
     assert [(x.url, x.status) for x in fixed] == [("gone", "fixed")]
@@ -49,7 +49,7 @@ def test_mark_against_a_previous_run():
 
 def test_unreadable_previous_findings_count_as_none(tmp_path, caplog):
     (tmp_path / "findings.json").write_text("{not json")
-    assert read_previous(tmp_path) == {}
+    assert read_previous(tmp_path) is None
     assert "cannot read the previous findings" in caplog.text
 
 

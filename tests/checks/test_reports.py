@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from checks.pipeline.engine import run_checks
+from checks.reports.files import HistoryPoint
 from checks.reports.finding import Finding, Severity
 from checks.pipeline.registry import rule
 from checks.reports.folder import HISTORY_KEEP, PAGE_COLUMNS, exit_status, slug, write_reports
@@ -103,7 +104,7 @@ def test_history_keeps_one_entry_per_date_and_at_most_104(tmp_path, small_store,
     cfg = _cfg(tmp_path, small_store)
     out = tmp_path / "reports"
     out.mkdir()
-    old = [{"date": f"2020-01-{i % 28 + 1:02d}-{i}", "counts": {}} for i in range(HISTORY_KEEP + 5)]
+    old = [HistoryPoint(date=f"2020-01-{i % 28 + 1:02d}-{i}").to_dict() for i in range(HISTORY_KEEP + 5)]
     (out / "history.json").write_text(json.dumps(old))
     write_reports(run_checks(cfg), cfg)
     write_reports(run_checks(cfg), cfg)  # same date again: replaces, not appends

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lo_audit.demo.content import data_path
-from lo_audit.demo.groundtruth import format_scores, load_truth, score
+from lo_audit.demo.groundtruth import format_scores, load_truth, score_report
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -39,9 +39,8 @@ def test_demo_exits_0_and_writes_the_reports(demo_run):
 
 def test_recall_and_precision_per_family(demo_run, capsys):
     work, _ = demo_run
-    data = json.loads((work / "reports" / "findings.json").read_text(encoding="utf-8"))
     truth = load_truth(data_path("ground_truth.yml"), _ports(work))
-    scores = score(data["findings"] + data.get("waived", []), truth)
+    scores = score_report(work / "reports", truth)
     with capsys.disabled():
         print("\n" + format_scores(scores))
     assert len(scores) >= 5

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from checks.reports.files import write_findings
+from checks.reports.finding import Finding, Severity
+from checks.reports.result import CheckResult
+
 import json
 from argparse import Namespace
 
@@ -55,10 +59,13 @@ def test_run_demo_prints_a_summary(tmp_path, monkeypatch, capsys):
     def fake_audit(config_path, args, site=None):
         out = tmp_path / "reports"
         out.mkdir()
-        findings = [{"rule": "links.broken", "family": "links", "severity": "error"},
-                    {"rule": "content.stale", "family": "content", "severity": "warning"}]
-        (out / "findings.json").write_text(json.dumps({"findings": findings, "waived": [{}],
-                                                       "metrics": {"pages": {"crawled": 250, "rendered": 80}}}))
+        findings = (Finding("links.broken", "a", Severity.ERROR, "Broken."),
+                    Finding("content.stale", "b", Severity.WARNING, "Old."))
+        waived = (Finding("content.stale", "c", Severity.WARNING, "Old.", waived="accepted"),)
+        pages = {"crawled": 250, "html": 250, "rendered": 80, "documents": 0, "errors": 0}
+        write_findings(CheckResult(findings, waived, metrics={"pages": pages}, today="2026-11-01",
+                                   generated_at="2026-11-01T00:00:00+00:00"),
+                       out)
 
     monkeypatch.setattr(demo_run, "audit", fake_audit)
     assert demo_run.run_demo(_args(tmp_path)) == 0

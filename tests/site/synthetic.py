@@ -13,6 +13,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from checks.reports.files import HistoryPoint, write_history
+
 HOSTILE = ("<script>alert(1)</script>", "[x](javascript:alert(1))", "<img src=x onerror=alert(2)>",
            "{: onclick=alert(3) }", "| pipe | in | cells |", "!!! danger \"boom\"")
 TOPICS = ("provision.in-area", "provision.out-of-area", "provision.mainstream", "provision.special",
@@ -94,11 +96,11 @@ def make_reports(folder: Path, pages: int = 40, owners: int = 5, per_page: int =
                                  "content_type": "text/html", "depth": i % 4, "last_updated": "2026-01-02",
                                  "inlinks": i % 5}
                                 for i, u in enumerate(urls)])
-    history = [{"date": f"2026-{m + 1:02d}-01", "counts": {"error": 30 - m, "warning": 20, "notice": 10 + m}}
-               for m in range(runs - 1)]  # the shape of checks.reports.folder.compact()
-    history.append({"date": "2026-11-21", "counts": {s: sum(f["severity"] == s for f in findings)
-                                                     for s in ("error", "warning", "notice")}})
-    (folder / "history.json").write_text(json.dumps(history), encoding="utf-8")
+    history = [HistoryPoint(date=f"2026-{m + 1:02d}-01", counts={"error": 30 - m, "warning": 20, "notice": 10 + m})
+               for m in range(runs - 1)]
+    history.append(HistoryPoint(date="2026-11-21", counts={s: sum(f["severity"] == s for f in findings)
+                                                           for s in ("error", "warning", "notice")}))
+    write_history(history, folder)
     (folder / "summary.md").write_text("# Summary\n", encoding="utf-8")
     _owner_files(folder / "owners", names, findings)
     return folder
@@ -114,7 +116,7 @@ def _csv(path: Path, rows: list[dict]) -> None:
 def _owner_files(folder: Path, names: list[str], findings: list[dict]) -> None:
     from openpyxl import Workbook
 
-    from lo_audit.site.escape import slug
+    from common.markdown import slug
 
     folder.mkdir(exist_ok=True)
     for name in names:

@@ -107,7 +107,7 @@ def test_bad_findings_json_names_the_file(tmp_path):
     project = project_copy(tmp_path / "p")
     (tmp_path / "r").mkdir()
     (tmp_path / "r" / "findings.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(BuildError, match="findings.json:1"):
+    with pytest.raises(BuildError, match="findings.json: not valid JSON: line 1"):
         build_site(site_config(project, tmp_path / "r"))
 
 

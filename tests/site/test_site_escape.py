@@ -1,8 +1,8 @@
-"""lo_audit.site.escape: untrusted text renders literally; only web URLs become links."""
+"""common.markdown: untrusted text renders literally; only web URLs become links."""
 
 import markdown
 
-from lo_audit.site.escape import html_text, is_web_url, md_code, md_link, md_text, slug
+from common.markdown import html_text, is_web_url, md_code, md_link, md_text, slug
 
 HOSTILE = ["<script>alert(1)</script>", "[x](javascript:alert(1))", "<img src=x onerror=alert(2)>",
            "**bold** _it_ `code`", "# heading", "1. list", "- item", "a | b", "{: .x onclick=y}",

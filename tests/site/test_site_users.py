@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from checks.reports.finding import finding_id
+
 from conftest import project_copy, site_config
 from synthetic import BASE, make_reports
 
@@ -36,14 +38,14 @@ def _plant(reports: Path) -> None:
     data = json.loads((reports / "findings.json").read_text(encoding="utf-8"))
     f0 = data["findings"][0]
     data["findings"] += [
-        dict(f0, id="plain-language.reading-age:1", rule="plain-language.reading-age", family="plain-language",
+        dict(f0, id=finding_id("plain-language.reading-age", "p5"), subject="p5", rule="plain-language.reading-age", family="plain-language",
              severity="notice", message="Reading age 35.3 is above 12.", found="reading age 35.3",
              expected="reading age 12 or lower", evidence={"reading_age": 35.3, "threshold": 12},
              owner=APOSTROPHE, url=f"{BASE}/send/page-5", status="new"),
-        dict(f0, id="content.stale:1", rule="content.stale", family="content", severity="warning",
+        dict(f0, id=finding_id("content.stale", "p6"), subject="p6", rule="content.stale", family="content", severity="warning",
              message="This page was last updated on 2024-08-02.", found="last updated 2024-08-02",
              evidence={"last_updated": "2024-08-02"}, owner=APOSTROPHE, url=f"{BASE}/send/page-6"),
-        dict(f0, id="links.broken:footer", rule="links.broken", family="links", severity="error",
+        dict(f0, id=finding_id("links.broken", "footer"), subject="footer", rule="links.broken", family="links", severity="error",
              message="A link on 30 pages leads to a page that does not work (status 404).", owner=APOSTROPHE,
              url=f"{BASE}/send/page-0", status="new",
              evidence={"target": f"{BASE}/old-leaflet.pdf", "status": 404,

@@ -7,7 +7,9 @@ from pathlib import Path
 
 
 
+from checks.reports.files import findings_from_dict
 from checks.reports.finding import finding_id
+from checks.reports.result import CheckResult
 
 TOPICS = [
     ("provision.in-area", "Special educational provision in the area"),
@@ -66,6 +68,18 @@ def findings_doc(name: str = "Exampleshire SEND Local Offer", council: str = "Ex
     }
 
 
+def history_entry(date: str, coverage: float | None, errors: int = 0) -> dict:
+    """One history.json entry as ``checks.reports.folder`` writes it."""
+    return {"date": date, "generated_at": f"{date}T05:49:00+00:00",
+            "counts": {"error": errors, "warning": 1, "notice": 1}, "families": {"links": errors},
+            "new": 1, "fixed": 0, "persisting": errors + 1, "waived": 0, "coverage": coverage, "pages": 412}
+
+
+def as_report(doc: dict) -> CheckResult:
+    """A ``findings_doc`` as the reports package reads it (typed, checked against the schema)."""
+    return findings_from_dict(doc, "test findings.json")
+
+
 def write_reports(folder: Path, doc: dict, history: list | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "findings.json").write_text(json.dumps(doc), encoding="utf-8")
@@ -75,6 +89,5 @@ def write_reports(folder: Path, doc: dict, history: list | None = None) -> Path:
 
 
 def sample_reports(tmp_path: Path) -> Path:
-    history = [{"generated_at": "2026-11-09T05:40:00+00:00", "score": 70, "errors": 4},
-               {"generated_at": "2026-11-16T05:49:00+00:00", "score": 80, "errors": 3}]
+    history = [history_entry("2026-11-09", 70, errors=4), history_entry("2026-11-16", 80, errors=3)]
     return write_reports(tmp_path / "reports", findings_doc(), history)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
-from reportdata import findings_doc
+from reportdata import as_report, findings_doc
 
 from lo_audit.ci import github_issue as gi
 
@@ -16,11 +16,11 @@ def _ids(body: str) -> list[str]:
 
 def test_body_lists_new_findings_most_severe_first():
     doc = findings_doc()
-    body = gi.build_issue_body(doc, site_url="https://audit.example/", run_url="https://github.com/o/r/actions/runs/1")
+    body = gi.build_issue_body(as_report(doc), site_url="https://audit.example/", run_url="https://github.com/o/r/actions/runs/1")
     assert body is not None and len(body) < gi.MAX_BODY
     assert "**4 open** (3 errors, 0 warnings, 1 notice)" in body
-    assert body.index("`links.broken`") < body.index("`plain-language.reading-age`")
-    assert "[https://audit.example/](https://audit.example/)" in body
+    assert body.index("<code>links.broken</code>") < body.index("<code>plain-language.reading-age</code>")
+    assert "[https&#58;//audit.example/](https://audit.example/)" in body
     assert "actions/runs/1" in body
     assert len(_ids(body)) == 4
     assert "content.stale" not in body  # persisting, not new, and never tracked
@@ -28,29 +28,29 @@ def test_body_lists_new_findings_most_severe_first():
 
 def test_tracked_findings_persist_until_fixed():
     doc = findings_doc()
-    first = gi.build_issue_body(doc)
+    first = gi.build_issue_body(as_report(doc))
     # next week: nothing is new, but the broken link persists; the rest was fixed
     later = findings_doc()
     broken = later["findings"][0]
     later["findings"] = [dict(broken, status="persisting")]
-    body = gi.build_issue_body(later, previous_body=first)
+    body = gi.build_issue_body(as_report(later), previous_body=first)
     assert body is not None and _ids(body) == [broken["id"]]
     # then it is fixed too: the issue should close
     later["findings"] = []
-    assert gi.build_issue_body(later, previous_body=body) is None
+    assert gi.build_issue_body(as_report(later), previous_body=body) is None
 
 
 def test_no_new_findings_no_body():
     doc = findings_doc()
     for f in doc["findings"]:
         f["status"] = "persisting"
-    assert gi.build_issue_body(doc) is None
+    assert gi.build_issue_body(as_report(doc)) is None
 
 
 def test_body_is_escaped_and_bounded():
     doc = findings_doc(n_extra=5000)
     doc["findings"][0]["message"] = "<script>alert(1)</script> | `x`"
-    body = gi.build_issue_body(doc)
+    body = gi.build_issue_body(as_report(doc))
     assert "<script>" not in body and len(body) <= gi.MAX_BODY
     assert "more (see the full report" in body
     assert len(_ids(body)) == gi.TRACK
@@ -58,10 +58,10 @@ def test_body_is_escaped_and_bounded():
 
 def test_title_per_council():
     doc = findings_doc()
-    assert gi.issue_title(doc) == gi.DEFAULT_TITLE
-    assert gi.issue_title(doc, many=True) == f"{gi.DEFAULT_TITLE} (Exampleshire SEND Local Offer)"
+    assert gi.issue_title(as_report(doc)) == gi.DEFAULT_TITLE
+    assert gi.issue_title(as_report(doc), many=True) == f"{gi.DEFAULT_TITLE} (Exampleshire SEND Local Offer)"
     doc["run"] = {}
-    assert gi.issue_title(doc, many=True, fallback="sampleton") == f"{gi.DEFAULT_TITLE} (sampleton)"
+    assert gi.issue_title(as_report(doc), many=True, fallback="sampleton") == f"{gi.DEFAULT_TITLE} (sampleton)"
 
 
 class FakeGitHub:
@@ -102,12 +102,12 @@ def test_sync_opens_updates_and_closes():
     fake = FakeGitHub([{"number": 1, "state": "open", "title": gi.DEFAULT_TITLE, "pull_request": {}, "body": ""}])
     doc = findings_doc()
     with _client(fake) as client:
-        assert gi.sync_issue(client, "o/r", gi.DEFAULT_TITLE, doc) == "opened #2"  # the PR is not reused
-        assert gi.sync_issue(client, "o/r", gi.DEFAULT_TITLE, doc) == "updated #2"
+        assert gi.sync_issue(client, "o/r", gi.DEFAULT_TITLE, as_report(doc)) == "opened #2"  # the PR is not reused
+        assert gi.sync_issue(client, "o/r", gi.DEFAULT_TITLE, as_report(doc)) == "updated #2"
         assert sum(1 for c in fake.calls if c[0] == "PATCH") == 0  # same body: no write
         doc["findings"] = []
-        assert gi.sync_issue(client, "o/r", gi.DEFAULT_TITLE, doc) == "closed #2"
-        assert gi.sync_issue(client, "o/r", gi.DEFAULT_TITLE, doc) == "no new findings; no issue open"
+        assert gi.sync_issue(client, "o/r", gi.DEFAULT_TITLE, as_report(doc)) == "closed #2"
+        assert gi.sync_issue(client, "o/r", gi.DEFAULT_TITLE, as_report(doc)) == "no new findings; no issue open"
     assert fake.issues[1]["state"] == "closed" and fake.issues[1]["comments"]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from reportdata import findings_doc
+from reportdata import as_report, findings_doc
 
 from lo_audit.ci import github_issue as gi
-from lo_audit import summary
+from checks.reports import summary
 
 HOSTILE = "@everyone @org/team see #123, GH-45 and owner/repo#6"
 
@@ -40,7 +40,7 @@ def test_summary_and_step_summary_neutralise_mentions(tmp_path, monkeypatch):
 
 
 def test_issue_body_neutralises_mentions():
-    body = gi.build_issue_body(_hostile_doc(), site_url="https://audit.example/")
+    body = gi.build_issue_body(as_report(_hostile_doc()), site_url="https://audit.example/")
     assert body is not None and "everyone" in body
     shown = body.split("<!-- lo-audit-ids")[0]
     assert _live(shown) == [], _live(shown)

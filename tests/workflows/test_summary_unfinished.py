@@ -59,6 +59,6 @@ def test_summary_says_the_crawl_did_not_finish(tmp_path, static_server, monkeypa
     assert "did not finish" in top and "provisional" in top, partial[:800]
     assert "after 4 pages" in top
     assert "lo-audit crawl --resume" in top
-    assert "`statutory.accessibility-statement`" in top, "withheld rules are named"
-    assert "`statutory.topic-missing`" in top
+    assert "<code>statutory.accessibility-statement</code>" in top, "withheld rules are named"
+    assert "<code>statutory.topic-missing</code>" in top
     assert "statutory.accessibility-statement" not in partial.split("| |", 1)[1], "withheld, not reported"

@@ -8,148 +8,88 @@ with a warning that the findings are provisional and names the rules held back. 
 is always under 1 MiB (GitHub's limit for a step summary); when ``$GITHUB_STEP_SUMMARY``
 is set the same text is appended there.
 
-Everything taken from a crawl (titles, URLs, messages) is escaped with ``md_text`` /
-``md_cell`` / ``md_link``: a page title holding ``|``, ``<script>`` or backticks shows
-as text and cannot break a table or inject HTML, and ``@everyone``, ``@org/team`` or
-``#123`` cannot notify anyone or link an issue (``no_mentions``). ``lo_audit.ci.merge`` and
-``lo_audit.ci.github_issue`` use the same helpers.
+Everything taken from a crawl (titles, URLs, messages) is escaped with ``common.markdown``
+(``mentions=False``): a page title holding ``|``, ``<script>`` or backticks shows as text
+and cannot break a table or inject HTML, and ``@everyone``, ``@org/team`` or ``#123``
+cannot notify anyone or link an issue. ``lo_audit.ci.github_issue`` uses the same helpers.
 
-Also the end-of-workflow gate: ``python -m lo_audit.summary gate REPORTS_DIR... --fail-on
-error [--new-only]`` exits 1 when a reports folder has findings at that severity.
+Also the end-of-workflow gate: ``python -m checks.reports.summary gate REPORTS_DIR...
+--fail-on error [--new-only]`` exits 1 when a reports folder has findings at that
+severity (``checks.reports.finding.gate``, the same gate as ``lo-audit check``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
+from checks.reports.files import (
+    HistoryPoint, ReportFileError, findings_path, history_path, read_findings, read_history,
+)
+from checks.reports.finding import Finding, Severity, gate
+from checks.reports.result import CheckResult
+from common import markdown
 from common.errors import InputError
+from common.markdown import is_web_url
 
 MAX_BYTES = 1024 * 1024 - 1024
 """Hard ceiling for the summary text: 1 MiB less a margin for whatever else is in the file."""
 TOP_NEW = 20
 """How many new findings the summary lists."""
-SEVERITIES = ("error", "warning", "notice")
-_RANK = {"error": 3, "warning": 2, "notice": 1}
 TRUNCATED_NOTE = "\n\n_(Summary truncated to stay under GitHub's 1 MiB limit: see findings.json for the full list.)_\n"
 
-# --------------------------------------------------------------------------- escaping
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~])")
-_RULE_CHARS = re.compile(r"[^A-Za-z0-9._:-]")
-_MENTION = re.compile(r"@(?=[A-Za-z0-9_])")
-_REFERENCE = re.compile(r"(#|\bGH-)(?=\d)", re.I)
-ZWSP = "&#8203;"
-"""A zero-width space (as an entity): after ``@`` or before an issue number it stops GitHub
-from notifying people (``@everyone``, ``@org/team``) or linking issues (``#123``, ``GH-123``)
-while the text still reads the same."""
-
-
-def no_mentions(text: str) -> str:
-    """Escaped Markdown with every ``@mention`` and ``#123``/``GH-123`` reference made inert."""
-    text = _REFERENCE.sub(lambda m: m.group(1) + ZWSP, text)
-    return _MENTION.sub("@" + ZWSP, text)
-
-
+# --------------------------------------------------------------------------- escaping (for GitHub)
 def md_text(value: object, limit: int = 300) -> str:
-    """Crawled text made safe as inline Markdown: one line, HTML and Markdown syntax escaped."""
-    text = " ".join(str(value if value is not None else "").split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return no_mentions(_MD_SPECIAL.sub(r"\\\1", text))
+    """``common.markdown.md_text`` with @mentions and issue references made inert."""
+    return markdown.md_text(value, limit, mentions=False)
 
 
 def md_cell(value: object, limit: int = 300) -> str:
-    """``md_text`` for a table cell (``|`` is escaped there too); empty becomes an em dash."""
+    """``md_text`` for a table cell; empty becomes an em dash."""
     return md_text(value, limit) or "—"
 
 
-def safe_url(url: object) -> str:
-    """``url`` if it is http(s), percent-encoded so it cannot end a Markdown link; else ""."""
-    text = str(url or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return ""
-    return quote(text, safe=":/?#@!$&'*+,;=%~")
+def md_link(text: object, url: object, limit: int = 120) -> str:
+    """``common.markdown.md_link`` with @mentions and issue references made inert."""
+    return markdown.md_link(text, url, limit, mentions=False)
 
 
-def md_link(url: object, text: object = None, limit: int = 120) -> str:
-    """A Markdown link to an http(s) URL with escaped text; other URLs as escaped text only."""
-    label = md_text(text if text else url, limit)
-    target = safe_url(url)
-    return f"[{label}]({target})" if target and label else label
+def md_code(value: object, limit: int = 60) -> str:
+    """``common.markdown.md_code`` with @mentions and issue references made inert."""
+    return markdown.md_code(value, limit, mentions=False)
 
 
 # --------------------------------------------------------------------------- reading
-def read_json(path: Path, what: str = "file"):
-    """JSON from ``path``; ``InputError`` naming the file if it is missing or malformed."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: {what} not found") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+def load_findings(reports_dir: str | Path) -> CheckResult:
+    """``reports_dir/findings.json`` (``ReportFileError`` naming the file and field when broken)."""
+    return read_findings(findings_path(reports_dir))
 
 
-def load_findings(reports_dir: str | Path) -> dict:
-    """``reports_dir/findings.json`` checked for the top-level shape the reports need."""
-    path = Path(reports_dir) / "findings.json"
-    doc = read_json(path, "findings.json")
-    if not isinstance(doc, dict) or not isinstance(doc.get("findings", []), list):
-        raise InputError(f"{path}: expected an object with a 'findings' list")
-    for key in ("waived", "fixed"):
-        if not isinstance(doc.get(key, []), list):
-            raise InputError(f"{path}: '{key}' must be a list")
-    if not isinstance(doc.get("metrics", {}) or {}, dict):
-        raise InputError(f"{path}: 'metrics' must be an object")
-    return doc
-
-
-def load_history(reports_dir: str | Path) -> list[dict]:
+def load_history(reports_dir: str | Path) -> list[HistoryPoint]:
     """``history.json`` entries (newest last), or [] when absent or unreadable."""
-    path = Path(reports_dir) / "history.json"
-    if not path.is_file():
-        return []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        return read_history(history_path(reports_dir))
+    except ReportFileError:
         return []
-    if isinstance(data, dict):
-        data = data.get("runs", [])
-    return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
 
 
-def active(doc: dict) -> list[dict]:
-    """Active (not waived) findings as dicts."""
-    return [f for f in doc.get("findings", []) if isinstance(f, dict) and not f.get("waived")]
-
-
-def new_findings(doc: dict) -> list[dict]:
+def new_findings(doc: CheckResult) -> list[Finding]:
     """Active findings first seen in this run, most severe first (stable within a severity)."""
-    found = [f for f in active(doc) if f.get("status", "new") == "new"]
-    return sorted(found, key=lambda f: -_RANK.get(str(f.get("severity")), 0))
+    return sorted((f for f in doc.findings if f.status == "new"), key=lambda f: -f.severity.rank)
 
 
-def run_info(doc: dict) -> dict:
-    """The run's names and URL from ``findings.json`` ``run`` (tolerant of key spellings)."""
-    run = doc.get("run") if isinstance(doc.get("run"), dict) else {}
-    site = run.get("site") if isinstance(run.get("site"), dict) else {}
-    pick = lambda *vals: next((str(v) for v in vals if isinstance(v, str) and v.strip()), "")  # noqa: E731
+def run_info(doc: CheckResult) -> dict:
+    """The run's names and URL from ``findings.json`` ``run`` (keys written by ``checks.pipeline.engine``)."""
+    run = doc.run
+    text = lambda value: value if isinstance(value, str) else ""  # noqa: E731
     return {
-        "name": pick(run.get("site_name"), site.get("name"), run.get("name")),
-        "council": pick(run.get("council"), site.get("council")),
-        "site_url": pick(run.get("site_url"), site.get("url")),
-        "started": pick(run.get("started_at"), run.get("finished_at"), doc.get("generated_at")),
+        "name": text(run.get("site_name")),
+        "council": text(run.get("council")),
+        "site_url": text(run.get("site_url")),
+        "started": text(run.get("started_at")) or doc.generated_at,
     }
 
 
@@ -163,48 +103,34 @@ def default_site_url() -> str:
     return f"https://{host}/" if name.lower() == host else f"https://{host}/{name}/"
 
 
-def resolve_site_url(doc: dict, site_url: str | None = None) -> str:
+def resolve_site_url(doc: CheckResult, site_url: str | None = None) -> str:
     """The explicit URL, else ``$LO_AUDIT_SITE_URL``, else the run's ``site.url``, else GitHub Pages."""
     for candidate in (site_url, os.environ.get("LO_AUDIT_SITE_URL"), run_info(doc)["site_url"], default_site_url()):
-        if safe_url(candidate):
+        if is_web_url(candidate):
             return str(candidate)
     return ""
 
 
 # --------------------------------------------------------------------------- numbers
-def headline(doc: dict, history: list[dict] | None = None) -> dict:
-    """The numbers every summary shows."""
-    findings = active(doc)
-    metrics = doc.get("metrics") or {}
-    pages = metrics.get("pages") if isinstance(metrics.get("pages"), dict) else {}
-    statutory = metrics.get("statutory") if isinstance(metrics.get("statutory"), dict) else {}
+def headline(doc: CheckResult, history: list[HistoryPoint] | None = None) -> dict:
+    """The numbers every summary shows (the previous coverage from ``history``, this run last)."""
+    pages = doc.metrics.get("pages") if isinstance(doc.metrics.get("pages"), dict) else {}
+    statutory = doc.metrics.get("statutory") if isinstance(doc.metrics.get("statutory"), dict) else {}
     score = statutory.get("score")
-    prev_score = None
-    for entry in reversed((history or [])[:-1]):
-        prev_score = _history_score(entry)
-        if prev_score is not None:
-            break
+    earlier = [p.coverage for p in (history or [])[:-1] if p.coverage is not None]
     return {
         "pages": pages.get("crawled"),
-        "by_severity": Counter(str(f.get("severity", "")) for f in findings),
-        "by_family": Counter(str(f.get("family") or str(f.get("rule", "")).split(".")[0]) for f in findings),
-        "total": len(findings),
-        "new": sum(1 for f in findings if f.get("status", "new") == "new"),
-        "fixed": len(doc.get("fixed") or []),
-        "waived": len(doc.get("waived") or []),
+        "by_severity": Counter(doc.counts()),
+        "by_family": Counter(doc.by_family()),
+        "total": len(doc.findings),
+        "new": doc.new_count(),
+        "fixed": len(doc.fixed),
+        "waived": len(doc.waived),
         "score": score if isinstance(score, (int, float)) else None,
         "covered": statutory.get("covered"),
         "topics": statutory.get("total"),
-        "prev_score": prev_score,
+        "prev_score": earlier[-1] if earlier else None,
     }
-
-
-def _history_score(entry: dict):
-    for value in (entry.get("score"), entry.get("statutory_score"),
-                  (entry.get("statutory") or {}).get("score") if isinstance(entry.get("statutory"), dict) else None):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
-    return None
 
 
 def _fmt_score(h: dict) -> str:
@@ -227,23 +153,16 @@ def plural(n: int, word: str) -> str:
 
 def severity_counts(counts) -> str:
     """``3 errors, 1 warning, 0 notices``."""
-    return ", ".join(plural(int(counts.get(s, 0)), s) for s in SEVERITIES)
+    return ", ".join(plural(int(counts.get(s.value, 0)), s.value) for s in Severity)
 
 
-def md_code(value: object, limit: int = 60) -> str:
-    """A rule id as inline code (only id characters kept, so nothing can escape the span)."""
-    return f"`{_RULE_CHARS.sub('', str(value or ''))[:limit]}`"
-
-
-def finding_row(f: dict) -> str:
+def finding_row(f: Finding) -> str:
     """One table row: severity, rule, page, message."""
-    url = f.get("url") or ""
-    page = md_link(url, url, 80) if url else md_cell(f.get("service_id") or f.get("subject"), 80)
-    return (f"| {md_cell(f.get('severity'), 10)} | {md_code(f.get('rule'))} | "
-            f"{page} | {md_cell(f.get('message'), 200)} |")
+    page = md_link(f.url, f.url, 80) if f.url else md_cell(f.service_id or f.subject, 80)
+    return f"| {md_cell(f.severity.value, 10)} | {md_code(f.rule)} | {page} | {md_cell(f.message, 200)} |"
 
 
-def render_summary(doc: dict, history: list[dict] | None = None, site_url: str = "", top: int = TOP_NEW) -> str:
+def render_summary(doc: CheckResult, history: list[HistoryPoint] | None = None, site_url: str = "", top: int = TOP_NEW) -> str:
     """The summary as Markdown (not yet size-limited)."""
     info = run_info(doc)
     h = headline(doc, history)
@@ -265,9 +184,8 @@ def render_summary(doc: dict, history: list[dict] | None = None, site_url: str =
     ]
     if h["by_family"]:
         lines += ["**By family:** " + ", ".join(f"{md_text(k, 40)} {v}" for k, v in sorted(h["by_family"].items())), ""]
-    url = safe_url(site_url)
-    if url:
-        lines += [f"**Full report:** [{md_text(site_url, 200)}]({url})", ""]
+    if is_web_url(site_url):
+        lines += [f"**Full report:** {md_link(site_url, site_url, 200)}", ""]
     fresh = new_findings(doc)
     if fresh:
         shown = fresh[:top]
@@ -281,11 +199,11 @@ def render_summary(doc: dict, history: list[dict] | None = None, site_url: str =
     return "\n".join(lines)
 
 
-def unfinished_warning(doc: dict, h: dict | None = None) -> list[str]:
+def unfinished_warning(doc: CheckResult, h: dict | None = None) -> list[str]:
     """Lines that open the summary when the crawl did not finish (killed, stopped early or
     still running): the findings cover only the pages reached, and the rules that say the
     whole site lacks something were held back. [] for a finished crawl."""
-    run = doc.get("run") if isinstance(doc.get("run"), dict) else {}
+    run = doc.run
     status = run.get("status")
     if not run.get("unfinished") and (not isinstance(status, str) or status in ("", "complete")):
         return []
@@ -296,7 +214,7 @@ def unfinished_warning(doc: dict, h: dict | None = None) -> list[str]:
              "Pages the crawl never reached were not checked, so problems on them are not listed here, "
              "and a finding marked fixed may only be out of reach. Finish the crawl "
              "(`lo-audit crawl --resume`), then check again."]
-    held = sorted({str(x.get("rule")) for x in doc.get("skipped") or []
+    held = sorted({str(x.get("rule")) for x in doc.skipped
                    if isinstance(x, dict) and (x.get("withheld") or "withheld" in str(x.get("reason", "")))})
     if held:
         lines += [">", "> Held back until the crawl finishes (a missing page may be among those not reached): "
@@ -347,17 +265,13 @@ def _append_step_summary(path: Path, text: str) -> None:
 
 
 # --------------------------------------------------------------------------- gate
-def gate_failures(doc: dict, fail_on: str, new_only: bool = False) -> list[dict]:
-    """Active findings at or above ``fail_on`` (``error``/``warning``; ``never`` gives [])."""
-    if fail_on == "never":
-        return []
-    floor = _RANK[fail_on]
-    pool = new_findings(doc) if new_only else active(doc)
-    return [f for f in pool if _RANK.get(str(f.get("severity")), 0) >= floor]
+def gate_failures(doc: CheckResult, fail_on: str, new_only: bool = False) -> list[Finding]:
+    """Active findings at or above ``fail_on`` (``checks.reports.finding.gate``)."""
+    return gate(doc.findings, fail_on, new_only)
 
 
 def _main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lo_audit.summary")
+    parser = argparse.ArgumentParser(prog="python -m checks.reports.summary")
     sub = parser.add_subparsers(dest="cmd", required=True)
     w = sub.add_parser("write", help="write summary.md (and the job summary)")
     w.add_argument("reports")
@@ -379,7 +293,7 @@ def _main(argv: list[str] | None = None) -> int:
             failed += bool(hits)
         return 1 if failed else 0
     except InputError as exc:
-        print(f"lo_audit.summary: {exc}", file=sys.stderr)
+        print(f"checks.reports.summary: {exc}", file=sys.stderr)
         return exc.exit_status
 
 

@@ -1,7 +1,8 @@
 """Escaping for everything that came from a crawled page before it reaches Markdown or HTML.
 
-Titles, link text, URLs, quotes, messages and axe HTML snippets are untrusted. Every
-generated page builds its text through these functions, never by pasting raw strings:
+Titles, link text, URLs, quotes, messages and axe HTML snippets are untrusted. The site,
+summary.md, the comparative site and the GitHub issue build their text through these
+functions (the one place for each), never by pasting raw strings:
 
 - ``md_text`` turns a string into inert Markdown text: HTML specials and every
   character Markdown or its extensions give meaning to become numeric character
@@ -9,8 +10,13 @@ generated page builds its text through these functions, never by pasting raw str
   a heading or a table cell and render exactly as written.
 - ``md_link`` makes a link only for ``http``/``https`` URLs (percent-encoding anything
   that could end the link); other schemes (``javascript:``, ``data:``) are shown as text.
-- ``md_code`` shows a snippet (an axe HTML excerpt) as inline code.
-- ``html_text`` / ``html_attr`` escape text for hand-built HTML such as the SVG charts.
+- ``md_code`` shows a snippet (an axe HTML excerpt, a rule id) as inline code.
+- ``mentions=False`` (``md_text``, ``md_link``, ``md_code``) is for text posted to GitHub
+  (summary.md, the job summary, issues): ``@everyone``, ``@org/team``, ``#123`` and
+  ``GH-123`` are made inert (``no_mentions``) so nothing crawled can notify anyone or
+  link an issue, while the text reads the same.
+- ``html_text`` escapes text for hand-built HTML such as the SVG charts; ``slug`` makes
+  file names and anchors.
 """
 
 from __future__ import annotations
@@ -34,12 +40,29 @@ def _clip(text: str, limit: int | None) -> str:
     return text
 
 
-def md_text(value: object, limit: int | None = None) -> str:
-    """``value`` as Markdown text that renders literally (safe in table cells too)."""
+_MENTION = re.compile(r"@(?=[A-Za-z0-9_])")
+_REFERENCE = re.compile(r"(?<!&)(#|\bGH-)(?=\d)", re.I)
+ZWSP = "&#8203;"
+"""A zero-width space (as an entity): after ``@`` or before an issue number it stops GitHub
+from notifying people (``@everyone``, ``@org/team``) or linking issues (``#123``, ``GH-123``)
+while the text still reads the same."""
+
+
+def no_mentions(text: str) -> str:
+    """Escaped Markdown with every ``@mention`` and ``#123``/``GH-123`` reference made inert
+    (``&#35;``, a character reference ``md_text`` writes, is left alone)."""
+    text = _REFERENCE.sub(lambda m: m.group(1) + ZWSP, text)
+    return _MENTION.sub("@" + ZWSP, text)
+
+
+def md_text(value: object, limit: int | None = None, mentions: bool = True) -> str:
+    """``value`` as Markdown text that renders literally (safe in table cells too);
+    ``mentions=False`` also makes GitHub @mentions and issue references inert."""
     text = _SPACES.sub(" ", "" if value is None else str(value)).strip()
     text = _clip(text, limit).translate(_TABLE)
     # A leading "-", "." or "1." could still start a list or a heading underline.
-    return _LIST_START.sub(lambda m: m.group(1) + m.group(2).replace("-", "&#45;").replace(".", "&#46;"), text)
+    text = _LIST_START.sub(lambda m: m.group(1) + m.group(2).replace("-", "&#45;").replace(".", "&#46;"), text)
+    return text if mentions else no_mentions(text)
 
 
 def is_web_url(url: object) -> bool:
@@ -56,30 +79,26 @@ def md_url(url: str) -> str:
     return quote(str(url).strip(), safe=_URL_SAFE)
 
 
-def md_link(text: object, url: object, limit: int | None = 90) -> str:
-    """A Markdown link when ``url`` is http(s); otherwise the text (or URL) as plain text."""
-    label = md_text(text if str(text or "").strip() else url, limit)
+def md_link(text: object, url: object, limit: int | None = 90, mentions: bool = True) -> str:
+    """A Markdown link to ``url`` labelled ``text`` when ``url`` is http(s); otherwise the
+    text (or URL) as plain text. Always ``md_link(text, url)``, text first."""
+    label = md_text(text if str(text or "").strip() else url, limit, mentions)
     if not is_web_url(url):
         if url and str(url).strip() and str(text or "").strip() and str(url) != str(text):
-            return f"{label} ({md_text(url, limit)})"
+            return f"{label} ({md_text(url, limit, mentions)})"
         return label
     return f"[{label}]({md_url(str(url))})"
 
 
-def md_code(value: object, limit: int | None = 300) -> str:
+def md_code(value: object, limit: int | None = 300, mentions: bool = True) -> str:
     """``value`` shown as inline code, escaped (safe for HTML snippets and table cells)."""
-    text = md_text(value, limit)
+    text = md_text(value, limit, mentions)
     return f"<code>{text}</code>" if text else ""
 
 
 def html_text(value: object) -> str:
     """Escape text for hand-built HTML or SVG."""
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def html_attr(value: object) -> str:
-    """Escape a value for an HTML attribute (quotes included)."""
-    return html_text(value)
 
 
 def slug(value: object, fallback: str = "item") -> str:
