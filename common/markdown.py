@@ -41,7 +41,7 @@ def _clip(text: str, limit: int | None) -> str:
 
 
 _MENTION = re.compile(r"@(?=[A-Za-z0-9_])")
-_REFERENCE = re.compile(r"(?<!&)(#|\bGH-)(?=\d)", re.I)
+_REFERENCE = re.compile(r"(&#35;|(?<!&)#|\bGH-)(?=\d)", re.I)
 ZWSP = "&#8203;"
 """A zero-width space (as an entity): after ``@`` or before an issue number it stops GitHub
 from notifying people (``@everyone``, ``@org/team``) or linking issues (``#123``, ``GH-123``)
@@ -50,7 +50,7 @@ while the text still reads the same."""
 
 def no_mentions(text: str) -> str:
     """Escaped Markdown with every ``@mention`` and ``#123``/``GH-123`` reference made inert
-    (``&#35;``, a character reference ``md_text`` writes, is left alone)."""
+    (also ``&#35;123``, as ``md_text`` writes ``#123``: GitHub reads the entity as ``#``)."""
     text = _REFERENCE.sub(lambda m: m.group(1) + ZWSP, text)
     return _MENTION.sub("@" + ZWSP, text)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from reportdata import as_report, findings_doc
@@ -24,8 +25,8 @@ def _hostile_doc() -> dict:
 def _live(text: str) -> list[str]:
     """Mentions and references GitHub would act on: @name, #digits, GH-digits, not preceded by a word char
     (link destinations ``](...)`` are not text, so they are left out)."""
-    text = re.sub(r"\]\([^)\s]*\)", "]", text)
-    return re.findall(r"(?<![\w&])@[A-Za-z0-9_]|(?<![\w&])#\d|\bGH-\d", text, re.I)
+    text = html.unescape(re.sub(r"\]\([^)\s]*\)", "]", text))  # GitHub reads &#35; as #
+    return re.findall(r"(?<!\w)@[A-Za-z0-9_]|#\d|\bGH-\d", text, re.I)
 
 
 def test_summary_and_step_summary_neutralise_mentions(tmp_path, monkeypatch):
