@@ -4,7 +4,8 @@
 2. robots.txt of each start host; if no start host answers, ``StartUrlUnreachable``.
 3. A new run in the store (or the unfinished one with ``resume``).
 4. Sitemaps seed the frontier (``found_via='sitemap'``) and are saved for orphan checks.
-5. ``Engine`` crawls (HTTP first, Chromium where needed), writing pages as they finish.
+5. ``Engine`` crawls (HTTP first, Chromium where needed), writing pages as they finish:
+   a ``Frontier`` decides what is next, a ``PageWorker`` does one page (``crawler.engine``).
 6. Links to other hosts are status-checked (``crawler.external``); the run is marked complete.
 """
 
@@ -22,18 +23,23 @@ from lo_audit import __version__
 from common.errors import AuditError, ConfigError, CrawlStopped, StartUrlUnreachable
 
 from crawler import browser as browser_mod
+from crawler.counts import Counts, Progress
 from crawler.engine import Engine
-from crawler.external import CheckSettings, Screen, check_external
+from crawler.external import CheckSettings, check_external
 from crawler.fetch import Fetcher
+from crawler.frontier import Frontier
+from crawler.guards import Guards
 from crawler.model import LinkStatus
 from crawler.pagebuild import Scope
 from crawler.render import BrowserPool, RenderSettings
-from crawler.robots import HostRobots, fetch_robots
+from crawler.robots import HostRobots, RobotsCache, fetch_robots
+from crawler.screen import Screen
 from crawler.scope import default_scope, prefix_of
 from crawler.secrets import plain_http_hosts, redacted_settings, resolved_headers
 from crawler.sitemaps import read_sitemaps
 from crawler.store import StoreLock, StoreWriter, kept_pages
 from crawler.urls import host_key, normalise
+from crawler.workers import Clients, PageWorker, RunStore
 
 MAX_TABS = 4
 HTTP_WORKERS_MIN = 16
@@ -95,8 +101,9 @@ def origins(urls) -> list[str]:
     return list(dict.fromkeys(f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in urls))
 
 
-def crawl(cfg, browser: str | None = None, progress=None) -> CrawlResult:
-    """Crawl ``cfg.start_urls`` into ``cfg.db`` (synchronous; see the module docstring)."""
+def crawl(cfg, browser: str | None = None, progress: Progress | None = None) -> CrawlResult:
+    """Crawl ``cfg.start_urls`` into ``cfg.db`` (synchronous; see the module docstring);
+    ``progress`` is told the ``Counts`` after every saved page and at the end."""
     browser = browser or cfg.browser or None
     check_scope(cfg)
     if cfg.render == "always" or (cfg.a11y and cfg.render != "never"):
@@ -135,7 +142,7 @@ def stopped(db: str, exc: BaseException) -> CrawlStopped:
     return error
 
 
-async def _crawl(cfg, browser: str | None, progress) -> CrawlResult:
+async def _crawl(cfg, browser: str | None, progress: Progress | None) -> CrawlResult:
     started = time.monotonic()
     writer = StoreWriter(cfg.db, batch=STORE_BATCH)
     try:
@@ -145,7 +152,8 @@ async def _crawl(cfg, browser: str | None, progress) -> CrawlResult:
         raise
 
 
-async def _crawl_into(writer: StoreWriter, cfg, browser: str | None, progress, started: float) -> CrawlResult:
+async def _crawl_into(writer: StoreWriter, cfg, browser: str | None, progress: Progress | None,
+                      started: float) -> CrawlResult:
     allowed, agent = allowed_hosts(cfg), user_agent(cfg.contact_url)
     starts = [normalise(u, tuple(cfg.strip_params)) for u in cfg.start_urls]
     scope = Scope(allowed, tuple(cfg.strip_params), scope_prefixes(cfg, starts, allowed))
@@ -158,17 +166,20 @@ async def _crawl_into(writer: StoreWriter, cfg, browser: str | None, progress, s
     try:
         async with Fetcher(allowed, agent, headers, cfg.rate, cfg.timeout, cfg.max_page_bytes, workers,
                            plain_http_hosts(starts)) as fetcher:
-            robots = await _start_robots(fetcher, starts)
+            found = await _start_robots(fetcher, starts)
             run_id, resumed = _open_run(writer, cfg, starts, allowed)
-            engine = Engine(cfg, writer, run_id, fetcher, pool, scope, progress,
-                            writer.previous_complete_run(run_id), set())
-            engine.robots.update(robots)
-            pool.settings.disallowed = engine.disallowed
-            if engine.prev_run is None and (cfg.render == "always" or (cfg.render != "never" and cfg.a11y)):
+            run = RunStore(writer, run_id, writer.previous_complete_run(run_id))
+            robots = RobotsCache(fetcher, allowed, cfg.ignore_robots, found)
+            pool.settings.disallowed = robots.disallowed
+            if run.previous is None and (cfg.render == "always" or (cfg.render != "never" and cfg.a11y)):
                 pool.warm_up()  # launch Chromium while sitemaps and the first pages are fetched
-            await _seed(engine, writer, fetcher, cfg, run_id, resumed, starts, robots)
+            counts = Counts()
+            frontier = Frontier(scope, Guards(cfg.max_pages, cfg.max_depth, cfg.max_per_pattern), writer, run_id)
+            engine = Engine(frontier, PageWorker(cfg, run, Clients(fetcher, pool, robots), scope, counts), counts,
+                            progress)
+            await _seed(engine, writer, fetcher, run_id, resumed, starts, found)
             counts = await engine.run(workers)
-            await _check_out_of_scope(engine, writer, fetcher, run_id)
+            await _check_out_of_scope(robots, writer, fetcher, run_id, cfg.concurrency)
             axe = asyncio.ensure_future(engine.finish_axe())  # axe-only runs overlap the link checks
             try:
                 checked = await _check_links(writer, run_id, cfg, agent, started, allowed)
@@ -209,28 +220,23 @@ def _open_run(writer: StoreWriter, cfg, starts: list[str], allowed: frozenset[st
     return writer.start_run(starts, sorted(allowed), redacted_settings(cfg)), False
 
 
-async def _seed(engine: Engine, writer: StoreWriter, fetcher: Fetcher, cfg, run_id: int, resumed: bool,
+async def _seed(engine: Engine, writer: StoreWriter, fetcher: Fetcher, run_id: int, resumed: bool,
                 starts: list[str], robots: dict[str, HostRobots]) -> None:
     """Fill the frontier: a resumed run's own, or start URLs then sitemap URLs."""
+    scope = engine.frontier.scope
     if resumed:
-        frontier, done = writer.frontier(run_id), writer.page_count(run_id)
-        if done or any(state == "queued" for *_, state in frontier):
-            engine.sitemap.update(writer.sitemap_entries(run_id))
-            engine.restore(frontier)
-            engine.counts.done = done
+        if engine.resume():
             return
         # killed before its first page (by a store written before start URLs were queued
         # with the run): nothing to continue from, so seed the run afresh
-        starts = [normalise(u, engine.scope.strip) for u in writer.run_start_urls(run_id)] or starts
+        starts = [normalise(u, scope.strip) for u in writer.run_start_urls(run_id)] or starts
     roots = [s for r in robots.values() for s in r.sitemaps] + [o + "/sitemap.xml" for o in origins(starts)]
-    roots = [r for r in dict.fromkeys(roots) if host_key(r) in engine.scope.allowed]
+    roots = [r for r in dict.fromkeys(roots) if host_key(r) in scope.allowed]
     entries = await read_sitemaps(fetcher, roots)
-    writer.save_sitemap_urls(run_id, [(normalise(u, engine.scope.strip), lastmod) for u, lastmod in entries
+    writer.save_sitemap_urls(run_id, [(normalise(u, scope.strip), lastmod) for u, lastmod in entries
                                       if urlsplit(u).scheme in ("http", "https")
-                                      and engine.scope.covers(normalise(u, engine.scope.strip))])
-    engine.sitemap.update(writer.sitemap_entries(run_id))
-    engine.add([(u, 0, "", "start") for u in starts])
-    engine.add([(u, 1, "", "sitemap") for u in sorted(engine.sitemap)])
+                                      and scope.covers(normalise(u, scope.strip))])
+    engine.seed(starts, writer.sitemap_entries(run_id))
 
 
 def scope_prefixes(cfg, starts: list[str], allowed: frozenset[str]) -> tuple[tuple[str, str], ...]:
@@ -239,16 +245,17 @@ def scope_prefixes(cfg, starts: list[str], allowed: frozenset[str]) -> tuple[tup
     return tuple(prefix_of(u) for u in given) if given else default_scope(starts, allowed)
 
 
-async def _check_out_of_scope(engine: Engine, writer: StoreWriter, fetcher: Fetcher, run_id: int) -> None:
+async def _check_out_of_scope(robots: RobotsCache, writer: StoreWriter, fetcher: Fetcher, run_id: int,
+                              concurrency: int) -> None:
     """Status-check links to allowed hosts outside ``crawl.scope`` (never crawled, parsed or scored)."""
     urls = writer.unfetched_page_targets(run_id)[:MAX_OUT_OF_SCOPE]
     if not urls:
         return
-    gate = asyncio.Semaphore(max(1, engine.cfg.concurrency))
+    gate = asyncio.Semaphore(max(1, concurrency))
 
     async def one(url: str) -> LinkStatus:
         async with gate:
-            if not engine.cfg.ignore_robots and not (await engine._robots(url)).allows(url):
+            if not await robots.allows(url):
                 return LinkStatus(url=url, status=0, error="robots", checked_by="crawler")
             response = await fetcher.get(url, body="none")
             return LinkStatus(url=url, status=response.status, error=response.error,
@@ -274,10 +281,8 @@ async def _check_links(writer: StoreWriter, run_id: int, cfg, agent: str, starte
 
 
 def _result(writer: StoreWriter, cfg, run_id: int, started: float, checked: int, resumed: bool) -> CrawlResult:
-    row = writer.conn.execute(
-        "SELECT COUNT(*), SUM(rendered), SUM(error != '' OR status >= 400), SUM(guard != ''), "
-        "SUM(kind = 'document') FROM pages WHERE run_id=?", (run_id,)).fetchone()
+    totals = writer.run_totals(run_id)
     writer.close()
-    return CrawlResult(db=str(cfg.db), run_id=run_id, pages=row[0] or 0, rendered=row[1] or 0, errors=row[2] or 0,
-                       elapsed_s=round(time.monotonic() - started, 2), guarded=row[3] or 0, documents=row[4] or 0,
-                       external_checked=checked, resumed=resumed)
+    return CrawlResult(db=str(cfg.db), run_id=run_id, pages=totals.pages, rendered=totals.rendered,
+                       errors=totals.errors, elapsed_s=round(time.monotonic() - started, 2), guarded=totals.guarded,
+                       documents=totals.documents, external_checked=checked, resumed=resumed)

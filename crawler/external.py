@@ -13,7 +13,7 @@ Two checkers (``crawl.link_checker``):
   for all targets, through a local screening proxy (``crawler.screenproxy``) so that it
   obeys the same screen.
 
-The screen: no connection is made to a private, loopback, link-local, reserved or
+The screen (``crawler.screen``): no connection is made to a private, loopback, link-local, reserved or
 multicast address unless ``allow_private`` (allowed hosts you name yourself are always
 allowed). It is applied when connecting, to the address actually connected to, for every
 hop of every check: names are resolved and screened in one step by ``ScreeningResolver``
@@ -28,16 +28,14 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import ipaddress
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -47,6 +45,8 @@ from aiohttp.abc import AbstractResolver
 
 from crawler.model import LinkStatus
 from crawler.ratelimit import HostLimiter
+from crawler.screen import REFUSED, PrivateAddressRefused, Screen, ScreeningResolver, ip_literal
+from crawler.screenproxy import ScreeningProxy
 from crawler.urls import host_key
 
 THREADS = 10
@@ -67,82 +67,12 @@ CONNECTIONS = 64
 """Status checks in flight in all, at most."""
 MAX_REDIRECTS = 10
 REDIRECTS = (301, 302, 303, 307, 308)
-REFUSED = "refused-private"
 
 
 def linkchecker_path() -> str | None:
     """The linkchecker program next to this Python (the venv) or on PATH."""
     local = Path(sys.executable).with_name("linkchecker")
     return str(local) if local.exists() else shutil.which("linkchecker")
-
-
-def is_private(address: str) -> bool:
-    """True for private, loopback, link-local, reserved, multicast and unspecified addresses
-    (IPv4-mapped IPv6 addresses are judged by their IPv4 address)."""
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
-            or ip.is_unspecified)
-
-
-class PrivateAddressRefused(OSError):
-    """Raised by the screen (resolver or socket) for an address it may not connect to."""
-
-    def __init__(self, host: str, address: str) -> None:
-        super().__init__(f"{REFUSED}: {host} is {address}")
-
-
-@dataclass(frozen=True)
-class Screen:
-    """Which addresses a status check may connect to.
-
-    allowed: ``host_key``s of the crawl's allowed hosts (never screened).
-    allow_private: no screening at all (``crawl.allow_private``).
-    private: the predicate on an IP address; ``is_private`` except in tests, which run
-        everything on loopback and need one loopback address to stand for the internet.
-    """
-
-    allowed: frozenset[str] = frozenset()
-    allow_private: bool = False
-    private: Callable[[str], bool] = is_private
-
-    def exempt(self, url: str) -> bool:
-        return self.allow_private or host_key(url) in self.allowed
-
-    def refuses(self, address: str) -> bool:
-        try:
-            return not self.allow_private and self.private(address)
-        except ValueError:
-            return True
-
-    def socket(self, addr_info) -> socket.socket:
-        """aiohttp's ``socket_factory``: the last screen, on the address about to be connected."""
-        family, kind, proto, _, sockaddr = addr_info
-        if self.refuses(sockaddr[0]):
-            raise PrivateAddressRefused(str(sockaddr[0]), str(sockaddr[0]))
-        sock = socket.socket(family=family, type=kind, proto=proto)
-        sock.setblocking(False)
-        return sock
-
-
-class ScreeningResolver(AbstractResolver):
-    """Resolves a name and refuses it when any address is screened out (one step, so the
-    connection can only use addresses that passed)."""
-
-    def __init__(self, screen: Screen, inner: AbstractResolver | None = None) -> None:
-        self.screen = screen
-        self.inner = inner or aiohttp.ThreadedResolver()
-
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET):
-        infos = await self.inner.resolve(host, port, family)
-        for info in infos:
-            if self.screen.refuses(info["host"]):
-                raise PrivateAddressRefused(host, info["host"])
-        return infos
-
-    async def close(self) -> None:
-        await self.inner.close()
 
 
 def _chain(exc: BaseException | None) -> Iterable[BaseException]:
@@ -169,13 +99,6 @@ def error_name(exc: BaseException) -> str:
     if isinstance(exc, (aiohttp.InvalidURL, ValueError, UnicodeError)):
         return "invalid-url"
     return "connection"
-
-
-def _literal(host: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(host.strip("[]").split("%")[0]))
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -240,7 +163,7 @@ class StatusChecker:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return 0, "", "unsupported-scheme"
         host = parts.hostname
-        literal = _literal(host)
+        literal = ip_literal(host)
         if literal is not None and not self.screen.exempt(url) and self.screen.refuses(literal):
             return 0, "", REFUSED
         key = host_key(url)
@@ -362,8 +285,6 @@ async def check_external(urls: list[str], settings: CheckSettings,
     todo = [u for u in urls if u not in verdicts]
     started = time.monotonic()
     if settings.checker == "linkchecker":
-        from crawler.screenproxy import ScreeningProxy
-
         async with ScreeningProxy(settings.screen, resolver) as proxy:
             left = settings.deadline_s - (time.monotonic() - started)
             checked = await asyncio.to_thread(run_linkchecker, todo, settings.user_agent, settings.timeout,

@@ -15,7 +15,7 @@ import aiohttp
 
 from crawler.ratelimit import HostLimiter
 from crawler.secrets import may_receive
-from crawler.urls import host_key, is_document_url, scheme_of
+from crawler.urls import host_key, is_document_url, on_allowed_host
 
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 10
@@ -148,7 +148,7 @@ class Fetcher:
             if target in seen or len(chain) > MAX_REDIRECTS:
                 return self._response(url, target, result, chain, started, "redirect-loop" if target in seen
                                       else "too-many-redirects")
-            if scheme_of(target) not in ("http", "https") or host_key(target) not in self.allowed:
+            if not on_allowed_host(target, self.allowed):
                 return self._response(url, target, result, chain, started, left_scope=True)
             current = target
             seen.add(target)

@@ -13,7 +13,8 @@ from crawler.extract import contacts, dates, emails, phones, postcodes, structur
 from crawler.fetch import Response
 from crawler.model import Link, Page
 from crawler.parse import ParsedHtml
-from crawler.urls import host_key, link_kind, normalise, resolve, scheme_of, split_fragment, template_of
+from crawler.scope import in_scope
+from crawler.urls import link_kind, normalise, on_allowed_host, resolve, scheme_of, split_fragment, template_of
 
 MAX_LINKS = 5000
 PANEL_TEXT_KEPT = 2000
@@ -41,8 +42,6 @@ class Scope:
 
     def covers(self, url: str) -> bool:
         """True when ``url`` may be crawled as a page: an allowed host, inside the scope."""
-        from crawler.scope import in_scope
-
         return not self.prefixes or in_scope(url, self.prefixes)
 
 
@@ -137,7 +136,13 @@ def meta_refresh(parsed: ParsedHtml, base: str, scope: Scope) -> tuple[str, str,
     found = _resolve_document(base, href.partition("#")[0], "#" in href, scope)
     if found is None or found[0] not in ("page", "external", "document") or not found[1]:
         return None
-    return (found[0] if host_key(found[1]) in scope.allowed else "external"), found[1], href
+    return (found[0] if on_allowed_host(found[1], scope.allowed) else "external"), found[1], href
+
+
+def offsite_meta(targets) -> dict:
+    """``Page.meta`` for the addresses off the allowed hosts a page tried to take its reader
+    to (a meta refresh read without rendering, or navigations blocked in Chromium)."""
+    return {"offsite_navigation": list(targets)} if targets else {}
 
 
 def _resolve_document(base: str, document: str, hashed: bool, scope: Scope) -> tuple[str, str] | None:
@@ -168,7 +173,7 @@ def html_page(target: Target, response: Response, parsed: ParsedHtml, scope: Sco
     meta.update(record_meta(parsed))
     refresh = meta_refresh(parsed, base, scope)
     if refresh and refresh[0] == "external":  # what a browser would do, seen without rendering
-        meta["offsite_navigation"] = [refresh[1]]
+        meta.update(offsite_meta([refresh[1]]))
     return base_page(
         target, response, scope, kind="html", title=parsed.title, headings=parsed.headings, main_text=parsed.main_text,
         lang=parsed.lang, last_updated=found.iso if found else "", last_updated_source=found.source if found else "",

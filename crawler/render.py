@@ -21,10 +21,10 @@ from urllib.parse import urljoin, urlsplit
 from crawler import browser as browser_mod
 from crawler.pagejs import (CLICK_LOAD_MORE, COOKIE_SELECTORS, COUNT_LINKS, INIT_SCRIPT, SERIALIZE, SETTLE,
                      WAIT_QUIET, as_function)
-from crawler.external import is_private
+from crawler.screen import is_private
 from crawler.secrets import may_receive
 from crawler.signals import LOAD_MORE
-from crawler.urls import host_key
+from crawler.urls import on_allowed_host
 
 BLOCKED_TYPES = {"image", "media", "font"}
 ANALYTICS = ("google-analytics.com", "googletagmanager.com", "doubleclick.net", "hotjar.com", "clarity.ms",
@@ -246,7 +246,7 @@ class BrowserPool:
         return check is not None and urlsplit(url).scheme in ("http", "https") and check(url)
 
     def _allowed(self, url: str) -> bool:
-        return urlsplit(url).scheme in ("http", "https") and host_key(url) in self.settings.allowed
+        return on_allowed_host(url, self.settings.allowed)
 
     async def _is_private(self, url: str) -> bool:
         """True when ``url``'s host is, or resolves to, a private, loopback or link-local

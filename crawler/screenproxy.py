@@ -7,7 +7,8 @@ private address. With ``crawl.link_checker: linkchecker`` it is pointed at this 
 (``CONNECT``), every redirect hop included, is resolved and screened here by the same
 ``Screen`` as the built-in checker, and connected to the very address that passed.
 Refused connections answer ``403 refused-private``; failures ``502 proxy-error-<name>``,
-which ``crawler.external`` turns back into error names.
+which ``crawler.external`` turns back into error names. The screen itself is
+``crawler.screen``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from crawler.external import REFUSED, PrivateAddressRefused, Screen, ScreeningResolver, _literal
+from crawler.screen import REFUSED, PrivateAddressRefused, Screen, ScreeningResolver, ip_literal
 from crawler.model import LinkStatus
 from crawler.urls import host_key
 
@@ -55,7 +56,7 @@ class ScreeningProxy:
         return status
 
     async def _connect(self, host: str, port: int, url: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        literal = _literal(host)
+        literal = ip_literal(host)
         if literal is not None:
             if not self.screen.exempt(url) and self.screen.refuses(literal):
                 raise PrivateAddressRefused(host, literal)

@@ -30,6 +30,7 @@ import time
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -94,6 +95,17 @@ CREATE TABLE IF NOT EXISTS derived (
 _JSON_FIELDS = {"headings", "phones", "emails", "postcodes", "redirects", "anchors", "meta"}
 _BOOL_FIELDS = {"rendered", "in_sitemap"}
 PAGE_FIELDS = tuple(Page.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class RunTotals:
+    """Pages a run saved (``StoreWriter.run_totals``)."""
+
+    pages: int = 0
+    rendered: int = 0
+    errors: int = 0
+    guarded: int = 0
+    documents: int = 0
 
 
 def _now() -> str:
@@ -387,6 +399,14 @@ class StoreWriter:
     def page_count(self, run_id: int) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0])
 
+    def run_totals(self, run_id: int) -> RunTotals:
+        """What a run saved: pages, and of them rendered, with errors, guarded, documents."""
+        self.flush()
+        row = self.conn.execute(
+            "SELECT COUNT(*), SUM(rendered), SUM(error != '' OR status >= 400), SUM(guard != ''), "
+            "SUM(kind = 'document') FROM pages WHERE run_id=?", (run_id,)).fetchone()
+        return RunTotals(*(int(value or 0) for value in row))
+
     def copy_axe(self, from_run: int, to_run: int, url: str) -> None:
         """Carry an unchanged page's axe violations over from an earlier run."""
         with self._tx():
@@ -421,9 +441,6 @@ class StoreWriter:
             "AND target NOT IN (SELECT url FROM pages WHERE run_id=?) "
             "AND target NOT IN (SELECT url FROM link_status WHERE run_id=?) ORDER BY target",
             (run_id, run_id, run_id))]
-
-    def known_urls(self, run_id: int) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT url FROM frontier WHERE run_id=?", (run_id,))}
 
     def save_link_status(self, run_id: int, statuses: Iterable[LinkStatus]) -> None:
         with self._tx():

@@ -69,6 +69,14 @@ def scheme_of(href: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+def on_allowed_host(url: str, allowed: frozenset[str]) -> bool:
+    """True when ``url`` is an http(s) address on one of the ``allowed`` hosts. A navigation
+    anywhere else takes the reader off the site: an HTTP redirect (``crawler.fetch``), a
+    ``<meta http-equiv="refresh">`` (``crawler.pagebuild``) or a script or redirect seen in
+    Chromium (``crawler.render``) are all judged by this one test."""
+    return scheme_of(url) in ("http", "https") and host_key(url) in allowed
+
+
 def is_document_url(url: str) -> bool:
     """PDF/Word/spreadsheet/slides by the path's extension."""
     return urlsplit(url).path.lower().endswith(DOCUMENT_EXTENSIONS)

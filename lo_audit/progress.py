@@ -1,21 +1,15 @@
 """How a long crawl tells people it is alive: a rich progress bar on a terminal,
-plain periodic log lines elsewhere (CI)."""
+plain periodic log lines elsewhere (CI).
+
+Each class here is a ``crawler.counts.Progress`` listener: the crawler reports its
+``Counts`` to whichever one the command passes to ``crawler.crawl.crawl``."""
 
 from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
 
-
-@dataclass
-class Counts:
-    """What the crawler reports as it goes."""
-
-    done: int = 0
-    queued: int = 0
-    errors: int = 0
-    rendered: int = 0
+from crawler.counts import Counts, Progress
 
 
 class PlainProgress:
@@ -67,7 +61,9 @@ class NoProgress:
         pass
 
 
-def reporter(quiet: bool = False):
+def reporter(quiet: bool = False) -> Progress:
+    """The listener for a crawl started from the command line: none with ``--quiet``, a
+    live bar on a terminal, periodic log lines elsewhere."""
     if quiet:
         return NoProgress()
     return RichProgress() if sys.stderr.isatty() else PlainProgress()

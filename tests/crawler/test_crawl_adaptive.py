@@ -10,7 +10,7 @@ from crawlsite import Route, page, static_site
 from crawler.crawl import crawl
 from crawler.store import StoreReader
 from common.errors import BrowserNotFound
-from lo_audit.progress import Counts
+from crawler.counts import Counts
 
 TEXT = "<p>Short breaks give disabled children and their families a break from caring.</p>"
 DECOR = "<script>document.title = document.title;</script>"
