@@ -19,6 +19,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bench.localserver import serve_forever
+
 CANDIDATES = ("/usr/share/doc/python3/html", "/usr/share/doc/python3-doc/html", "/usr/share/doc/python3.*/html")
 
 
@@ -61,15 +63,6 @@ def make_app(root: Path) -> web.Application:
     return app
 
 
-async def run(root: Path, port_file: Path) -> None:
-    runner = web.AppRunner(make_app(root), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
-    await site.start()
-    port_file.write_text(str(runner.addresses[0][1]))
-    await asyncio.Event().wait()
-
-
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port-file", required=True)
@@ -78,4 +71,4 @@ if __name__ == "__main__":
     folder = Path(args.root) if args.root else find_root()
     if folder is None:
         raise SystemExit("python3-doc is not installed: apt-get install -y python3-doc")
-    asyncio.run(run(folder, Path(args.port_file)))
+    asyncio.run(serve_forever(make_app(folder), Path(args.port_file)))

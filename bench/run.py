@@ -33,7 +33,6 @@ import json
 import os
 import platform
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import psutil
+
+from crawler.store import RunTotals, StoreReader
 
 from . import findings as findings_mod
 from . import realsite
@@ -125,20 +126,13 @@ def timed(what: str, cmd: list[str], stdout=subprocess.DEVNULL, ok: tuple[int, .
     return Measure(what, 0, round(seconds, 2), round(mib, 1))
 
 
-def store_counts(db: Path) -> dict:
+def store_counts(db: Path) -> RunTotals:
     """Pages, renders, axe runs and status checks of the store's last run."""
-    with sqlite3.connect(db) as conn:
-        run = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
-        pages, rendered, axe = conn.execute(
-            "SELECT SUM(kind='html'), SUM(rendered), SUM(json_extract(meta, '$.axe') = 1) FROM pages WHERE run_id=?",
-            (run,)).fetchone()
-        checks = conn.execute("SELECT COUNT(*), SUM(checked_by != 'cache') FROM link_status WHERE run_id=?",
-                              (run,)).fetchone()
-        started, finished = conn.execute("SELECT started_at, finished_at FROM runs WHERE id=?", (run,)).fetchone()
-    crawl_s = ((datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
-               if started and finished else 0.0)
-    return {"pages": pages or 0, "rendered": rendered or 0, "axe": axe or 0, "link_checks": checks[1] or 0,
-            "crawl_s": crawl_s}
+    reader = StoreReader(db)
+    try:
+        return reader.totals()
+    finally:
+        reader.close()
 
 
 # ----------------------------------------------------------------------------- sites
@@ -207,8 +201,8 @@ def audit(url: str, source: Path, db: Path, out: Path, label: str) -> Measure:
     env = {**os.environ, "PYTHONPATH": str(source)}
     m = timed(label, ["/bin/sh", "-c", script], env=env)
     counts = store_counts(db)
-    m.pages, m.rendered, m.axe, m.link_checks = counts["pages"], counts["rendered"], counts["axe"], counts["link_checks"]
-    m.crawl_s = counts["crawl_s"]
+    m.pages, m.rendered, m.axe, m.link_checks = counts.html, counts.rendered, counts.axe, counts.link_checks
+    m.crawl_s = counts.seconds
     return m
 
 

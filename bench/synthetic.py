@@ -20,6 +20,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bench.localserver import serve_forever
+
 SECTIONS = ("education", "health", "social-care", "preparing-for-adulthood", "travel", "complaints")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -134,16 +136,6 @@ def make_app(n: int) -> web.Application:
     return app
 
 
-async def serve(n: int, port_file: Path) -> None:
-    runner = web.AppRunner(make_app(n), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
-    await site.start()
-    port = runner.addresses[0][1]
-    port_file.write_text(str(port))
-    await asyncio.Event().wait()
-
-
 def reachable_pages(n: int) -> int:
     """Pages a complete crawl should find: home, sections, accessibility, every page."""
     return n + len(SECTIONS) + 2
@@ -156,4 +148,4 @@ if __name__ == "__main__":
     parser.add_argument("--js-every", type=int, default=10, help="one page in N needs JavaScript; 0 = static site")
     args = parser.parse_args()
     JS_EVERY = args.js_every
-    asyncio.run(serve(args.pages, Path(args.port_file)))
+    asyncio.run(serve_forever(make_app(args.pages), Path(args.port_file)))

@@ -99,13 +99,36 @@ PAGE_FIELDS = tuple(Page.__dataclass_fields__)
 
 @dataclass(frozen=True)
 class RunTotals:
-    """Pages a run saved (``StoreWriter.run_totals``)."""
+    """What one run saved (``run_totals``): the crawl's summary and the benchmark's figures."""
 
     pages: int = 0
     rendered: int = 0
+    """Pages rendered in Chromium (for their content or for axe)."""
     errors: int = 0
+    """Pages with a network error or an HTTP status of 400 or more."""
     guarded: int = 0
     documents: int = 0
+    html: int = 0
+    axe: int = 0
+    """Pages axe ran on."""
+    link_checks: int = 0
+    """Status checks made by this run (answers taken from the link cache not counted)."""
+    seconds: float = 0.0
+    """From the run's start to its finish (0 while it runs); whole seconds."""
+
+
+def run_totals(conn: sqlite3.Connection, run_id: int) -> RunTotals:
+    """Count what run ``run_id`` saved."""
+    pages = conn.execute(
+        "SELECT COUNT(*), SUM(rendered), SUM(error != '' OR status >= 400), SUM(guard != ''), "
+        "SUM(kind = 'document'), SUM(kind = 'html'), SUM(json_extract(meta, '$.axe') = 1) "
+        "FROM pages WHERE run_id=?", (run_id,)).fetchone()
+    checks = conn.execute("SELECT SUM(checked_by != 'cache') FROM link_status WHERE run_id=?", (run_id,)).fetchone()
+    times = conn.execute("SELECT started_at, finished_at FROM runs WHERE id=?", (run_id,)).fetchone()
+    started, finished = times if times else (None, None)
+    seconds = ((datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
+               if started and finished else 0.0)
+    return RunTotals(*(int(value or 0) for value in pages), link_checks=int(checks[0] or 0), seconds=seconds)
 
 
 def _now() -> str:
@@ -400,12 +423,9 @@ class StoreWriter:
         return int(self.conn.execute("SELECT COUNT(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0])
 
     def run_totals(self, run_id: int) -> RunTotals:
-        """What a run saved: pages, and of them rendered, with errors, guarded, documents."""
+        """What run ``run_id`` saved (see ``RunTotals``)."""
         self.flush()
-        row = self.conn.execute(
-            "SELECT COUNT(*), SUM(rendered), SUM(error != '' OR status >= 400), SUM(guard != ''), "
-            "SUM(kind = 'document') FROM pages WHERE run_id=?", (run_id,)).fetchone()
-        return RunTotals(*(int(value or 0) for value in row))
+        return run_totals(self.conn, run_id)
 
     def copy_axe(self, from_run: int, to_run: int, url: str) -> None:
         """Carry an unchanged page's axe violations over from an earlier run."""
@@ -569,6 +589,10 @@ class StoreReader:
     def axe_checked_urls(self) -> set[str]:
         """Pages axe ran on (with or without violations): those with ``meta.axe`` set."""
         return {p.url for p in self.pages() if p.meta.get("axe")}
+
+    def totals(self) -> RunTotals:
+        """What this run saved (see ``RunTotals``)."""
+        return run_totals(self.conn, self.run_id)
 
     def sitemap_urls(self) -> dict[str, str]:
         return {r[0]: r[1] or "" for r in self.conn.execute(

@@ -59,3 +59,28 @@ def test_not_a_store_is_refused(tmp_path):
     bogus.write_text("hello, not sqlite" * 100)
     with pytest.raises(StoreError):
         StoreReader(bogus)
+
+
+def test_run_totals_count_what_the_run_saved(tmp_path):
+    from crawler.model import LinkStatus
+
+    db = tmp_path / "s.sqlite"
+    writer = StoreWriter(db)
+    old = writer.start_run([], [], {})
+    writer.save_page(old, Page(url="x", status=200, kind="html"))
+    run = writer.start_run([], [], {})
+    writer.save_page(run, Page(url="a", status=200, kind="html", rendered=True, meta={"axe": True}))
+    writer.save_page(run, Page(url="b", status=404, kind="html"))
+    writer.save_page(run, Page(url="c", status=0, error="dns", kind="html"))
+    writer.save_page(run, Page(url="d", guard="max-depth", kind="other"))
+    writer.save_page(run, Page(url="e.pdf", status=200, kind="document"))
+    writer.save_link_status(run, [LinkStatus(url="http://o/1", status=200, checked_by="crawler"),
+                                  LinkStatus(url="http://o/2", status=200, checked_by="cache")])
+    totals = writer.run_totals(run)
+    assert (totals.pages, totals.html, totals.rendered, totals.axe, totals.errors, totals.guarded,
+            totals.documents, totals.link_checks, totals.seconds) == (5, 3, 1, 1, 2, 1, 1, 1, 0.0)
+    writer.finish_run(run)
+    writer.close()
+    reader = StoreReader(db)
+    assert reader.totals().pages == 5 and reader.totals().seconds >= 0
+    assert StoreReader(db, run_id=old).totals().pages == 1

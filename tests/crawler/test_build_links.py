@@ -42,3 +42,14 @@ def test_regions_of_links():
             "<main><a href='/b'>B</a><aside><a href='/c'>C</a></aside></main>"
             "<div role='contentinfo'><a href='/d'>D</a></div><a href='/e'>E</a></body></html>")
     assert [link.region for link in parse_html(html).links] == ["header", "nav", "main", "aside", "footer", "body"]
+
+
+def test_leaving_the_allowed_hosts_is_judged_the_same_for_redirects_refreshes_and_the_browser():
+    from crawler.urls import on_allowed_host
+
+    allowed = frozenset({"127.0.0.1:8000", "council.example"})
+    assert on_allowed_host("http://127.0.0.1:8000/a", allowed) and on_allowed_host("HTTPS://Council.Example/x", allowed)
+    assert not on_allowed_host("http://127.0.0.1:8001/a", allowed)
+    assert not on_allowed_host("http://other.example/", allowed)
+    assert not on_allowed_host("javascript:location='http://council.example/'", allowed)
+    assert not on_allowed_host("ftp://council.example/file", allowed)
