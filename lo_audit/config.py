@@ -430,7 +430,7 @@ def _resolve_paths(cfg: Config, base: Path) -> Config:
 
 
 def documented_options() -> dict[str, str]:
-    """``section.key`` → docstring, for the README test and ``lo-audit config --help``."""
+    """``section.key`` → docstring: the README's config table (``lo_audit.readme_sync``) and its test."""
     import ast
     import inspect
 

@@ -24,7 +24,7 @@ from checks.catalogue import is_url
 from checks.catalogue.model import Catalogue
 from checks.catalogue.oruk import to_record
 from checks.catalogue.oruk_clean import clean
-from checks.catalogue.validate import build_catalogue
+from checks.catalogue.document import build_catalogue
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 1000

@@ -10,7 +10,7 @@ from checks.catalogue.mapping import JOINED_FIELDS, MULTI_FIELDS, Mapping, impli
 from checks.catalogue.fields import fix_website, iso_date
 from checks.catalogue.model import Catalogue
 from checks.catalogue.tables import Rows, cell_text, read_csv, read_xlsx
-from checks.catalogue.validate import build_catalogue
+from checks.catalogue.document import build_catalogue
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""Validate catalogue records (whatever format they came from) and build the ``Catalogue``.
+"""Validate catalogue records (whatever format they came from) and turn them into ``Service``s.
 
 Every format is first turned into the documented YAML shape (``{"services": [...]}``,
 see ``checks/schemas/catalogue.schema.json``); this module checks that shape and each
-value, collecting every problem before raising one ``CatalogueError``.
+value, collecting every problem (``problems_of``). ``checks.catalogue.document`` builds
+the ``Catalogue`` from it, strictly or leniently.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from common.errors import CatalogueError
+from crawler.extract.ages import OPEN_MAX, parse_age_range
 
 from checks.schemas import format_problems, load_schema, schema_errors
 from checks.catalogue import fields
-from checks.catalogue.model import Catalogue, Service
+from checks.catalogue.model import Service
 
 
 class Locator(Protocol):
@@ -68,8 +69,6 @@ def _get(item: dict, path: tuple):
 
 def _age_words(text: str) -> tuple[int | None, int | None] | None:
     """Ages written in words ("Year 7 to 11", "birth to 5", "5-11 yrs"), open ends as None."""
-    from crawler.extract.ages import OPEN_MAX, parse_age_range
-
     found = parse_age_range(text) if len(text) <= 40 else None
     if not found:
         return None
@@ -164,23 +163,3 @@ def to_service(item: dict, source: str) -> Service:
         status=item.get("status") or "active", last_reviewed=item.get("last_reviewed") or "",
         source=source,
     )
-
-
-def build_catalogue(doc: object, locate: Locator, source: str, warnings: tuple[str, ...] = (),
-                    strict: bool = True) -> Catalogue:
-    """Validate ``doc`` and return the ``Catalogue``.
-
-    ``strict``: raise ``CatalogueError`` listing every problem. Otherwise only a document
-    with nothing to audit raises; a defective record is repaired or left out and each
-    defect is kept in ``Catalogue.problems`` (see ``checks.catalogue.salvage``).
-    """
-    doc = tidy(doc)
-    if not strict:
-        from checks.catalogue.salvage import salvage
-
-        return salvage(doc, locate, source, tuple(warnings))
-    problems = problems_of(doc, locate)
-    if problems:
-        raise CatalogueError(f"{source}: {len(problems)} problem(s) in the catalogue", problems)
-    services = tuple(to_service(item, locate.origin(i)) for i, item in enumerate(doc["services"]))
-    return Catalogue(services=services, source=source, warnings=tuple(warnings), records=len(services))

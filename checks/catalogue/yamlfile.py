@@ -8,7 +8,7 @@ from common.errors import CatalogueError
 from common.yamlio import read_yaml, where
 
 from checks.catalogue.model import Catalogue
-from checks.catalogue.validate import build_catalogue
+from checks.catalogue.document import build_catalogue
 
 
 @dataclass(frozen=True)

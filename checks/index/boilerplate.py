@@ -24,6 +24,8 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.parse import block_hash
+
 TEMPLATE_SHARE, HOST_SHARE = 0.5, 0.2
 """A block is boilerplate on at least this share of its template's pages, or of its host's."""
 MIN_REPEATS = 3
@@ -84,8 +86,6 @@ def page_blocks(page: Any) -> list[Block]:
         blocks = [Block(*map(str, b[:4])) for b in stored if isinstance(b, (list, tuple)) and len(b) >= 4]
         mains = [b for b in blocks if b.region == "main"]
         return mains or blocks
-    from crawler.parse import block_hash
-
     heads = list(page.headings or ())
     out = []
     for line in (page.main_text or "").splitlines():

@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from checks.index.boilerplate import MainContent, Repetition, main_content
-from checks.knowledge.phrases import PhraseTable, words_of
+from checks.knowledge.phrases import PhraseTable, Subject, words_of
 
 MIN_TERMS = 2
 MIN_PAGE_WORDS = 40
@@ -63,16 +63,6 @@ CONTEXT_CONCEPTS = 2
 
 SEARCH_PATH = re.compile(r"/search\b|/results?\.|/find\b|search\.page|results\.page", re.I)
 SEARCH_PARAMS = {"q", "qt", "query", "s", "search", "keywords", "keyword", "term"}
-
-
-@dataclass(frozen=True)
-class Subject:
-    """A topic or criterion as the evidence rules read it."""
-
-    id: str
-    title: str
-    heads: tuple[str, ...]
-    terms: tuple[str, ...]
 
 
 @dataclass(frozen=True)

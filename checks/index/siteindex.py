@@ -331,11 +331,6 @@ class SiteIndex:
             return ls.status, ls.error, True
         return 0, "", False
 
-    def links_to(self, page: Page) -> Iterable[Link]:
-        """Every link whose target is one of ``page``'s URLs."""
-        own = self.variants.get(self.identity(page), {page.url})
-        return (link for link in self.links if link.target in own)
-
     # ------------------------------------------------------------------ page sets
     @staticmethod
     def is_ok_html(page: Page) -> bool:

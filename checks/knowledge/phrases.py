@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import NamedTuple
 
 _WORD = re.compile(r"\w+")
@@ -23,6 +24,22 @@ def words_of(text: str) -> list[str]:
     """The words of ``text`` as :func:`normalise_text` spells them."""
     text = (text or "").lower().replace("’", "").replace("'", "").replace("&", " and ")
     return _WORD.findall(text)
+
+
+def phrase_list(text: str) -> tuple[str, ...]:
+    """The phrases of a ``;``-separated list, trimmed, empty ones left out."""
+    return tuple(p.strip() for p in text.split(";") if p.strip())
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A topic or criterion as the evidence rules read it (``checks.index.evidence``): *head*
+    phrases that name it in a title or heading, and *terms* a text about it uses."""
+
+    id: str
+    title: str
+    heads: tuple[str, ...]
+    terms: tuple[str, ...]
 
 
 def normalise_text(text: str) -> str:

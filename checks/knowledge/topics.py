@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from checks.knowledge.phrases import PhraseTable, normalise_text, words_of  # noqa: F401 - normalise_text re-exported
+from checks.knowledge.phrases import PhraseTable, Subject, phrase_list, words_of
 
 THRESHOLD = 4
 TITLE_WEIGHT, HEADING_WEIGHT, TEXT_CAP = 3, 2, 4
@@ -49,7 +49,7 @@ class Topic:
 
 
 def _t(id_: str, title: str, source: str, phrases: str, scored: bool = True) -> Topic:
-    return Topic(id_, title, source, tuple(p.strip() for p in phrases.split(";") if p.strip()), scored)
+    return Topic(id_, title, source, phrase_list(phrases), scored)
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -189,17 +189,9 @@ class PhraseClassifier:
                 scores[key] = score
         return Scored(scores, [k for k in table.keys if k in title])
 
-    def scores(self, page: Any) -> dict[str, int]:
-        """Score of ``page`` for every phrase set with a non-zero score."""
-        return self.score(page).scores
-
     def matches(self, page: Any) -> list[str]:
         """Phrase-set keys ``page`` is about, best first."""
         return self.score(page).matches(self.threshold)
-
-    def title_matches(self, page: Any) -> list[str]:
-        """Keys whose phrases appear in the page's title or h1 (the page's main subject)."""
-        return self.score(page).titled
 
 
 def topics(synonyms: Mapping[str, Iterable[str]] | None = None) -> tuple[Topic, ...]:
@@ -222,14 +214,13 @@ class TopicIndex:
     titled: dict[str, list[Any]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, pages: list[Any], synonyms: Mapping[str, Iterable[str]] | None = None,
-              scores: Mapping[str, Scored] | None = None) -> "TopicIndex":
-        """Classify ``pages``; ``scores`` (stored URL -> ``Scored``) saves scoring them again."""
+    def build(cls, pages: list[Any], synonyms: Mapping[str, Iterable[str]] | None = None) -> "TopicIndex":
+        """Classify ``pages``."""
         tops = topics(synonyms)
         clf = PhraseClassifier({t.id: t.phrases for t in tops})
         index = cls(tops, pages, {t.id: [] for t in tops}, {t.id: [] for t in tops})
         for page in pages:
-            scored = scores[page.url] if scores is not None else clf.score(page)
+            scored = clf.score(page)
             for key in scored.matches(clf.threshold):
                 index.by_topic[key].append((scored.scores[key], page))
             for key in scored.titled:
@@ -250,11 +241,8 @@ def topic_index(ctx: Any) -> TopicIndex:
     directory entry that happens to use its words.
     """
     if "topics" not in ctx.shared:
-        from checks.knowledge.classify import content_scores
-
         synonyms = getattr(ctx.config, "topic_synonyms", None) or {}
-        scores = {url: by_topic for url, (by_topic, _) in content_scores(ctx).items()}
-        ctx.shared["topics"] = TopicIndex.build(ctx.site.articles, synonyms, scores)
+        ctx.shared["topics"] = TopicIndex.build(ctx.site.articles, synonyms)
     return ctx.shared["topics"]
 
 
@@ -421,18 +409,12 @@ EVIDENCE: dict[str, tuple[str, str]] = {
 """Topic id -> (head phrases, terms), each ``;``-separated (see ``checks.index.evidence``)."""
 
 
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(p.strip() for p in text.split(";") if p.strip())
-
-
-def subjects(synonyms: Mapping[str, Iterable[str]] | None = None) -> tuple[Any, ...]:
-    """The topics as ``checks.index.evidence.Subject``s; ``checks.topic_synonyms`` count as heads and terms."""
-    from checks.index.evidence import Subject
-
+def subjects(synonyms: Mapping[str, Iterable[str]] | None = None) -> tuple[Subject, ...]:
+    """The topics as ``Subject``s; ``checks.topic_synonyms`` count as heads and terms."""
     synonyms = synonyms or {}
     out = []
     for t in TOPICS:
         heads, terms = EVIDENCE[t.id]
         extra = tuple(synonyms.get(t.id, ()))
-        out.append(Subject(t.id, t.title, _split(heads) + extra, _split(terms) + extra))
+        out.append(Subject(t.id, t.title, phrase_list(heads) + extra, phrase_list(terms) + extra))
     return tuple(out)

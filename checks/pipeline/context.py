@@ -14,6 +14,7 @@ from typing import Any
 from crawler.store import StoreReader
 
 from checks.catalogue.model import Catalogue
+from checks.index.siteindex import SiteIndex
 from checks.pipeline.registry import Rule
 from checks.reports.finding import Finding, Severity
 
@@ -75,8 +76,6 @@ class RuleContext:
     def site(self):
         """The crawl index (``checks.index.siteindex.SiteIndex``), built on first use and shared."""
         if "site" not in self.shared:
-            from checks.index.siteindex import SiteIndex
-
             self.shared["site"] = SiteIndex.build(self.store, self.config)
         return self.shared["site"]
 

@@ -23,6 +23,8 @@ from checks.reports.finding import Finding, Severity
 from checks.triage.owners import assign_owners, service_records
 from checks.pipeline.registry import Rule
 from checks.rules import all_rules
+from checks.rules.catalogue import catalogue_metrics
+from checks.catalogue import is_url, load_catalogue
 from checks.reports.result import CheckResult, sort_key
 from checks.triage.waivers import EXPIRED_RULE, apply_waivers, load_waivers
 
@@ -168,8 +170,6 @@ def _today(checks_cfg) -> date:
 def _catalogue(checks_cfg):
     if not checks_cfg.catalogue:
         return None
-    from checks.catalogue import load_catalogue
-
     return load_catalogue(checks_cfg.catalogue, checks_cfg.catalogue_format, checks_cfg.mapping,
                           strict=bool(getattr(checks_cfg, "strict_catalogue", False)))
 
@@ -181,8 +181,6 @@ def validate_inputs(cfg) -> None:
     is reported in seconds rather than after a crawl. A catalogue given as an API URL
     is fetched only by the checks themselves.
     """
-    from checks.catalogue import is_url
-
     check_rule_ids(all_rules(), cfg.checks.rules, cfg.path)
     if cfg.checks.catalogue and not is_url(cfg.checks.catalogue):
         _catalogue(cfg.checks)
@@ -208,8 +206,6 @@ def run_checks(cfg) -> CheckResult:
         findings, withheld = withhold_absences(findings, ctx.unfinished, rules.values())
         metrics = {**ctx.metrics, "pages": page_metrics(ctx.site.pages)}
         if catalogue is not None:
-            from checks.rules.catalogue import catalogue_metrics
-
             metrics["catalogue"] = catalogue_metrics(ctx)
         run = {**run_info(store), "site_name": cfg.site.name, "council": cfg.site.council, "site_url": cfg.site.url}
     finally:

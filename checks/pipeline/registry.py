@@ -22,12 +22,9 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from checks.reports.finding import Finding, Severity
-
-if TYPE_CHECKING:  # the context module imports this one
-    from checks.pipeline.context import RuleContext
 
 
 class DuplicateRuleError(Exception):
@@ -61,8 +58,9 @@ class Rule:
     def covers(self, rule_id: str) -> bool:
         return rule_id == self.id or (self.prefix and rule_id.startswith(self.family + "."))
 
-    def __call__(self, ctx: RuleContext) -> Iterable[Finding]:
-        """Run the rule on ``ctx`` bound to it (its default options unless already bound)."""
+    def __call__(self, ctx: Any) -> Iterable[Finding]:
+        """Run the rule on ``ctx`` (a ``checks.pipeline.context.RuleContext``) bound to it (its
+        default options unless already bound)."""
         return self.func(ctx if ctx.rule is self else ctx.for_rule(self))
 
 

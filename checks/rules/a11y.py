@@ -62,11 +62,13 @@ def _finding(ctx: RuleContext, axe_rule: str, template: str, items: list[AxeViol
     examples = [{"url": v.url, "target": v.example_target, "html": clip(v.example_html, 300), "nodes": v.nodes}
                 for v in items[:limit]]
     where = f"{len(pages)} pages" if len(pages) > 1 else "this page"
-    return ctx.finding(f"{axe_rule} {template}", f"Accessibility problem on {where}: {first.help.rstrip('.')}.",
-                rule_id=f"{ctx.rule.family}.{axe_rule}", severity=IMPACT_SEVERITY.get(impact, Severity.WARNING), url=pages[0],
-                expected=f"no '{axe_rule}' failures (WCAG 2.2 AA)",
-                found=f"{sum(v.nodes for v in items)} element(s) on {len(pages)} page(s)",
-                fix=f"Fix the page template; see {first.help_url}" if first.help_url else "Fix the page template.",
-                evidence={"axe_rule": axe_rule, "impact": impact, "pages": pages, "page_count": len(pages),
-                          "template": template, "examples": examples, "help_url": first.help_url,
-                          "help": first.help, "tags": list(first.tags)})
+    return ctx.finding(
+        f"{axe_rule} {template}", f"Accessibility problem on {where}: {first.help.rstrip('.')}.",
+        rule_id=f"{ctx.rule.family}.{axe_rule}", severity=IMPACT_SEVERITY.get(impact, Severity.WARNING),
+        url=pages[0],
+        expected=f"no '{axe_rule}' failures (WCAG 2.2 AA)",
+        found=f"{sum(v.nodes for v in items)} element(s) on {len(pages)} page(s)",
+        fix=f"Fix the page template; see {first.help_url}" if first.help_url else "Fix the page template.",
+        evidence={"axe_rule": axe_rule, "impact": impact, "pages": pages, "page_count": len(pages),
+                  "template": template, "examples": examples, "help_url": first.help_url,
+                  "help": first.help, "tags": list(first.tags)})

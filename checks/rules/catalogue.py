@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 
+from crawler.extract.ages import find_age_range
+
 from checks.catalogue.fields import age_scope_problem
 from checks.catalogue.model import Problem, Service
 from checks.catalogue.quality import CatalogueReport, RecordView, feed_completeness, site_completeness
@@ -54,8 +56,8 @@ def _finding(ctx: RuleContext, p: Problem, subject: str, message: str, fix: str,
     service = ctx.catalogue.by_id().get(p.service_id) if p.service_id else None
     owner = {"owner": service.owner, "owner_email": service.owner_email} if service else {}
     return ctx.finding(subject, message, severity=severity,
-                expected=_EXPECTED.get(p.field, ""), found=clip(p.value, 200) if p.value else "(nothing)",
-                fix=fix, evidence=_evidence(p), service_id=p.service_id, **owner)
+                       expected=_EXPECTED.get(p.field, ""), found=clip(p.value, 200) if p.value else "(nothing)",
+                       fix=fix, evidence=_evidence(p), service_id=p.service_id, **owner)
 
 
 def _problems(ctx: RuleContext, kind: str) -> list[Problem]:
@@ -228,12 +230,12 @@ def not_assured(ctx: RuleContext) -> Iterable[Finding]:
         message = (f"was last assured on {reviewed:%-d %B %Y}, more than {months} months before the audit"
                    if reviewed else "has no assured or review date")
         yield ctx.finding(s.id, f"{s.source}: the record {s.name!r} {message}.",
-                   expected=f"assured since {cutoff:%-d %B %Y}", found=found,
-                   fix="Check the record with the service and record the date it was checked.",
-                   evidence={"where": s.source, "record_id": s.original_id or s.id, "record_name": s.name,
-                             "field": "last_reviewed", "value": s.last_reviewed,
-                             "age_days": (ctx.today - reviewed).days if reviewed else None, "months": months},
-                   service_id=s.id, owner=s.owner, owner_email=s.owner_email)
+                          expected=f"assured since {cutoff:%-d %B %Y}", found=found,
+                          fix="Check the record with the service and record the date it was checked.",
+                          evidence={"where": s.source, "record_id": s.original_id or s.id, "record_name": s.name,
+                                    "field": "last_reviewed", "value": s.last_reviewed,
+                                    "age_days": (ctx.today - reviewed).days if reviewed else None, "months": months},
+                          service_id=s.id, owner=s.owner, owner_email=s.owner_email)
 
 
 # --------------------------------------------------------------------------- metrics.catalogue
@@ -264,8 +266,6 @@ def own_hosts(site) -> set[str]:
 
 def record_view(site, url: str, own_hosts: set[str]) -> RecordView | None:
     """What the record page at ``url`` shows, or None when it was not crawled."""
-    from crawler.extract.ages import find_age_range
-
     page = site.page(url)
     if page is None:
         return None

@@ -45,11 +45,12 @@ def stale(ctx: RuleContext) -> Iterable[Finding]:
         if updated is None or updated >= cutoff or page.last_updated_source in ignore:
             continue
         url, age = site.url_of(page), (ctx.today - updated).days
-        yield ctx.finding(url, f"This page was last updated on {updated:%-d %B %Y}, more than {months} months ago.",
-                   url=url, expected=f"updated since {cutoff:%-d %B %Y}", found=f"last updated {updated.isoformat()}",
-                   fix="Check the page is still right, correct it, and update its review date.",
-                   evidence={"last_updated": updated.isoformat(), "source": page.last_updated_source,
-                             "raw": page.last_updated_raw, "age_days": age, "threshold_months": months})
+        yield ctx.finding(
+            url, f"This page was last updated on {updated:%-d %B %Y}, more than {months} months ago.",
+            url=url, expected=f"updated since {cutoff:%-d %B %Y}", found=f"last updated {updated.isoformat()}",
+            fix="Check the page is still right, correct it, and update its review date.",
+            evidence={"last_updated": updated.isoformat(), "source": page.last_updated_source,
+                      "raw": page.last_updated_raw, "age_days": age, "threshold_months": months})
 
 
 @rule("content.no-date", "notice", skip_home=True)
@@ -75,8 +76,8 @@ def no_date(ctx: RuleContext) -> Iterable[Finding]:
             continue
         url = site.url_of(page)
         yield ctx.finding(url, "This page does not say when it was last updated.", url=url,
-                   expected="a 'Last updated' or 'Reviewed' date", found="no date",
-                   fix="Add a 'Last updated' date to the page and keep it current.", evidence={})
+                          expected="a 'Last updated' or 'Reviewed' date", found="no date",
+                          fix="Add a 'Last updated' date to the page and keep it current.", evidence={})
 
 
 @rule("content.orphan", "warning")
@@ -100,7 +101,8 @@ def orphan(ctx: RuleContext) -> Iterable[Finding]:
             continue
         url = site.url_of(page)
         lastmod = site.sitemap.get(page.url) or site.sitemap.get(url, "")
-        yield ctx.finding(url, "No other page on the site links to this page; it is only in the sitemap.",
-                   url=url, expected="at least one link from another page", found="only listed in the sitemap",
-                   fix="Link to this page from the right article or menu, or remove it if it is no longer needed.",
-                   evidence={"lastmod": lastmod})
+        yield ctx.finding(
+            url, "No other page on the site links to this page; it is only in the sitemap.",
+            url=url, expected="at least one link from another page", found="only listed in the sitemap",
+            fix="Link to this page from the right article or menu, or remove it if it is no longer needed.",
+            evidence={"lastmod": lastmod})

@@ -50,11 +50,12 @@ def guard(ctx: RuleContext) -> Iterable[Finding]:
     limit = ctx.option("max_examples")
     for (name, template), pages in sorted(groups.items()):
         urls = sorted(p.url for p in pages)
-        yield ctx.finding(urls[0],
-                   f"The crawler stopped at {len(urls)} page(s) like this one (guard: {name}), so they were not checked.",
-                   url=urls[0], expected="every page checked", found=f"{len(urls)} URL(s) stopped by '{name}'",
-                   fix="Raise the crawl limit or add a start URL if these pages matter; otherwise no action.",
-                   evidence={"guard": name, "count": len(urls), "template": template, "examples": urls[:limit]})
+        yield ctx.finding(
+            urls[0],
+            f"The crawler stopped at {len(urls)} page(s) like this one (guard: {name}), so they were not checked.",
+            url=urls[0], expected="every page checked", found=f"{len(urls)} URL(s) stopped by '{name}'",
+            fix="Raise the crawl limit or add a start URL if these pages matter; otherwise no action.",
+            evidence={"guard": name, "count": len(urls), "template": template, "examples": urls[:limit]})
 
 
 def _is_timeout(page: Page) -> bool:
@@ -78,8 +79,8 @@ def timeout(ctx: RuleContext) -> Iterable[Finding]:
     for page in ctx.site.pages:
         if _is_timeout(page):
             yield ctx.finding(page.url, "This page did not answer in time.", url=page.url,
-                       expected="an answer within the time limit", found=page.error,
-                       fix="Ask the website supplier why the page is so slow.", evidence={"error": page.error})
+                              expected="an answer within the time limit", found=page.error,
+                              fix="Ask the website supplier why the page is so slow.", evidence={"error": page.error})
 
 
 @rule("crawl.server-error", "error")
@@ -99,8 +100,8 @@ def server_error(ctx: RuleContext) -> Iterable[Finding]:
     for page in ctx.site.pages:
         if page.status >= 500 and not page.guard:
             yield ctx.finding(page.url, f"This page fails with a server error (status {page.status}).",
-                       url=page.url, expected="status 200", found=f"status {page.status}",
-                       fix="Report the error to the website supplier.", evidence={"status": page.status})
+                              url=page.url, expected="status 200", found=f"status {page.status}",
+                              fix="Report the error to the website supplier.", evidence={"status": page.status})
 
 
 def _loops(page: Page) -> bool:
@@ -127,10 +128,10 @@ def redirect_loop(ctx: RuleContext) -> Iterable[Finding]:
         if _loops(page):
             chain = [{"url": u, "status": s} for u, s in page.redirects]
             yield ctx.finding(page.url, "This page redirects in a circle and never opens.",
-                       url=page.url, expected="one redirect to a working page",
-                       found=" → ".join(c["url"] for c in chain) or page.error,
-                       fix="Correct the server's redirect rules for this address.",
-                       evidence={"chain": chain, "error": page.error})
+                              url=page.url, expected="one redirect to a working page",
+                              found=" → ".join(c["url"] for c in chain) or page.error,
+                              fix="Correct the server's redirect rules for this address.",
+                              evidence={"chain": chain, "error": page.error})
 
 
 @rule("crawl.host-failing", "error")
@@ -158,9 +159,9 @@ def host_failing(ctx: RuleContext) -> Iterable[Finding]:
     for host, urls in sorted(failures.items()):
         root = f"{urlsplit(urls[0]).scheme}://{host}/"
         yield ctx.finding(host, f"The website {host} kept failing, so the crawler stopped visiting it.",
-                   url=root, expected="the host answers", found=f"{len(urls)} URL(s) not checked",
-                   fix="Check the website is up and does not block the crawler, then crawl again.",
-                   evidence={"host": host, "failures": len(urls), "examples": sorted(urls)[:5]})
+                          url=root, expected="the host answers", found=f"{len(urls)} URL(s) not checked",
+                          fix="Check the website is up and does not block the crawler, then crawl again.",
+                          evidence={"host": host, "failures": len(urls), "examples": sorted(urls)[:5]})
 
 
 @rule("crawl.offsite-navigation", "warning")
@@ -186,8 +187,8 @@ def offsite_navigation(ctx: RuleContext) -> Iterable[Finding]:
         if targets:
             targets = [str(t) for t in targets]
             yield ctx.finding(page.url,
-                       f"This page moves the browser to another website by itself ({targets[0]}).",
-                       url=page.url, expected="the page stays on the Local Offer until a link is followed",
-                       found=", ".join(targets[:3]),
-                       fix="Replace the script or refresh with a link, or remove it if it is unexpected.",
-                       evidence={"targets": targets})
+                              f"This page moves the browser to another website by itself ({targets[0]}).",
+                              url=page.url, expected="the page stays on the Local Offer until a link is followed",
+                              found=", ".join(targets[:3]),
+                              fix="Replace the script or refresh with a link, or remove it if it is unexpected.",
+                              evidence={"targets": targets})

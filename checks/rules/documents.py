@@ -68,9 +68,10 @@ def untagged(ctx: RuleContext) -> Iterable[Finding]:
     for page, info in read_documents(ctx):
         if _readable(info) and info.get("kind") == "pdf" and info.get("tagged") is False:
             url = ctx.site.url_of(page)
-            yield ctx.finding(url, "This PDF has no tags, so screen readers cannot follow it.",
-                       url=url, expected="a tagged PDF (structure tree)", found="no tags",
-                       fix="Publish it as a web page, or export it again as a tagged PDF.", evidence=_evidence(page, info))
+            yield ctx.finding(
+                url, "This PDF has no tags, so screen readers cannot follow it.",
+                url=url, expected="a tagged PDF (structure tree)", found="no tags",
+                fix="Publish it as a web page, or export it again as a tagged PDF.", evidence=_evidence(page, info))
 
 
 @rule("documents.no-title", "warning")
@@ -92,8 +93,8 @@ def no_title(ctx: RuleContext) -> Iterable[Finding]:
         if _readable(info) and not (info.get("title") or "").strip():
             url = ctx.site.url_of(page)
             yield ctx.finding(url, f"This {_name(info)} has no title in its properties.", url=url,
-                       expected="a title in the document properties", found="no title",
-                       fix="Set the title in the document properties.", evidence=_evidence(page, info))
+                              expected="a title in the document properties", found="no title",
+                              fix="Set the title in the document properties.", evidence=_evidence(page, info))
 
 
 @rule("documents.no-language", "warning")
@@ -113,9 +114,10 @@ def no_language(ctx: RuleContext) -> Iterable[Finding]:
     for page, info in read_documents(ctx):
         if _readable(info) and not (info.get("lang") or "").strip():
             url = ctx.site.url_of(page)
-            yield ctx.finding(url, f"This {_name(info)} does not say what language it is in.",
-                       url=url, expected="a document language (e.g. en-GB)", found="no language",
-                       fix="Set the document language to English (United Kingdom).", evidence=_evidence(page, info))
+            yield ctx.finding(
+                url, f"This {_name(info)} does not say what language it is in.",
+                url=url, expected="a document language (e.g. en-GB)", found="no language",
+                fix="Set the document language to English (United Kingdom).", evidence=_evidence(page, info))
 
 
 @rule("documents.scanned", "error")
@@ -136,10 +138,11 @@ def scanned(ctx: RuleContext) -> Iterable[Finding]:
     for page, info in read_documents(ctx):
         if _readable(info) and info.get("scanned"):
             url = ctx.site.url_of(page)
-            yield ctx.finding(url, "This PDF is scanned images with no text to read.", url=url,
-                       expected="text that can be read, searched and enlarged", found="images of pages without text",
-                       fix="Publish the text as a web page or an accessible document.",
-                       evidence=_evidence(page, info, images=info.get("images", 0)))
+            yield ctx.finding(
+                url, "This PDF is scanned images with no text to read.", url=url,
+                expected="text that can be read, searched and enlarged", found="images of pages without text",
+                fix="Publish the text as a web page or an accessible document.",
+                evidence=_evidence(page, info, images=info.get("images", 0)))
 
 
 @rule("documents.unreadable", "notice")
@@ -162,9 +165,9 @@ def unreadable(ctx: RuleContext) -> Iterable[Finding]:
         if info.get("error") and info.get("error") != "unsupported":
             url = ctx.site.url_of(page)
             yield ctx.finding(url, f"The audit could not read this {_name(info)}.", url=url,
-                       expected="a document that opens", found=str(info.get("error")),
-                       fix="Check that the document opens without a password, or publish it as a web page.",
-                       evidence=_evidence(page, info, error=info.get("error")))
+                              expected="a document that opens", found=str(info.get("error")),
+                              fix="Check that the document opens without a password, or publish it as a web page.",
+                              evidence=_evidence(page, info, error=info.get("error")))
 
 
 def _own_date(info: dict) -> date | None:
@@ -198,7 +201,8 @@ def stale(ctx: RuleContext) -> Iterable[Finding]:
         dated = _own_date(info)
         if _readable(info) and dated is not None and dated < cutoff:
             url = ctx.site.url_of(page)
-            yield ctx.finding(url, f"This {_name(info)} was last changed on {dated:%-d %B %Y}.", url=url,
-                       expected=f"a document changed since {cutoff:%-d %B %Y}", found=f"dated {dated.isoformat()}",
-                       fix="Review it and publish the current version, or remove it.",
-                       evidence=_evidence(page, info, last_updated=dated.isoformat(), threshold_months=months))
+            yield ctx.finding(
+                url, f"This {_name(info)} was last changed on {dated:%-d %B %Y}.", url=url,
+                expected=f"a document changed since {cutoff:%-d %B %Y}", found=f"dated {dated.isoformat()}",
+                fix="Review it and publish the current version, or remove it.",
+                evidence=_evidence(page, info, last_updated=dated.isoformat(), threshold_months=months))

@@ -90,7 +90,7 @@ def evidence_missing(ctx: RuleContext) -> Iterable[Finding]:
     for c in CRITERIA:
         if result.status(c.id) == "none":
             yield ctx.finding(c.id,
-                       f"No page gives evidence that {c.title[0].lower() + c.title[1:]}.",
-                       expected="at least one page speaking to this criterion", found="no page found",
-                       fix=ADD.get(c.id) or "Publish what the partnership does on this, in plain language.",
-                       evidence={"criterion": c.id, "title": c.title, "group": c.group})
+                              f"No page gives evidence that {c.title[0].lower() + c.title[1:]}.",
+                              expected="at least one page speaking to this criterion", found="no page found",
+                              fix=ADD.get(c.id) or "Publish what the partnership does on this, in plain language.",
+                              evidence={"criterion": c.id, "title": c.title, "group": c.group})

@@ -103,11 +103,11 @@ def broken(ctx: RuleContext) -> Iterable[Finding]:
     for target, url, pages, (status, error, links) in groups.items():
         what = f"status {status}" if status else (error or "no response")
         yield ctx.finding(target, f"{_on(pages)} leads to a page that does not work ({what}).",
-                   url=url, expected="a working page (status 200)", found=f"{target} answers {what}",
-                   fix="Update the link to the page's current address, or remove it"
-                       + (f" (on all {len(pages)} pages)." if len(pages) > 1 else "."),
-                   evidence={"target": target, "status": status, "error": error,
-                             "scripted": all(l.scripted for l in links), "text": links[0].text, **_where(pages)})
+                          url=url, expected="a working page (status 200)", found=f"{target} answers {what}",
+                          fix="Update the link to the page's current address, or remove it"
+                              + (f" (on all {len(pages)} pages)." if len(pages) > 1 else "."),
+                          evidence={"target": target, "status": status, "error": error,
+                                    "scripted": all(l.scripted for l in links), "text": links[0].text, **_where(pages)})
 
 
 def _chain(page: Page) -> list[dict]:
@@ -146,10 +146,10 @@ def redirect(ctx: RuleContext) -> Iterable[Finding]:
     for target, url, pages, (dest,) in groups.items():
         chain = _chain(dest)
         yield ctx.finding(target,
-                   f"{_on(pages)} goes through {_hops(dest)} redirects before it arrives.",
-                   url=url, expected="a direct link", found=" → ".join(c["url"] for c in chain),
-                   fix=f"Link straight to {chain[-1]['url']}.",
-                   evidence={"target": target, "chain": chain, "hops": _hops(dest), **_where(pages)})
+                          f"{_on(pages)} goes through {_hops(dest)} redirects before it arrives.",
+                          url=url, expected="a direct link", found=" → ".join(c["url"] for c in chain),
+                          fix=f"Link straight to {chain[-1]['url']}.",
+                          evidence={"target": target, "chain": chain, "hops": _hops(dest), **_where(pages)})
 
 
 def _insecure(site: SiteIndex, target: str) -> str:
@@ -192,9 +192,9 @@ def insecure(ctx: RuleContext) -> Iterable[Finding]:
             groups.add(target, site.url_of(page), why)
     for target, url, pages, (why,) in groups.items():
         yield ctx.finding(target, f"{_on(pages)} is not secure ({why}).",
-                   url=url, expected="an https:// link", found=target,
-                   fix="Change the link to its https:// address.",
-                   evidence={"target": target, "problem": why, **_where(pages)})
+                          url=url, expected="an https:// link", found=target,
+                          fix="Change the link to its https:// address.",
+                          evidence={"target": target, "problem": why, **_where(pages)})
 
 
 @rule("links.soft-404", "error")
@@ -219,11 +219,12 @@ def soft_404(ctx: RuleContext) -> Iterable[Finding]:
         if not matched:
             continue
         url, sources = site.url_of(page), sorted(site.inlinks_to(page))
-        yield ctx.finding(url, "This page says it cannot be found, but the server reports it as working.",
-                   url=url, expected="status 404 for a missing page", found=f"status {page.status}: {matched[:120]}",
-                   fix="Make the server answer 404 for missing pages and fix the links that lead here.",
-                   evidence={"status": page.status, "matched_text": matched[:200], "inlinks": len(sources),
-                             "linked_from": sources[:10]})
+        yield ctx.finding(
+            url, "This page says it cannot be found, but the server reports it as working.",
+            url=url, expected="status 404 for a missing page", found=f"status {page.status}: {matched[:120]}",
+            fix="Make the server answer 404 for missing pages and fix the links that lead here.",
+            evidence={"status": page.status, "matched_text": matched[:200], "inlinks": len(sources),
+                      "linked_from": sources[:10]})
 
 
 def _fragment_ok(fragment: str, page: Page) -> bool:
@@ -258,10 +259,10 @@ def anchor(ctx: RuleContext) -> Iterable[Finding]:
         groups.add(f"{link.target}#{link.fragment}", site.url_of(site.by_url[link.source]), link.target, link.fragment)
     for key, url, pages, (target, fragment) in groups.items():
         yield ctx.finding(key,
-                   f"{_on(pages)} points to a section (#{fragment}) that the target page does not have.",
-                   url=url, expected=f"an element with id \"{fragment}\"", found=f"no such id on {target}",
-                   fix="Change the link to an existing section, or add the id to the right heading.",
-                   evidence={"target": target, "fragment": fragment, **_where(pages)})
+                          f"{_on(pages)} points to a section (#{fragment}) that the target page does not have.",
+                          url=url, expected=f"an element with id \"{fragment}\"", found=f"no such id on {target}",
+                          fix="Change the link to an existing section, or add the id to the right heading.",
+                          evidence={"target": target, "fragment": fragment, **_where(pages)})
 
 
 def mailto_problem(href: str) -> str:
@@ -311,6 +312,15 @@ def _scheme_links(ctx: RuleContext, scheme: str) -> Iterator[tuple[str, str, lis
         yield href, url, pages
 
 
+def _broken_links(ctx: RuleContext, scheme: str, problem_of, what: str, expected: str, fix: str) -> Iterator[Finding]:
+    """One finding per ``scheme:`` link whose target ``problem_of`` says cannot work."""
+    for href, url, pages in _scheme_links(ctx, scheme):
+        problem = problem_of(href)
+        if problem:
+            yield ctx.finding(href, f"{_on(pages, what)} is broken: {problem}.", url=url, expected=expected,
+                              found=href, fix=fix, evidence={"href": href, "problem": problem, **_where(pages)})
+
+
 @rule("links.mailto", "error")
 def mailto(ctx: RuleContext) -> Iterable[Finding]:
     """Email links that cannot work
@@ -325,13 +335,8 @@ def mailto(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    for href, url, pages in _scheme_links(ctx, "mailto"):
-        problem = mailto_problem(href)
-        if problem:
-            yield ctx.finding(href, f"{_on(pages, 'email link')} is broken: {problem}.",
-                       url=url, expected="mailto:name@example.gov.uk", found=href,
-                       fix="Correct the email address in the link.",
-                       evidence={"href": href, "problem": problem, **_where(pages)})
+    return _broken_links(ctx, "mailto", mailto_problem, "email link", "mailto:name@example.gov.uk",
+                         "Correct the email address in the link.")
 
 
 @rule("links.tel", "error")
@@ -348,13 +353,8 @@ def tel(ctx: RuleContext) -> Iterable[Finding]:
 
     **Options.** None.
     """
-    for href, url, pages in _scheme_links(ctx, "tel"):
-        problem = tel_problem(href)
-        if problem:
-            yield ctx.finding(href, f"{_on(pages, 'phone link')} is broken: {problem}.",
-                       url=url, expected="a valid UK phone number, e.g. tel:+441173701875", found=href,
-                       fix="Correct the number in the link, including the area code.",
-                       evidence={"href": href, "problem": problem, **_where(pages)})
+    return _broken_links(ctx, "tel", tel_problem, "phone link", "a valid UK phone number, e.g. tel:+441173701875",
+                         "Correct the number in the link, including the area code.")
 
 
 @rule("links.document", "error")
@@ -383,8 +383,8 @@ def document(ctx: RuleContext) -> Iterable[Finding]:
         dest = site.page(target)
         what = f"status {status}" if status else (error or "no response")
         yield ctx.finding(target, f"A document linked from {'this page' if len(pages) == 1 else f'{len(pages)} pages'} "
-                   f"cannot be opened ({what}).",
-                   url=url, expected="the document opens (status 200)", found=f"{target} answers {what}",
-                   fix="Upload the current document and update the link, or remove it.",
-                   evidence={"target": target, "status": status, "error": error,
-                             "content_type": dest.content_type if dest else "", **_where(pages)})
+                          f"cannot be opened ({what}).",
+                          url=url, expected="the document opens (status 200)", found=f"{target} answers {what}",
+                          fix="Upload the current document and update the link, or remove it.",
+                          evidence={"target": target, "status": status, "error": error,
+                                    "content_type": dest.content_type if dest else "", **_where(pages)})

@@ -55,10 +55,11 @@ def reading_age(ctx: RuleContext) -> Iterable[Finding]:
         if age is None or age <= threshold:
             continue
         url = site.url_of(page)
-        yield ctx.finding(url, f"This page needs a reading age of about {age:g}, above {threshold}.",
-                   url=url, expected=f"reading age {threshold} or lower", found=f"reading age {age:g}",
-                   fix="Use shorter sentences and everyday words; explain terms the first time you use them.",
-                   evidence={"reading_age": age, "threshold": threshold, "words": len(text.words(page.main_text))})
+        yield ctx.finding(
+            url, f"This page needs a reading age of about {age:g}, above {threshold}.",
+            url=url, expected=f"reading age {threshold} or lower", found=f"reading age {age:g}",
+            fix="Use shorter sentences and everyday words; explain terms the first time you use them.",
+            evidence={"reading_age": age, "threshold": threshold, "words": len(text.words(page.main_text))})
 
 
 @rule("plain-language.acronym", "notice")
@@ -86,11 +87,11 @@ def acronym(ctx: RuleContext) -> Iterable[Finding]:
         for acr, context in text.unexpanded_acronyms(page.main_text):
             meaning = text.KNOWN_ACRONYMS.get(acr, "")
             yield ctx.finding(f"{url} {acr}", f"The acronym {acr} is used on this page without saying what it means.",
-                       url=url, expected=f"{meaning} ({acr})" if meaning else f"the words in full, then ({acr})",
-                       found=clip(context, 150),
-                       fix=f"Write \"{meaning} ({acr})\" the first time." if meaning else
-                       f"Write the words in full followed by ({acr}) the first time.",
-                       evidence={"acronym": acr, "context": clip(context, 200), "expansion": meaning})
+                              url=url, expected=f"{meaning} ({acr})" if meaning else f"the words in full, then ({acr})",
+                              found=clip(context, 150),
+                              fix=f"Write \"{meaning} ({acr})\" the first time." if meaning else
+                              f"Write the words in full followed by ({acr}) the first time.",
+                              evidence={"acronym": acr, "context": clip(context, 200), "expansion": meaning})
 
 
 @rule("plain-language.long-sentence", "notice", max_words=None)
@@ -115,9 +116,10 @@ def long_sentence(ctx: RuleContext) -> Iterable[Finding]:
             continue
         longest = max(long_ones, key=lambda s: len(text.words(s)))
         url, n = site.url_of(page), len(text.words(longest))
-        yield ctx.finding(url,
-                   f"This page has {len(long_ones)} sentence(s) longer than {limit} words (the longest has {n}).",
-                   url=url, expected=f"sentences of {limit} words or fewer", found=clip(longest, 200),
-                   fix="Split long sentences so each says one thing; use bullet points for lists.",
-                   evidence={"longest_words": n, "sentence": clip(longest, 200), "count": len(long_ones),
-                             "threshold": limit})
+        yield ctx.finding(
+            url,
+            f"This page has {len(long_ones)} sentence(s) longer than {limit} words (the longest has {n}).",
+            url=url, expected=f"sentences of {limit} words or fewer", found=clip(longest, 200),
+            fix="Split long sentences so each says one thing; use bullet points for lists.",
+            evidence={"longest_words": n, "sentence": clip(longest, 200), "count": len(long_ones),
+                      "threshold": limit})

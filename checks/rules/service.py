@@ -14,7 +14,8 @@ from checks.index.matching import DEFAULT_CONTACT_THRESHOLD, DEFAULT_THRESHOLD, 
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
 from checks.index.siteindex import SiteIndex, norm_url
-from checks.knowledge.topics import normalise_text, topic_index
+from checks.knowledge.phrases import normalise_text
+from checks.knowledge.topics import topic_index
 from checks.rules._common import page_title
 
 MATCH_OPTIONS = ("threshold", "contact_threshold")
@@ -96,13 +97,14 @@ def missing(ctx: RuleContext) -> Iterable[Finding]:
         s = m.service
         if m.found or s.closed or m.ambiguous:
             continue
-        yield ctx.finding(s.id, f"The service \"{s.name}\" is in the catalogue but has no page on the Local Offer.",
-                   url=s.expected_urls[0] if s.expected_urls else "", expected=f"a service record for \"{s.name}\"",
-                   found=f"closest: {m.best_candidate} ({m.best_score}%)" if m.best_candidate else "no similar record",
-                   fix="Add the service to the directory, or put its record's address in the catalogue's expected_urls.",
-                   evidence={"expected_urls": list(s.expected_urls), "best_candidate": m.best_candidate,
-                             "score": m.best_score, "match": {"url": "", "method": "", "score": m.best_score}},
-                   **service_fields(s))
+        yield ctx.finding(
+            s.id, f"The service \"{s.name}\" is in the catalogue but has no page on the Local Offer.",
+            url=s.expected_urls[0] if s.expected_urls else "", expected=f"a service record for \"{s.name}\"",
+            found=f"closest: {m.best_candidate} ({m.best_score}%)" if m.best_candidate else "no similar record",
+            fix="Add the service to the directory, or put its record's address in the catalogue's expected_urls.",
+            evidence={"expected_urls": list(s.expected_urls), "best_candidate": m.best_candidate,
+                      "score": m.best_score, "match": {"url": "", "method": "", "score": m.best_score}},
+            **service_fields(s))
 
 
 @rule("service.unlisted", "warning", needs_catalogue=True)
@@ -129,10 +131,11 @@ def unlisted(ctx: RuleContext) -> Iterable[Finding]:
         if site.identity(page) in taken:
             continue
         url, title = site.url_of(page), page_title(page)
-        yield ctx.finding(url, f"The service record \"{title}\" is not in the service catalogue.",
-                   url=url, expected="every record in the catalogue", found=title,
-                   fix="Add the service and its owner to the catalogue, or remove the record if the service has ended.",
-                   evidence={"record_title": title, "record_signal": site.record_signal(page)})
+        yield ctx.finding(
+            url, f"The service record \"{title}\" is not in the service catalogue.",
+            url=url, expected="every record in the catalogue", found=title,
+            fix="Add the service and its owner to the catalogue, or remove the record if the service has ended.",
+            evidence={"record_title": title, "record_signal": site.record_signal(page)})
 
 
 @rule("service.ambiguous", "warning", needs_catalogue=True)
@@ -164,11 +167,12 @@ def ambiguous(ctx: RuleContext) -> Iterable[Finding]:
         candidates = ([{"url": chosen, "service_id": s.id, "score": m.score}] if chosen else []) + \
             [{"url": url, "service_id": rival, "score": score} for rival, url, score in m.rivals]
         names = ", ".join(c["url"] for c in candidates)
-        yield ctx.finding(s.id, f"The record for \"{s.name}\" cannot be told apart from a similar one.",
-                   url=chosen or candidates[0]["url"], expected=f"one clear record for \"{s.name}\"",
-                   found=f"{len(candidates)} close candidates: {names}",
-                   fix="Add the record's address to expected_urls in the catalogue, or make the records distinct.",
-                   evidence={"candidates": candidates, "match": m.evidence(site)}, **service_fields(s))
+        yield ctx.finding(
+            s.id, f"The record for \"{s.name}\" cannot be told apart from a similar one.",
+            url=chosen or candidates[0]["url"], expected=f"one clear record for \"{s.name}\"",
+            found=f"{len(candidates)} close candidates: {names}",
+            fix="Add the record's address to expected_urls in the catalogue, or make the records distinct.",
+            evidence={"candidates": candidates, "match": m.evidence(site)}, **service_fields(s))
 
 
 def _host(url: str) -> str:
@@ -239,12 +243,12 @@ def not_linked(ctx: RuleContext) -> Iterable[Finding]:
         topic, pages = next(iter(articles.items()))
         url = site.url_of(m.page)
         yield ctx.finding(s.id, f"The record for \"{s.name}\" is not linked from any article about {topic}.",
-                   url=url, expected=f"a link from an article about {topic}",
-                   found=f"{len(pages)} article(s) about {topic}, none linking here",
-                   fix=f"Link to this record from {site.url_of(pages[0])}.",
-                   evidence={"topic": topic, "topic_article": site.url_of(pages[0]), "service_page": url,
-                             "articles": [site.url_of(a) for a in pages[:5]], "match": m.evidence(site)},
-                   **service_fields(s))
+                          url=url, expected=f"a link from an article about {topic}",
+                          found=f"{len(pages)} article(s) about {topic}, none linking here",
+                          fix=f"Link to this record from {site.url_of(pages[0])}.",
+                          evidence={"topic": topic, "topic_article": site.url_of(pages[0]), "service_page": url,
+                                    "articles": [site.url_of(a) for a in pages[:5]], "match": m.evidence(site)},
+                          **service_fields(s))
 
 
 @rule("service.closed-listed", "error", needs_catalogue=True)
@@ -267,9 +271,9 @@ def closed_listed(ctx: RuleContext) -> Iterable[Finding]:
             continue
         s, url = m.service, site.url_of(m.page)
         yield ctx.finding(s.id, f"The service \"{s.name}\" is {s.status} but still listed on the Local Offer.",
-                   url=url, expected="no record for a closed service", found=f"record at {url}",
-                   fix="Remove or archive the record and say what replaced the service.",
-                   evidence={"status": s.status, "match": m.evidence(site)}, **service_fields(s))
+                          url=url, expected="no record for a closed service", found=f"record at {url}",
+                          fix="Remove or archive the record and say what replaced the service.",
+                          evidence={"status": s.status, "match": m.evidence(site)}, **service_fields(s))
 
 
 def record_ages(page: Page) -> tuple[int, int] | None:
@@ -312,7 +316,7 @@ def age_mismatch(ctx: RuleContext) -> Iterable[Finding]:
         if found is None or all(abs(a - b) <= tol for a, b in zip(expected, found)):
             continue
         yield ctx.finding(s.id, f"The record for \"{s.name}\" gives a different age range from the catalogue.",
-                   url=site.url_of(m.page), expected=_ages_text(*expected), found=_ages_text(*found),
-                   fix="Correct the age range on the record or in the catalogue.",
-                   evidence={"expected": list(expected), "found": list(found), "match": m.evidence(site)},
-                   **service_fields(s))
+                          url=site.url_of(m.page), expected=_ages_text(*expected), found=_ages_text(*found),
+                          fix="Correct the age range on the record or in the catalogue.",
+                          evidence={"expected": list(expected), "found": list(found), "match": m.evidence(site)},
+                          **service_fields(s))

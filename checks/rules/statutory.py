@@ -130,18 +130,19 @@ def topic_missing(ctx: RuleContext) -> Iterable[Finding]:
                     "weak": [i.to_dict() for i in weak]}
         if status == "weak":
             where = weak[0]
-            yield ctx.finding(topic.id,
-                       f"The Local Offer only touches on {name}: no page or document is about it.",
-                       expected=f"a page about {topic.title.lower()}",
-                       found=f"weak evidence only, e.g. {where.title or where.url}: \"{where.quote}\"",
-                       fix=f"Publish a page about {topic.title.lower()} ({topic.source}), or give the page above "
-                           "a heading about it and say what is available, for whom and how to get it.",
-                       evidence=evidence)
+            yield ctx.finding(
+                topic.id,
+                f"The Local Offer only touches on {name}: no page or document is about it.",
+                expected=f"a page about {topic.title.lower()}",
+                found=f"weak evidence only, e.g. {where.title or where.url}: \"{where.quote}\"",
+                fix=f"Publish a page about {topic.title.lower()} ({topic.source}), or give the page above "
+                    "a heading about it and say what is available, for whom and how to get it.",
+                evidence=evidence)
         else:
             yield ctx.finding(topic.id,
-                       f"The Local Offer has no page about {name}.",
-                       expected=f"a page about {topic.title.lower()}", found="no page found",
-                       fix=f"Publish a page about {topic.title.lower()} ({topic.source}).", evidence=evidence)
+                              f"The Local Offer has no page about {name}.",
+                              expected=f"a page about {topic.title.lower()}", found="no page found",
+                              fix=f"Publish a page about {topic.title.lower()} ({topic.source}).", evidence=evidence)
 
 
 def _date_of(page: Page) -> date | None:
@@ -197,6 +198,14 @@ def duty(ctx: RuleContext, key: str, **row) -> None:
     ctx.metrics.setdefault("duties", {})[key] = row
 
 
+def _absent(ctx: RuleContext, key: str, lacks: str, message: str, *, expected: str, found: str, fix: str,
+            evidence: dict | None = None, **row) -> Finding:
+    """A site-level duty with nothing on the site for it: recorded as missing in
+    ``metrics.duties`` (``lacks`` says what), and the finding of the rule saying so."""
+    duty(ctx, key, status="missing", url="", title="", quote="", missing=[lacks], **row)
+    return ctx.finding(key, message, expected=expected, found=found, fix=fix, evidence=evidence or {})
+
+
 @rule("statutory.you-said-we-did", "error", absence=True, max_age_months=12)
 def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
     """No recent and complete "You said, we did"
@@ -228,13 +237,12 @@ def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
     cutoff = ctx.today - relativedelta(months=months)
     pages = _yswd_pages(ctx)
     if not pages:
-        duty(ctx, "you-said-we-did", status="missing", url="", title="", quote="",
-             missing=["a page of families' comments and the council's response"])
-        yield ctx.finding("you-said-we-did",
-                   "The Local Offer does not publish families' feedback and the council's response (\"You said, we did\").",
-                   expected="a 'You said, we did' page updated in the last year", found="no such page",
-                   fix="Publish the comments families made about the Local Offer and what you did about them.",
-                   evidence={"last_updated": ""})
+        yield _absent(ctx, "you-said-we-did", "a page of families' comments and the council's response",
+                      "The Local Offer does not publish families' feedback and the council's response "
+                      "(\"You said, we did\").",
+                      expected="a 'You said, we did' page updated in the last year", found="no such page",
+                      fix="Publish the comments families made about the Local Offer and what you did about them.",
+                      evidence={"last_updated": ""})
         return
     (best, content), url = pages[0], ctx.site.url_of(pages[0][0])
     updated = _date_of(best)
@@ -254,15 +262,16 @@ def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
     if not missing:
         return
     stale = missing[0].startswith("a date")
-    yield ctx.finding("you-said-we-did",
-               ("The newest \"You said, we did\" page is more than a year old or undated." if stale and len(missing) == 1
-                else "The newest \"You said, we did\" page lacks " + "; ".join(missing) + "."), url=url,
-               expected=f"comments, the council's response and actions, published since {cutoff:%-d %B %Y}",
-               found=("last updated " + updated.isoformat() if updated else "no date on the page") if stale
-               else "missing: " + "; ".join(missing),
-               fix="Publish this year's feedback and your response side by side, and show the date on the page.",
-               evidence={"last_updated": updated.isoformat() if updated else "", "missing": missing, "quote": quote,
-                         "pages": [ctx.site.url_of(p) for p, _ in pages[:5]]})
+    yield ctx.finding(
+        "you-said-we-did",
+        ("The newest \"You said, we did\" page is more than a year old or undated." if stale and len(missing) == 1
+         else "The newest \"You said, we did\" page lacks " + "; ".join(missing) + "."), url=url,
+        expected=f"comments, the council's response and actions, published since {cutoff:%-d %B %Y}",
+        found=("last updated " + updated.isoformat() if updated else "no date on the page") if stale
+        else "missing: " + "; ".join(missing),
+        fix="Publish this year's feedback and your response side by side, and show the date on the page.",
+        evidence={"last_updated": updated.isoformat() if updated else "", "missing": missing, "quote": quote,
+                  "pages": [ctx.site.url_of(p) for p, _ in pages[:5]]})
 
 
 def _mentions_offline(text: str) -> bool:
@@ -304,13 +313,10 @@ def offline_access(ctx: RuleContext) -> Iterable[Finding]:
         duty(ctx, "offline-access", status="ok", url=ctx.site.url_of(page), title=content.title,
              quote=_quote(_body(content), OFFLINE, heads) or _quote(content.title, OFFLINE), missing=[])
         return
-    duty(ctx, "offline-access", status="missing", url="", title="", quote="",
-         missing=["how to get the information without the internet or in another format"])
-    yield ctx.finding("offline-access",
-               "No page says how to get the Local Offer's information without the internet or in another format.",
-               expected="a statement on offline access and other formats", found="none found",
-               fix="Say how families can get the information by phone, on paper, or in other formats and languages.",
-               evidence={})
+    yield _absent(ctx, "offline-access", "how to get the information without the internet or in another format",
+                  "No page says how to get the Local Offer's information without the internet or in another format.",
+                  expected="a statement on offline access and other formats", found="none found",
+                  fix="Say how families can get the information by phone, on paper, or in other formats and languages.")
 
 
 def _statement_pages(ctx: RuleContext) -> list[tuple[Page, MainContent]]:
@@ -363,12 +369,10 @@ def accessibility_statement(ctx: RuleContext) -> Iterable[Finding]:
         duty(ctx, "accessibility-statement", status="linked", url=link, title="", quote="", missing=[],
              sections={})
         return
-    duty(ctx, "accessibility-statement", status="missing", url="", title="", quote="",
-         missing=["an accessibility statement"], sections={})
-    yield ctx.finding("accessibility-statement",
-               "The Local Offer has no accessibility statement and does not link to one.",
-               expected="an accessibility statement linked from every page", found="none found",
-               fix="Publish an accessibility statement and link to it from the footer.", evidence={})
+    yield _absent(ctx, "accessibility-statement", "an accessibility statement",
+                  "The Local Offer has no accessibility statement and does not link to one.",
+                  expected="an accessibility statement linked from every page", found="none found",
+                  fix="Publish an accessibility statement and link to it from the footer.", sections={})
 
 
 @rule("statutory.accessibility-statement-sections", "warning")
@@ -403,8 +407,8 @@ def accessibility_statement_sections(ctx: RuleContext) -> Iterable[Finding]:
          missing=missing, sections=sections)
     if missing:
         yield ctx.finding(url,
-                   "The accessibility statement lacks " + "; ".join(missing) + ".", url=url,
-                   expected="the sections of the GOV.UK model accessibility statement",
-                   found="missing: " + "; ".join(missing),
-                   fix="Add the missing sections (see the GOV.UK model accessibility statement).",
-                   evidence={"missing": missing, "sections": sections})
+                          "The accessibility statement lacks " + "; ".join(missing) + ".", url=url,
+                          expected="the sections of the GOV.UK model accessibility statement",
+                          found="missing: " + "; ".join(missing),
+                          fix="Add the missing sections (see the GOV.UK model accessibility statement).",
+                          evidence={"missing": missing, "sections": sections})

@@ -177,8 +177,3 @@ class DemoSite:
         """Logged requests whose path starts with ``path_prefix`` (optionally on one host)."""
         with self._lock:
             return [r for r in self.requests if r.path.startswith(path_prefix) and (host is None or r.host == host)]
-
-    def reset_log(self) -> None:
-        """Forget the logged requests."""
-        with self._lock:
-            self.requests.clear()
