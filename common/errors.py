@@ -1,8 +1,10 @@
-"""The project's exceptions: a short tree tied to the command line.
+"""The base of the project's exceptions, shared by every layer.
 
-Every exception a user can cause is an ``InputError`` (exit status 2) whose message
-names the file, line or field at fault. The CLI prints ``str(error)`` on one line and
-never a traceback for these.
+Each layer raises its own errors (``crawler.errors``, ``checks.errors``, ``lo_audit.errors``),
+all built on the two classes here. An error a user can cause is an ``InputError`` whose
+message names the file, line or field at fault. What an error means for the command line
+(its exit status, the line printed) is decided in one place, ``lo_audit.errors``; no error
+class knows its exit status.
 """
 
 from __future__ import annotations
@@ -11,17 +13,13 @@ from __future__ import annotations
 class AuditError(Exception):
     """Base class of every error the tool raises on purpose."""
 
-    exit_status = 1
-
 
 class InputError(AuditError):
     """Something the user wrote or typed is wrong (a file, a flag, a URL).
 
-    Raised by the config, catalogue, mapping and waiver loaders and by the CLI's
-    argument checks. Exit status 2.
+    Raised by every loader of a file the user writes and by the checks of flags and settings.
+    ``problems`` lists every fault found, each naming its file, line or field.
     """
-
-    exit_status = 2
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
@@ -37,52 +35,9 @@ class InputError(AuditError):
 
 
 class ConfigError(InputError):
-    """The YAML configuration file is invalid. Raised by ``lo_audit.config``."""
+    """A setting is invalid: in the YAML configuration file or given as a flag.
 
-
-class CatalogueError(InputError):
-    """The service catalogue (YAML, CSV, XLSX or ORUK JSON) or its column mapping is invalid.
-
-    Raised by ``checks.catalogue``; ``problems`` lists every fault with file, row/line and field.
+    Raised by the layer that declares the setting: ``lo_audit.config`` (the file and every
+    option's type, choices and limits), ``crawler.crawl`` (hosts and start URLs that do not fit
+    together), ``checks.pipeline.engine`` (rule ids that no rule emits).
     """
-
-
-class WaiverError(InputError):
-    """The waivers file is invalid. Raised by ``checks.triage.waivers``."""
-
-
-class StoreError(InputError):
-    """The crawl store is missing, from a newer schema, or holds no finished crawl.
-
-    Raised by ``crawler.store`` when opened for reading.
-    """
-
-
-class BrowserNotFound(AuditError):
-    """No Chromium could be found or installed. Raised by ``crawler.browser``.
-
-    The message says what to install. Exit status 2 (the machine needs setting up).
-    """
-
-    exit_status = 2
-
-
-class StartUrlUnreachable(AuditError):
-    """None of the start URLs answered (DNS, TLS, connection refused). Raised by the crawler."""
-
-    exit_status = 2
-
-
-class CrawlStopped(AuditError):
-    """The crawl could not go on: the crawl store cannot be written (a full disk, a read-only
-    folder) or a worker failed. Raised by ``crawler.crawl``; what was stored is kept and
-    ``--resume`` continues. Exit status 2 when the disk is full or unwritable (the machine
-    needs attention), 1 otherwise."""
-
-
-class StoreLocked(InputError):
-    """Another crawl is already writing the same crawl store. Raised by ``crawler.store``."""
-
-
-class BuildError(AuditError):
-    """The MkDocs build failed. Raised by ``lo_audit.site``; the old site is left in place."""

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
+
+from common.urls import is_http_url as is_web_url  # noqa: F401  (the one URL check, under the name callers use)
 
 # Characters with a meaning in Python-Markdown, its tables / attr_list / admonition /
 # md_in_html extensions, or HTML. Each becomes a numeric character reference.
@@ -63,15 +65,6 @@ def md_text(value: object, limit: int | None = None, mentions: bool = True) -> s
     # A leading "-", "." or "1." could still start a list or a heading underline.
     text = _LIST_START.sub(lambda m: m.group(1) + m.group(2).replace("-", "&#45;").replace(".", "&#46;"), text)
     return text if mentions else no_mentions(text)
-
-
-def is_web_url(url: object) -> bool:
-    """True for absolute ``http``/``https`` URLs with a host."""
-    try:
-        parts = urlsplit(str(url or "").strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def md_url(url: str) -> str:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common.errors import BrowserNotFound
+from crawler.errors import BrowserNotFound
 
 ENV_VAR = "LO_AUDIT_CHROMIUM"
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lo_audit import __version__
-from common.errors import AuditError, ConfigError, CrawlStopped, StartUrlUnreachable
+from common.errors import AuditError, ConfigError
+from crawler import __version__
+from crawler.errors import CrawlStopped, StartUrlUnreachable
 
 from crawler import browser as browser_mod
 from crawler.counts import Counts, Progress
@@ -128,18 +129,13 @@ def stopped(db: str, exc: BaseException) -> CrawlStopped:
     full = (isinstance(exc, OSError) and exc.errno in DISK_FULL) or (
         isinstance(exc, sqlite3.OperationalError) and "full" in str(exc))
     if full:
-        error = CrawlStopped(f"the crawl stopped: the disk holding {db} is full ({detail}); {kept}: "
-                             "free some space, then continue with --resume")
-    elif isinstance(exc, (sqlite3.Error, OSError)):
-        error = CrawlStopped(f"the crawl stopped: could not write the crawl store {db} ({detail}; is the disk full "
-                             f"or the folder read-only?); {kept}: fix that, then continue with --resume")
-    else:
-        error = CrawlStopped(f"the crawl stopped after an internal error ({type(exc).__name__}: {detail}); {kept}; "
-                             "please report this, then continue with --resume")
-        error.exit_status = 1
-        return error
-    error.exit_status = 2
-    return error
+        return CrawlStopped(f"the crawl stopped: the disk holding {db} is full ({detail}); {kept}: "
+                            "free some space, then continue with --resume", machine=True)
+    if isinstance(exc, (sqlite3.Error, OSError)):
+        return CrawlStopped(f"the crawl stopped: could not write the crawl store {db} ({detail}; is the disk full "
+                            f"or the folder read-only?); {kept}: fix that, then continue with --resume", machine=True)
+    return CrawlStopped(f"the crawl stopped after an internal error ({type(exc).__name__}: {detail}); {kept}; "
+                        "please report this, then continue with --resume")
 
 
 async def _crawl(cfg, browser: str | None, progress: Progress | None) -> CrawlResult:

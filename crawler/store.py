@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from common.errors import StoreError, StoreLocked
+from crawler.errors import StoreError, StoreLocked
 
 from crawler.model import AxeViolation, Link, LinkStatus, Page
 

@@ -1,3 +1,3 @@
 """Local Offer Audit: audit a SEND Local Offer website and publish the results."""
 
-__version__ = "0.1.0"
+from crawler import __version__  # noqa: F401  (one version, read from the installed package)

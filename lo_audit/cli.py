@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import errno
+import importlib
 import math
-import sqlite3
 import sys
 from datetime import date
 
 from lo_audit import __version__
 from lo_audit.config import MAX_CONCURRENCY
 from common.errors import AuditError
+from lo_audit.errors import MACHINE_FAULTS, exit_status, message
 
 
 class Parser(argparse.ArgumentParser):
@@ -208,37 +208,14 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     verb.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
 
 
-DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-
-
-def _environment_error(exc: BaseException) -> str:
-    """One line for a fault of the machine or of an input too big to read, never a traceback."""
-    if isinstance(exc, RecursionError):
-        return "an input file is nested too deeply to read (JSON or YAML more than a few hundred levels deep)"
-    if isinstance(exc, MemoryError):
-        return "out of memory (an input file or response is too large)"
-    if isinstance(exc, sqlite3.OperationalError):
-        full = "full" in str(exc)
-        return f"the crawl store cannot be {'written: the disk is full' if full else 'used'} ({exc})"
-    where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-    if exc.errno in DISK_FULL:
-        return f"{where}the disk is full ({exc.strerror}); free some space and run again"
-    return f"{where}{exc.strerror or exc}"
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse(build_parser(), argv)
-    from lo_audit import commands
-
-    handler = getattr(commands, args.command.replace("-", "_"))
+    handler = importlib.import_module(f"lo_audit.commands.{args.command.replace('-', '_')}")
     try:
         return int(handler.run(args) or 0)
-    except AuditError as exc:
-        print(f"lo-audit {args.command}: {exc}", file=sys.stderr)
-        return exc.exit_status
-    except (OSError, sqlite3.OperationalError, RecursionError, MemoryError) as exc:
-        print(f"lo-audit {args.command}: {_environment_error(exc)}", file=sys.stderr)
-        return 2
+    except (AuditError, *MACHINE_FAULTS) as exc:
+        print(f"lo-audit {args.command}: {message(exc)}", file=sys.stderr)
+        return exit_status(exc)
     except KeyboardInterrupt:
         print("lo-audit: interrupted; the crawl store keeps what was done (use --resume)", file=sys.stderr)
         return 130

@@ -15,9 +15,9 @@ import typing
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from common.errors import ConfigError
+from common.urls import host_port, is_host, is_http_url
 from common.yamlio import read_yaml, where
 
 MAX_CONCURRENCY = 64
@@ -324,11 +324,11 @@ def validate(cfg: Config, file: str = "<flags>", lines: dict | None = None) -> l
     for i, url in enumerate(cfg.crawl.start_urls):
         if not is_http_url(url):
             problems.add(_where(file, lines, ("crawl", "start_urls", i)), f"not an http(s) URL: {url!r}")
-    hosts = {_host_port(h if "://" in h else f"http://{h}") for h in (cfg.crawl.allow_hosts or cfg.crawl.start_urls)}
+    hosts = {host_port(h if "://" in h else f"http://{h}") for h in (cfg.crawl.allow_hosts or cfg.crawl.start_urls)}
     for i, url in enumerate(cfg.crawl.scope):
         if not is_http_url(url):
             problems.add(_where(file, lines, ("crawl", "scope", i)), f"not an http(s) URL prefix: {url!r}")
-        elif hosts and _host_port(url) not in hosts:  # no hosts yet: the start URLs come as flags
+        elif hosts and host_port(url) not in hosts:  # no hosts yet: the start URLs come as flags
             problems.add(_where(file, lines, ("crawl", "scope", i)),
                          f"{url!r} is not on an allowed host ({', '.join(sorted(hosts)) or 'none'}); "
                          "add its host to crawl.allow_hosts or a start URL")
@@ -344,7 +344,7 @@ def validate(cfg: Config, file: str = "<flags>", lines: dict | None = None) -> l
     if cfg.crawl.concurrency > MAX_CONCURRENCY:
         problems.add(_where(file, lines, ("crawl", "concurrency")), f"at most {MAX_CONCURRENCY}, got {cfg.crawl.concurrency}")
     for i, host in enumerate(cfg.crawl.allow_hosts):
-        if not _is_host(host):
+        if not is_host(host):
             problems.add(_where(file, lines, ("crawl", "allow_hosts", i)), f"not a host or host:port: {host!r}")
     if cfg.checks.today and not _is_iso_date(cfg.checks.today):
         problems.add(_where(file, lines, ("checks", "today")), f"expected a date as YYYY-MM-DD, got {cfg.checks.today!r}")
@@ -358,37 +358,6 @@ def validate(cfg: Config, file: str = "<flags>", lines: dict | None = None) -> l
         except re.error as exc:
             problems.add(_where(file, lines, ("checks", "service_url_patterns", i)), f"not a regular expression: {exc}")
     return problems
-
-
-def _host_port(url: str) -> str:
-    """``host`` or ``host:port`` (default ports dropped), lower case, as the crawler compares hosts."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return ""
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    return (parts.hostname or "") + (f":{port}" if port and port != default else "")
-
-
-def is_http_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        parts.port  # raises on a bad port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def _is_host(text: str) -> bool:
-    """``host`` or ``host:port`` (a URL is accepted too: its host is used)."""
-    text = text.strip()
-    try:
-        parts = urlsplit(text if "://" in text else f"http://{text}")
-        parts.port  # raises on a bad port
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        return False
-    return bool(parts.hostname) and not any(c.isspace() for c in text)
 
 
 def _is_iso_date(text: str) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from crawler.browser import find_chromium, launch
-from common.errors import BrowserNotFound
+from crawler.errors import BrowserNotFound
 
 
 def test_explicit_path_that_does_not_exist_is_a_clear_error(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from crawler.model import Link, Page
 from crawler.store import StoreReader, StoreWriter
-from common.errors import StoreError
+from crawler.errors import StoreError
 
 
 def test_pages_and_links_round_trip(tmp_path):

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
+from common.urls import is_http_url
 
 from checks.catalogue.model import Catalogue, Problem, Service
 
@@ -28,7 +29,8 @@ FORMATS = ("yaml", "csv", "xlsx", "oruk")
 
 
 def is_url(text: str) -> bool:
-    return text.lower().startswith(("http://", "https://"))
+    """True when the catalogue is an ORUK API address rather than a file."""
+    return is_http_url(text)
 
 
 def guess_format(path_or_url: str) -> str:

@@ -7,7 +7,7 @@ lists the defects in ``Catalogue.problems``.
 
 from __future__ import annotations
 
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 
 from checks.catalogue.model import Catalogue
 from checks.catalogue.salvage import salvage

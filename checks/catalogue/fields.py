@@ -11,7 +11,7 @@ from datetime import date
 
 import phonenumbers
 
-from lo_audit.config import is_http_url
+from common.urls import is_http_url
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 EMAIL_RE = re.compile(rf"^[^@\s<>()\[\],;:\"]+@{_LABEL}(?:\.{_LABEL})+$")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 from common.yamlio import read_yaml, where
 
 from checks.schemas import load_schema, schema_problems

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 
 from checks.schemas import describe
-from checks.catalogue import is_url
+from common.urls import is_http_url as is_url
 from checks.catalogue.model import Catalogue
 from checks.catalogue.oruk import to_record
 from checks.catalogue.oruk_clean import clean

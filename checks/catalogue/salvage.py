@@ -20,7 +20,7 @@ import json
 from collections import defaultdict
 from dataclasses import replace
 
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 
 from checks.schemas import describe, format_problems, sort_key
 from checks.catalogue.model import Catalogue, Problem, Service

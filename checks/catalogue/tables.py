@@ -7,7 +7,7 @@ import io
 from datetime import date, datetime
 from pathlib import Path
 
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 
 Rows = list[tuple[int, list[object]]]
 

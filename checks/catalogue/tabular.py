@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 
 from checks.catalogue.mapping import JOINED_FIELDS, MULTI_FIELDS, Mapping, implicit_mapping, key, load_mapping
 from checks.catalogue.fields import fix_website, iso_date

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 from common.yamlio import read_yaml, where
 
 from checks.catalogue.model import Catalogue

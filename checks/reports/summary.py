@@ -294,7 +294,7 @@ def _main(argv: list[str] | None = None) -> int:
         return 1 if failed else 0
     except InputError as exc:
         print(f"checks.reports.summary: {exc}", file=sys.stderr)
-        return exc.exit_status
+        return 2  # what lo_audit.errors.exit_status gives every InputError (this layer cannot import it)
 
 
 if __name__ == "__main__":

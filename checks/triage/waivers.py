@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatchcase
 
-from common.errors import WaiverError
+from checks.errors import WaiverError
 from common.yamlio import read_yaml, where
 
 from checks.catalogue.fields import real_date_problem

@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 from common.errors import InputError
+from lo_audit.errors import exit_status
 from common.yamlio import read_yaml, where
 
 DEFAULT_CONFIG = "lo-audit.yml"
@@ -104,7 +105,7 @@ def _main(argv: list[str] | None = None) -> int:
         result = matrix(args.config.strip(), args.councils)
     except InputError as exc:
         print(f"lo_audit.ci.councils: {exc}", file=sys.stderr)
-        return exc.exit_status
+        return exit_status(exc)
     text = json.dumps(result, separators=(",", ":"))
     print(text)
     output = os.environ.get("GITHUB_OUTPUT")

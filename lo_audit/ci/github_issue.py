@@ -27,6 +27,7 @@ from checks.reports.summary import (
 )
 from common.errors import InputError
 from common.markdown import is_web_url
+from lo_audit.errors import exit_status
 
 DEFAULT_TITLE = "Local Offer audit: new findings"
 MAX_BODY = 60_000
@@ -160,7 +161,7 @@ def _main(argv: list[str] | None = None) -> int:
         docs = [(folder, load_findings(folder)) for folder in args.reports]
     except InputError as exc:
         print(f"lo_audit.ci.github_issue: {exc}", file=sys.stderr)
-        return exc.exit_status
+        return exit_status(exc)
     run_url = _run_url()
     if args.dry_run:
         for folder, doc in docs:

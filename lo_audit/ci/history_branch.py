@@ -32,6 +32,7 @@ from pathlib import Path
 
 from checks.reports.files import FINDINGS, HISTORY, findings_path, read_findings
 from common.errors import AuditError, InputError
+from lo_audit.errors import exit_status
 
 BRANCH = "audit-data"
 FILES = (FINDINGS, HISTORY, "summary.md")
@@ -182,7 +183,7 @@ def _main(argv: list[str] | None = None) -> int:
             print(f"saved {args.branch}/{args.slug} at {commit[:12] or '(unchanged)'}")
     except AuditError as exc:
         print(f"lo_audit.ci.history_branch: {exc}", file=sys.stderr)
-        return exc.exit_status
+        return exit_status(exc)
     return 0
 
 

@@ -33,9 +33,10 @@ from pathlib import Path
 import yaml
 
 from checks.reports.summary import headline, load_findings, plural, run_info, severity_counts
-from common.errors import BuildError, InputError
+from common.errors import InputError
 from common.folders import clean_leftovers, swap, temp_dir
 from common.markdown import md_code, md_link, md_text, slug as make_slug
+from lo_audit.errors import BuildError
 
 TOP = 50
 """Findings listed on each council page."""

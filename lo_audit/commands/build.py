@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lo_audit import config as config_mod
-from common.errors import BuildError, ConfigError
+from common.errors import ConfigError
+from lo_audit.errors import BuildError
 
 
 def build_config(args, cfg: config_mod.Config | None = None) -> config_mod.Config:

@@ -26,7 +26,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from lo_audit.config import Config
-from common.errors import BuildError
+from lo_audit.errors import BuildError
 from common.folders import clean_leftovers, swap, temp_dir
 
 from lo_audit.site.data import load_audit

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from checks.reports.files import HistoryPoint, ReportFileError, findings_path, history_path, read_findings, read_history
 from checks.reports.finding import Severity
-from common.errors import BuildError
+from lo_audit.errors import BuildError
 
 SEVERITIES = tuple(s.value for s in Severity)
 MAX_PAGES_ROWS = 5000

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from checks.catalogue import load_catalogue
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 
 V3_SERVICE = {
     "id": "ac148810-d857-441c-9679-408f346de14b", "name": "Community Counselling",

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checks.catalogue import load_catalogue
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 
 PHONES = ["0117 496 0123", "020 7946 0000", "+44 117 496 0456", "(0117) 4960789", "07700 900123",
           "01454 868126 ext 2"]

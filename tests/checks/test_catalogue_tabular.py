@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from checks.catalogue import load_catalogue
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 
 HEADINGS = ["Service ID", "Service name", "Team", "Team email", "Phone", "Mobile", "Email", "Web", "Postcode",
             "Ages", "Status", "Reviewed", "Topics", "Notes"]

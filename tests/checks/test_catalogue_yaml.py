@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from checks.catalogue import guess_format, load_catalogue
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 
 GOOD = """\
 services:

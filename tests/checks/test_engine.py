@@ -10,7 +10,9 @@ from checks.pipeline.engine import run_checks
 from checks.reports.finding import Finding, Severity
 from checks.pipeline.registry import rule
 from lo_audit.config import OwnerRule, RuleConfig
-from common.errors import CatalogueError, ConfigError, StoreError
+from checks.errors import CatalogueError
+from common.errors import ConfigError
+from crawler.errors import StoreError
 
 from checks_testkit import SITE, make_cfg
 

@@ -14,6 +14,7 @@ from checks.reports.finding import Finding, Severity, gate
 from checks.reports.result import CheckResult
 from common.errors import InputError
 from common.markdown import md_link
+from lo_audit.errors import exit_status
 
 
 def _result() -> CheckResult:
@@ -66,7 +67,7 @@ def test_a_malformed_findings_file_is_refused_naming_file_and_field(tmp_path, ch
     with pytest.raises(ReportFileError) as err:
         read_findings(tmp_path / "findings.json")
     assert str(err.value).startswith(f"{tmp_path / 'findings.json'}: ") and f" {field}: " in str(err.value)
-    assert isinstance(err.value, InputError) and err.value.exit_status == 2
+    assert isinstance(err.value, InputError) and exit_status(err.value) == 2
 
 
 def test_not_json_and_missing(tmp_path):

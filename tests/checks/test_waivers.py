@@ -9,7 +9,7 @@ import pytest
 from checks.reports.finding import Finding, Severity
 from checks.triage.waivers import apply_waivers, load_waivers
 from lo_audit.cli import main
-from common.errors import WaiverError
+from checks.errors import WaiverError
 
 SITE = "https://lo.example.gov.uk"
 FINDINGS = [

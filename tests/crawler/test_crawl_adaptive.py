@@ -9,8 +9,8 @@ from crawlsite import Route, page, static_site
 
 from crawler.crawl import crawl
 from crawler.store import StoreReader
-from common.errors import BrowserNotFound
 from crawler.counts import Counts
+from crawler.errors import BrowserNotFound
 
 TEXT = "<p>Short breaks give disabled children and their families a break from caring.</p>"
 DECOR = "<script>document.title = document.title;</script>"

@@ -9,7 +9,7 @@ from crawlsite import Route, page
 
 from crawler.crawl import crawl
 from crawler.store import StoreReader
-from common.errors import StartUrlUnreachable
+from crawler.errors import StartUrlUnreachable
 
 
 def pages_by_url(cfg):

@@ -11,7 +11,7 @@ import pytest
 from conftest import project_copy, site_config
 from synthetic import make_reports
 
-from common.errors import BuildError
+from lo_audit.errors import BuildError
 from lo_audit.site.build import build_site
 
 LIVE = re.compile(r"<script>alert|<img[^>]*onerror|\son\w+=|href=\"javascript:|src=\"javascript:", re.I)
