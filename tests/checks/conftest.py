@@ -13,6 +13,7 @@ import pytest
 from checks.pipeline import registry
 from checks.rules import all_rules
 from checks_testkit import SITE, build_store
+from rules_storekit import build_ctx
 from crawler.model import Link, Page
 
 @pytest.fixture
@@ -31,6 +32,12 @@ def small_store(tmp_path) -> Path:
              Link(source=f"{SITE}/health", target=f"{SITE}/gone", href="/gone")]
     return build_store(tmp_path / "crawl.sqlite", pages, links,
                        {"max_pages": 10, "headers": {"Authorization": "Bearer s3cret"}, "cookies": {"sid": "x"}})
+
+
+@pytest.fixture
+def make_ctx(tmp_path):
+    """``make_ctx(pages=..., links=..., ...)`` -> a RuleContext over a real SQLite store."""
+    return lambda **kw: build_ctx(tmp_path, **kw)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from checks.knowledge.text import _write_corpus, reading_age, sentences, unexpanded_acronyms
 from crawler.model import AxeViolation
+from checks.rules import a11y as a11y_rules, plain_language as plain_language_rules
 from rules_storekit import CMS, by_subject, page, run_rule
 
 
@@ -20,7 +21,7 @@ def test_axe_groups_per_rule_and_template(make_ctx):
     axe = [_v(u) for u in urls] + [_v(f"{CMS}/x", rule="color-contrast", impact="serious", template="t2"),
                                    _v(f"{CMS}/y", rule="region", impact="moderate", template="t3"),
                                    _v(f"{CMS}/z", rule="list", impact="minor", template="t3")]
-    found = {f.rule: f for f in run_rule("a11y.axe", make_ctx(pages=[page(u) for u in urls], axe=axe))}
+    found = {f.rule: f for f in run_rule(a11y_rules.axe, make_ctx(pages=[page(u) for u in urls], axe=axe))}
     assert set(found) == {"a11y.image-alt", "a11y.color-contrast", "a11y.region", "a11y.list"}
     img = found["a11y.image-alt"]
     assert img.evidence["page_count"] == 20 and sorted(img.evidence["pages"]) == sorted(urls)
@@ -61,7 +62,7 @@ def test_reading_age_rule(make_ctx):
     easy = "You can ask us for help. We will call you back. " * 20
     pages = [page(f"{CMS}/hard", main_text=hard), page(f"{CMS}/easy", main_text=easy),
              page(f"{CMS}/short", main_text=hard[:200])]
-    found = run_rule("plain-language.reading-age", make_ctx(pages=pages))
+    found = run_rule(plain_language_rules.reading_age, make_ctx(pages=pages))
     assert [f.url for f in found] == [f"{CMS}/hard"]
     assert found[0].evidence["threshold"] == 12 and found[0].evidence["reading_age"] > 12
 
@@ -76,7 +77,7 @@ def test_acronyms():
 def test_acronym_rule_one_per_page_and_acronym(make_ctx):
     pages = [page(f"{CMS}/a", main_text="Ask for an EHCP. The EHCP team. Call CAMHS (Child and Adolescent Mental Health Services)."),
              page(f"{CMS}/b", main_text="Your EHCP.")]
-    found = by_subject(run_rule("plain-language.acronym", make_ctx(pages=pages)))
+    found = by_subject(run_rule(plain_language_rules.acronym, make_ctx(pages=pages)))
     assert set(found) == {f"{CMS}/a EHCP", f"{CMS}/b EHCP"}
     assert found[f"{CMS}/a EHCP"].evidence["acronym"] == "EHCP"
 
@@ -85,11 +86,11 @@ def test_long_sentences(make_ctx):
     long_s = "This sentence " + " ".join(["goes on and on"] * 8) + " until it ends."
     pages = [page(f"{CMS}/long", main_text=f"Short one. {long_s} Another short one. {long_s}"),
              page(f"{CMS}/ok", main_text="Short one. Another short one.")]
-    found = run_rule("plain-language.long-sentence", make_ctx(pages=pages))
+    found = run_rule(plain_language_rules.long_sentence, make_ctx(pages=pages))
     assert [f.url for f in found] == [f"{CMS}/long"]
     ev = found[0].evidence
     assert ev["count"] == 2 and ev["longest_words"] == 37 and len(ev["sentence"]) <= 200
-    assert run_rule("plain-language.long-sentence", make_ctx(pages=pages), max_words=40) == []
+    assert run_rule(plain_language_rules.long_sentence, make_ctx(pages=pages), max_words=40) == []
 
 
 def test_fresh_machine_builds_corpus_before_textstat(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crawler.model import LinkStatus
+from checks.rules import links as links_rules
 from rules_storekit import CMS, DIR, by_subject, link, page, run_rule
 
 A, B = f"{CMS}/send/a", f"{CMS}/send/b"
@@ -17,7 +18,7 @@ def test_broken_internal_external_and_scripted(make_ctx):
              link(A, "https://ext.example.org/unchecked")]
     statuses = [LinkStatus("https://ext.example.org/dead", 404), LinkStatus("https://ext.example.org/fine", 200),
                 LinkStatus("http://10.0.0.1/x", 0, error="refused-private")]
-    found = by_subject(run_rule("links.broken", make_ctx(pages=pages, links=links, statuses=statuses)))
+    found = by_subject(run_rule(links_rules.broken, make_ctx(pages=pages, links=links, statuses=statuses)))
     assert set(found) == {f"{CMS}/gone", f"{CMS}/boom", f"{CMS}/slow", "https://ext.example.org/dead"}
     gone = found[f"{CMS}/gone"]
     assert gone.url == A and gone.evidence["target"] == f"{CMS}/gone" and gone.evidence["status"] == 404
@@ -32,7 +33,7 @@ def test_broken_links_are_grouped_by_target(make_ctx):
     sources = [f"{CMS}/send/p{i}" for i in range(12)]
     pages = [page(u) for u in sources] + [page(f"{CMS}/gone", status=404), page(f"{CMS}/lost", status=410)]
     links = [link(u, f"{CMS}/gone") for u in sources] + [link(sources[3], f"{CMS}/lost")]
-    found = by_subject(run_rule("links.broken", make_ctx(pages=pages, links=links)))
+    found = by_subject(run_rule(links_rules.broken, make_ctx(pages=pages, links=links)))
     assert set(found) == {f"{CMS}/gone", f"{CMS}/lost"}
     footer = found[f"{CMS}/gone"]
     assert footer.evidence["pages"] == sorted(sources) and footer.evidence["page_count"] == 12
@@ -44,16 +45,16 @@ def test_broken_links_are_grouped_by_target(make_ctx):
 def test_broken_leaves_documents_to_links_document(make_ctx):
     pdf = f"{CMS}/files/policy.pdf"
     ctx = make_ctx(pages=[page(A)], links=[link(A, pdf, kind="document")], statuses=[LinkStatus(pdf, 404)])
-    assert run_rule("links.broken", ctx) == []
-    docs = run_rule("links.document", ctx)
+    assert run_rule(links_rules.broken, ctx) == []
+    docs = run_rule(links_rules.document, ctx)
     assert [f.evidence["target"] for f in docs] == [pdf] and docs[0].evidence["status"] == 404
-    assert run_rule("links.broken", ctx, include_documents=True)[0].evidence["target"] == pdf
+    assert run_rule(links_rules.broken, ctx, include_documents=True)[0].evidence["target"] == pdf
 
 
 def test_links_from_error_pages_are_not_reported(make_ctx):
     pages = [page(f"{CMS}/missing", status=404), page(f"{CMS}/gone", status=404)]
     ctx = make_ctx(pages=pages, links=[link(f"{CMS}/missing", f"{CMS}/gone")])
-    assert run_rule("links.broken", ctx) == []
+    assert run_rule(links_rules.broken, ctx) == []
 
 
 def test_redirect_chain_of_two_hops(make_ctx):
@@ -61,7 +62,7 @@ def test_redirect_chain_of_two_hops(make_ctx):
     pages = [page(A), page(old, final_url=new, redirects=((old, 301), (mid, 301))),
              page(f"{CMS}/one", final_url=new, redirects=((f"{CMS}/one", 301),)), page(new)]
     ctx = make_ctx(pages=pages, links=[link(A, old), link(A, f"{CMS}/one"), link(A, new)])
-    found = run_rule("links.redirect", ctx)
+    found = run_rule(links_rules.redirect, ctx)
     assert [f.subject for f in found] == [old] and found[0].evidence["pages"] == [A]
     assert found[0].evidence["hops"] == 2 and found[0].evidence["chain"][-1] == {"url": new, "status": 200}
 
@@ -74,7 +75,7 @@ def test_insecure_http_to_https_and_downgrade(make_ctx):
                 LinkStatus("http://plain.example.org/", 200, final_url="http://plain.example.org/")]
     links = [link(A, http_t), link(A, down), link(A, "http://ext.example.org/"),
              link(A, "http://plain.example.org/"), link(A, B)]
-    found = by_subject(run_rule("links.insecure", make_ctx(pages=pages, links=links, statuses=statuses)))
+    found = by_subject(run_rule(links_rules.insecure, make_ctx(pages=pages, links=links, statuses=statuses)))
     assert set(found) == {http_t, down, "http://ext.example.org/"}
     assert "https to http" in found[down].evidence["problem"]
 
@@ -85,7 +86,7 @@ def test_soft_404(make_ctx):
              page(f"{CMS}/article", title="Finding a school",
                   main_text="If you cannot find the page you need, call us. " + "More words here. " * 80)]
     ctx = make_ctx(pages=pages, links=[link(A, f"{CMS}/lost")])
-    found = by_subject(run_rule("links.soft-404", ctx))
+    found = by_subject(run_rule(links_rules.soft_404, ctx))
     assert set(found) == {f"{CMS}/lost", f"{CMS}/gone"}
     assert found[f"{CMS}/lost"].evidence["inlinks"] == 1 and found[f"{CMS}/lost"].evidence["status"] == 200
 
@@ -94,7 +95,7 @@ def test_anchor(make_ctx):
     pages = [page(A), page(B, anchors=("eligibility", "contact"))]
     links = [link(A, B, fragment="eligibility"), link(A, B, fragment="costs"), link(A, B, fragment="top"),
              link(A, "https://ext.example.org/", fragment="nowhere")]
-    found = run_rule("links.anchor", make_ctx(pages=pages, links=links))
+    found = run_rule(links_rules.anchor, make_ctx(pages=pages, links=links))
     assert [f.subject for f in found] == [f"{B}#costs"]
     assert found[0].evidence == {"target": B, "fragment": "costs", "pages": [A], "page_count": 1}
 
@@ -106,9 +107,9 @@ def test_mailto_and_tel(make_ctx):
              "tel:0117 370": True, "tel:CALL-US": True}
     links = [link(A, h, href=h, kind=h.split(":")[0]) for h in hrefs]
     ctx = make_ctx(pages=[page(A)], links=links)
-    bad = {f.evidence["href"] for f in run_rule("links.mailto", ctx) + run_rule("links.tel", ctx)}
+    bad = {f.evidence["href"] for f in run_rule(links_rules.mailto, ctx) + run_rule(links_rules.tel, ctx)}
     assert bad == {h for h, broken in hrefs.items() if broken}
-    f = by_subject(run_rule("links.mailto", ctx))["mailto:send team@example.gov.uk"]
+    f = by_subject(run_rule(links_rules.mailto, ctx))["mailto:send team@example.gov.uk"]
     assert "spaces" in f.evidence["problem"]
 
 
@@ -116,4 +117,4 @@ def test_document_ok_is_not_reported(make_ctx):
     pdf = f"{DIR}/doc.docx"
     ctx = make_ctx(pages=[page(A), page(pdf, kind="document", content_type="application/msword")],
                    links=[link(A, pdf, kind="document")])
-    assert run_rule("links.document", ctx) == []
+    assert run_rule(links_rules.document, ctx) == []

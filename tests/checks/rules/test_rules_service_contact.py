@@ -6,6 +6,7 @@ import pytest
 
 from checks.catalogue.model import Service
 from checks.index.matching import match_services, normalise_name, site_affixes
+from checks.rules import contact as contact_rules, service as service_rules
 from rules_storekit import CMS, DIR, by_subject, link, page, run_rule
 
 KB5 = f"{DIR}/kb5/exampleshire/directory/service.page?id="
@@ -69,20 +70,20 @@ def test_matching_methods(ctx):
 
 
 def test_missing_unlisted_closed(ctx):
-    missing = run_rule("service.missing", ctx)
+    missing = run_rule(service_rules.missing, ctx)
     assert [(f.subject, f.service_id) for f in missing] == [("svc-portage", "svc-portage")]
     assert set(missing[0].evidence) >= {"expected_urls", "best_candidate", "score"}
-    unlisted = run_rule("service.unlisted", ctx)
+    unlisted = run_rule(service_rules.unlisted, ctx)
     assert sorted(f.url for f in unlisted) == [STRAY], "duplicate SLT URL is the same record; FS1/FS2 are in doubt"
-    assert [f.subject for f in run_rule("service.ambiguous", ctx)] == ["svc-fs"]
+    assert [f.subject for f in run_rule(service_rules.ambiguous, ctx)] == ["svc-fs"]
     assert by_subject(unlisted)[STRAY].evidence == {"record_title": "Stray Service", "record_signal": "url:kb5"}
-    closed = run_rule("service.closed-listed", ctx)
+    closed = run_rule(service_rules.closed_listed, ctx)
     assert [(f.subject, f.url, f.evidence["status"]) for f in closed] == [("svc-old", OLD, "closed")]
     assert closed[0].evidence["match"]["method"] == "name"
 
 
 def test_metrics_services(ctx):
-    run_rule("service.missing", ctx)
+    run_rule(service_rules.missing, ctx)
     rows = {r["id"]: r for r in ctx.metrics["services"]}
     assert rows["svc-slt"]["status"] == "found" and rows["svc-slt"]["url"] == SLT
     assert rows["svc-portage"]["status"] == "missing" and rows["svc-old"]["status"] == "closed-listed"
@@ -90,36 +91,36 @@ def test_metrics_services(ctx):
 
 
 def test_not_linked(ctx):
-    found = run_rule("service.not-linked", ctx)
+    found = run_rule(service_rules.not_linked, ctx)
     assert [f.subject for f in found] == ["svc-aut"]
     assert found[0].evidence["topic"] == "health" and found[0].evidence["topic_article"] == HEALTH
     assert found[0].evidence["service_page"] == AUT
 
 
 def test_age_mismatch(ctx):
-    found = run_rule("service.age-mismatch", ctx)
+    found = run_rule(service_rules.age_mismatch, ctx)
     assert [(f.subject, f.expected, f.found) for f in found] == [("svc-aut", "5–16", "0–25")]
 
 
 def test_contacts_compared_normalised(ctx):
-    phone = run_rule("contact.phone", ctx)
+    phone = run_rule(contact_rules.phone, ctx)
     assert [f.subject for f in phone] == ["svc-aut"], "0117 370 1875 equals +44 117 370 1875"
     assert phone[0].evidence["expected"] == ["01454 868126"] and phone[0].evidence["found"] == ["+441174960999"]
-    email = run_rule("contact.email", ctx)
+    email = run_rule(contact_rules.email, ctx)
     assert [f.subject for f in email] == ["svc-aut"] and email[0].found == "none"
-    assert run_rule("contact.postcode", ctx) == []
-    assert run_rule("contact.website", ctx) == [], "scheme, www and trailing slash are ignored"
+    assert run_rule(contact_rules.postcode, ctx) == []
+    assert run_rule(contact_rules.website, ctx) == [], "scheme, www and trailing slash are ignored"
 
 
 def test_contact_mismatch_postcode_and_website(make_ctx):
     svc = Service("s1", "Play Scheme", postcode="BS1 4AB", website="https://play.example.org")
     rec = record(KB5 + "p", "Play Scheme", {"Postcode": "BS9 9ZZ", "Website": "https://other.example.org"})
     ctx = make_ctx(pages=[rec], services=[svc])
-    pc = run_rule("contact.postcode", ctx)
+    pc = run_rule(contact_rules.postcode, ctx)
     assert [(f.expected, f.found) for f in pc] == [("BS1 4AB", "BS9 9ZZ")]
     assert pc[0].evidence["match"].items() >= {"url": KB5 + "p", "method": "name", "score": 100,
                                                "record_signal": "url:kb5", "runner_up": ""}.items()
-    assert [f.subject for f in run_rule("contact.website", ctx)] == ["s1"]
+    assert [f.subject for f in run_rule(contact_rules.website, ctx)] == ["s1"]
 
 
 def test_other_platforms_and_config_patterns(make_ctx):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.knowledge.criteria import criterion_ids
 from checks.knowledge.topics import TOPICS, PhraseClassifier, topic_ids
 from lo_audit.config import ChecksConfig
+from checks.rules import inspection as inspection_rules, statutory as statutory_rules
 from rules_storekit import CMS, by_subject, link, page, run_rule
 
 CONTRACT_TOPICS = {"provision.in-area", "provision.out-of-area", "provision.mainstream", "provision.special",
@@ -59,7 +60,7 @@ def _site(make_ctx, extra=(), config=None):
 
 def test_topic_missing_and_metrics(make_ctx):
     ctx = _site(make_ctx)
-    found = by_subject(run_rule("statutory.topic-missing", ctx))
+    found = by_subject(run_rule(statutory_rules.topic_missing, ctx))
     assert "travel" not in found and "complaints" not in found and "health" in found
     assert "strategy-and-inspection" not in found
     assert found["health"].url == "" and set(found["health"].evidence) >= {"topic", "title", "source"}
@@ -78,7 +79,7 @@ def test_a_passing_mention_is_weak_and_reported(make_ctx):
                           "short breaks for disabled children, respite and social care in plain words, and it lists the social worker "
                           "for each area.")
     ctx = _site(make_ctx, [news])
-    found = by_subject(run_rule("statutory.topic-missing", ctx))
+    found = by_subject(run_rule(statutory_rules.topic_missing, ctx))
     assert found["social-care"].evidence["status"] == "weak"
     assert found["social-care"].evidence["weak"][0]["url"] == f"{CMS}/news/leaflet"
     row = next(t for t in ctx.metrics["statutory"]["topics"] if t["id"] == "social-care")
@@ -92,42 +93,42 @@ def test_topic_synonyms_from_config(make_ctx):
                             "games in a relaxed, inclusive session with trained staff.\n"
                             "Brothers and sisters are welcome too. Sessions cost £2 and you can book by phone.")
     ctx = _site(make_ctx, [wobble], ChecksConfig(topic_synonyms={"leisure": ("wobble club",)}))
-    assert "leisure" not in by_subject(run_rule("statutory.topic-missing", ctx))
-    assert "leisure" in by_subject(run_rule("statutory.topic-missing", _site(make_ctx, [wobble])))
+    assert "leisure" not in by_subject(run_rule(statutory_rules.topic_missing, ctx))
+    assert "leisure" in by_subject(run_rule(statutory_rules.topic_missing, _site(make_ctx, [wobble])))
 
 
 def test_you_said_we_did(make_ctx):
-    assert run_rule("statutory.you-said-we-did", _site(make_ctx))[0].found == "no such page"
+    assert run_rule(statutory_rules.you_said_we_did, _site(make_ctx))[0].found == "no such page"
     old = page(f"{CMS}/yswd", title="You said, we did", last_updated="2024-03-01")
-    found = run_rule("statutory.you-said-we-did", _site(make_ctx, [old]))
+    found = run_rule(statutory_rules.you_said_we_did, _site(make_ctx, [old]))
     assert [(f.url, f.evidence["last_updated"]) for f in found] == [(f"{CMS}/yswd", "2024-03-01")]
     body = "You said: the website was hard to search.\nWe did: we added a new search with the parent carer forum."
     recent = page(f"{CMS}/feedback-2026", title="You said, we did 2025 to 2026", last_updated="2026-02-01",
                   main_text=body)
-    assert run_rule("statutory.you-said-we-did", _site(make_ctx, [old, recent])) == []
+    assert run_rule(statutory_rules.you_said_we_did, _site(make_ctx, [old, recent])) == []
     undated_recent = page(f"{CMS}/ysw", title="You said we did: spring 2026", main_text=body)
-    assert run_rule("statutory.you-said-we-did", _site(make_ctx, [undated_recent])) == []
+    assert run_rule(statutory_rules.you_said_we_did, _site(make_ctx, [undated_recent])) == []
     empty = page(f"{CMS}/ysw-2026", title="You said, we did", headings=((1, "You said, we did"),),
                  last_updated="2026-03-01", main_text="You said, we did\nThis page will be updated soon.")
-    found = run_rule("statutory.you-said-we-did", _site(make_ctx, [empty]))
+    found = run_rule(statutory_rules.you_said_we_did, _site(make_ctx, [empty]))
     assert found[0].evidence["missing"] == ["the comments families made", "the council's response and actions"]
     comments_only = page(f"{CMS}/ysw-2026", title="What you told us", last_updated="2026-03-01",
                          main_text="Families told us the website was hard to search and the forms were too long.")
-    found = run_rule("statutory.you-said-we-did", _site(make_ctx, [comments_only]))
+    found = run_rule(statutory_rules.you_said_we_did, _site(make_ctx, [comments_only]))
     assert found[0].evidence["missing"] == ["the council's response and actions"]
 
 
 def test_offline_access_and_accessibility_statement(make_ctx):
     ctx = _site(make_ctx)
-    assert [f.subject for f in run_rule("statutory.offline-access", ctx)] == ["offline-access"]
-    assert [f.subject for f in run_rule("statutory.accessibility-statement", ctx)] == ["accessibility-statement"]
+    assert [f.subject for f in run_rule(statutory_rules.offline_access, ctx)] == ["offline-access"]
+    assert [f.subject for f in run_rule(statutory_rules.accessibility_statement, ctx)] == ["accessibility-statement"]
     about = page(f"{CMS}/about", title="About", main_text="If you do not have access to the internet, call us for a printed copy.")
     statement = page(f"{CMS}/accessibility-statement", title="Accessibility statement")
-    assert run_rule("statutory.offline-access", _site(make_ctx, [about])) == []
-    assert run_rule("statutory.accessibility-statement", _site(make_ctx, [statement])) == []
+    assert run_rule(statutory_rules.offline_access, _site(make_ctx, [about])) == []
+    assert run_rule(statutory_rules.accessibility_statement, _site(make_ctx, [statement])) == []
     footer = make_ctx(pages=[page(f"{CMS}/")], links=[link(f"{CMS}/", "https://council.example.org/a11y",
                                                              text="Accessibility statement")])
-    assert run_rule("statutory.accessibility-statement", footer) == []
+    assert run_rule(statutory_rules.accessibility_statement, footer) == []
 
 
 def test_inspection_evidence(make_ctx):
@@ -138,7 +139,7 @@ def test_inspection_evidence(make_ctx):
                               "right time, to issue EHC plans on time and to prepare young people for adult life.\nWe want every child to "
                               "achieve their goals, and we check each year that the plan is working.")
     ctx = _site(make_ctx, [strategy])
-    found = by_subject(run_rule("inspection.evidence-missing", ctx))
+    found = by_subject(run_rule(inspection_rules.evidence_missing, ctx))
     assert "leaders.ambition" not in found and "leaders.commissioning" in found
     assert found["leaders.commissioning"].evidence["criterion"] == "leaders.commissioning"
     rows = {r["id"]: r for r in ctx.metrics["inspection"]["criteria"]}
@@ -164,14 +165,14 @@ MODEL_STATEMENT = ("This statement applies to the SEND Local Offer for children 
 def test_accessibility_statement_sections_follow_the_model(make_ctx):
     complete = page(f"{CMS}/accessibility-statement", title="Accessibility statement", main_text=MODEL_STATEMENT)
     ctx = _site(make_ctx, [complete])
-    assert run_rule("statutory.accessibility-statement", ctx) == []
-    assert run_rule("statutory.accessibility-statement-sections", ctx) == []
+    assert run_rule(statutory_rules.accessibility_statement, ctx) == []
+    assert run_rule(statutory_rules.accessibility_statement_sections, ctx) == []
     assert ctx.metrics["duties"]["accessibility-statement"]["status"] == "ok"
     thin = page(f"{CMS}/accessibility-statement", title="Accessibility statement",
                 main_text="We want everyone to use this website. Some documents are not accessible yet. "
                           "If you find a problem, tell us about a problem by email.")
     ctx = _site(make_ctx, [thin])
-    found = run_rule("statutory.accessibility-statement-sections", ctx)
+    found = run_rule(statutory_rules.accessibility_statement_sections, ctx)
     assert [f.url for f in found] == [f"{CMS}/accessibility-statement"]
     assert found[0].evidence["missing"] == ["a compliance status", "the enforcement procedure",
                                             "when it was prepared and last reviewed"]
@@ -183,10 +184,10 @@ def test_offline_access_shows_its_evidence(make_ctx):
                  main_text="You do not need the internet to use the Local Offer.\nCall us and we will post you a "
                            "printed copy of any page, in large print or easy read if you need it.")
     ctx = _site(make_ctx, [about])
-    assert run_rule("statutory.offline-access", ctx) == []
+    assert run_rule(statutory_rules.offline_access, ctx) == []
     row = ctx.metrics["duties"]["offline-access"]
     assert row["url"] == f"{CMS}/offline" and "printed copy" in row["quote"]
-    assert run_rule("statutory.offline-access", _site(make_ctx))[0].evidence == {}
+    assert run_rule(statutory_rules.offline_access, _site(make_ctx))[0].evidence == {}
 
 
 def _document(url: str, **info) -> "page":

@@ -8,6 +8,7 @@ from checks.index.matching import match_services
 from crawler.pagebuild import record_meta
 from crawler.parse import parse_html
 from lo_audit.config import ChecksConfig
+from checks.rules import contact as contact_rules, service as service_rules
 from rules_storekit import DIR, by_subject, page, run_rule
 
 OUT = f"{DIR}/services/"
@@ -54,8 +55,8 @@ def test_siblings_keep_their_own_records_and_missing_ones_stay_missing(make_ctx)
     assert art.method == "name" and art.name_score == 100 and art.runner_up and art.runner_up_score < art.total
     assert {"email", "phone"} <= set(art.signals) and art.record_signal == "url:outpost"
     assert not any(m.ambiguous for m in matches.values())
-    assert sorted(f.subject for f in run_rule("service.missing", ctx)) == ["p", "z"]
-    unlisted = sorted(f.url.rsplit("/", 1)[-1] for f in run_rule("service.unlisted", ctx))
+    assert sorted(f.subject for f in run_rule(service_rules.missing, ctx)) == ["p", "z"]
+    unlisted = sorted(f.url.rsplit("/", 1)[-1] for f in run_rule(service_rules.unlisted, ctx))
     assert unlisted == ["4-u3a-spanish", "5-u3a-gardening"]
 
 
@@ -64,11 +65,11 @@ def test_two_records_too_close_to_call_are_ambiguous(make_ctx):
     pages = [rec(f"{i}-{slug}", name) for i, (name, slug) in enumerate(FILLER, 100)]
     pages += [rec("1-parent-support-group", "Parent Support Group"), rec("2-parent-support-group", "Parent Support Group")]
     ctx = make_ctx(pages=pages, services=services)
-    amb = run_rule("service.ambiguous", ctx)
+    amb = run_rule(service_rules.ambiguous, ctx)
     assert [f.subject for f in amb] == ["ps"]
     assert sorted(c["url"].rsplit("/", 1)[-1] for c in amb[0].evidence["candidates"]) == \
         ["1-parent-support-group", "2-parent-support-group"]
-    assert not run_rule("service.missing", ctx) and not run_rule("service.unlisted", ctx)
+    assert not run_rule(service_rules.missing, ctx) and not run_rule(service_rules.unlisted, ctx)
 
 
 def test_contacts_from_sidebar_text_formats_and_extras(make_ctx):
@@ -82,7 +83,7 @@ def test_contacts_from_sidebar_text_formats_and_extras(make_ctx):
     ctx = make_ctx(pages=pages, services=services)
     for rule_id in ("contact.phone", "contact.email", "contact.postcode", "service.age-mismatch"):
         assert run_rule(rule_id, ctx) == [], f"{rule_id}: a different format is not a finding"
-    extra = run_rule("contact.extra", ctx)
+    extra = run_rule(contact_rules.extra, ctx)
     assert [f.evidence["extra"] for f in extra] == [{"phone": ["+441205722999"]}]
     assert extra[0].evidence["sources"] == {"+441205722999": ["panel"]}
     assert "0300" not in extra[0].found and "web@" not in extra[0].found, "header and footer are the site's"
@@ -92,7 +93,7 @@ def test_different_value_is_reported_with_its_source(make_ctx):
     services = [Service("pl", "Play Scheme", emails=("play@kirton.gov.uk",)), *(Service(s, n) for n, s in FILLER)]
     body = "<aside><a href='mailto:PLAY-OLD@kirton.gov.uk'>Email us</a></aside>"
     pages = [rec(f"{i}-{slug}", name) for i, (name, slug) in enumerate(FILLER, 100)] + [rec("9-play", "Play Scheme", body)]
-    found = by_subject(run_rule("contact.email", make_ctx(pages=pages, services=services)))["pl"]
+    found = by_subject(run_rule(contact_rules.email, make_ctx(pages=pages, services=services)))["pl"]
     assert found.evidence["found"] == ["play-old@kirton.gov.uk"]
     assert found.evidence["sources"] == {"play-old@kirton.gov.uk": ["mailto"]}
 
@@ -153,9 +154,9 @@ def test_one_record_at_several_addresses_is_one_record(make_ctx):
         url = ctx.site.url_of(matches[f"s{i}"].page)
         assert "/print" not in url and (i % 3 or "?" not in url), url
         assert matches[f"s{i}"].name_score == 100
-    assert not run_rule("service.ambiguous", ctx)
-    assert [f.subject for f in run_rule("service.missing", ctx)] == ["mk"]
-    unlisted = [f.url for f in run_rule("service.unlisted", ctx)]
+    assert not run_rule(service_rules.ambiguous, ctx)
+    assert [f.subject for f in run_rule(service_rules.missing, ctx)] == ["mk"]
+    unlisted = [f.url for f in run_rule(service_rules.unlisted, ctx)]
     assert len(unlisted) == 1 and "speech-and-language-therapy-adults" in unlisted[0] and "/print" not in unlisted[0]
 
 
@@ -208,7 +209,7 @@ def test_records_without_configuration_drupal_nodes_and_schema_names_with_the_si
     matches = match_services(services, ctx.site)
     assert matches["z"].page.url.endswith("/node/100") and matches["z"].record_signal == "class:node--type-service"
     assert matches["a"].found and matches["y"].found
-    missing = by_subject(run_rule("service.missing", ctx))
+    missing = by_subject(run_rule(service_rules.missing, ctx))
     assert "m" in missing and missing["m"].evidence["best_candidate"].endswith("makaton-news"), \
         "the closest page is shown even when it is not a record"
 
@@ -236,8 +237,8 @@ def test_close_names_with_no_competitor_are_matched_siblings_stay_apart(make_ctx
     assert matches["si"].page.url.endswith("32-sendiass")
     assert matches["yc"].page.url.endswith("30-young-carers-project")
     assert not matches["p"].found and not matches["aa"].found
-    assert sorted(f.subject for f in run_rule("service.missing", ctx)) == ["aa", "p"]
-    unlisted = sorted(f.url.rsplit("/", 1)[-1] for f in run_rule("service.unlisted", ctx))
+    assert sorted(f.subject for f in run_rule(service_rules.missing, ctx)) == ["aa", "p"]
+    unlisted = sorted(f.url.rsplit("/", 1)[-1] for f in run_rule(service_rules.unlisted, ctx))
     assert unlisted == ["33-autism-teens", "4-u3a-spanish", "5-u3a-gardening"]
 
 
@@ -250,9 +251,9 @@ def test_numbers_are_shown_as_the_page_writes_them(make_ctx):
     pages += [rec("9-play", "Play Scheme", "<aside><h2>Contact</h2><p>Telephone: 0117 496 0999</p></aside>"),
               rec("10-youth-cafe", "Youth Cafe", "<p>Call +44 117 496 0401 or our old line (0117) 496-0402.</p>")]
     ctx = make_ctx(pages=pages, services=services)
-    found = by_subject(run_rule("contact.phone", ctx))
+    found = by_subject(run_rule(contact_rules.phone, ctx))
     assert list(found) == ["pl"]
     assert found["pl"].found == "0117 496 0999" and found["pl"].expected == "0117 496 0777"
     assert found["pl"].evidence["found"] == ["+441174960999"]
-    extra = by_subject(run_rule("contact.extra", ctx))["yc"]
+    extra = by_subject(run_rule(contact_rules.extra, ctx))["yc"]
     assert extra.found == "(0117) 496-0402"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from checks.catalogue.model import Catalogue, Service
 from checks.pipeline.context import RuleContext
+from checks.pipeline.registry import Rule
 from checks.rules import all_rules
 from crawler.model import AxeViolation, Link, LinkStatus, Page
 from crawler.store import StoreReader, StoreWriter
@@ -57,9 +58,9 @@ def build_ctx(tmp_path: Path, pages: Iterable[Page] = (), links: Iterable[Link] 
     return RuleContext(store=StoreReader(path), catalogue=catalogue, config=config or ChecksConfig(), today=today)
 
 
-def run_rule(rule_id: str, ctx: RuleContext, **options) -> list:
-    """Findings of one rule, with its default options plus ``options``."""
-    r = all_rules()[rule_id]
+def run_rule(rule: Rule | str, ctx: RuleContext, **options) -> list:
+    """Findings of one rule (the ``Rule`` of its module, or its id), with its default options plus ``options``."""
+    r = all_rules()[rule] if isinstance(rule, str) else rule
     return list(r(ctx.for_rule(r, options)))
 
 

@@ -20,7 +20,7 @@ from checks_testkit import SITE, make_cfg
 from lo_audit.cli import main
 from lo_audit.config import ChecksConfig, OwnerRule
 
-SCHEMA = json.loads((Path(__file__).parents[2] / "checks/schemas/findings.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).parents[3] / "checks/schemas/findings.schema.json").read_text())
 
 
 @pytest.fixture

@@ -187,7 +187,7 @@ def test_kill_during_check_never_leaves_a_mixed_reports_folder(tmp_path, evil_st
     cfg = make_cfg(tmp_path, evil_store, today="2024-06-01")
     out = write_reports(run_checks(cfg), cfg)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    paths = [str(Path(__file__).parent), *sys.path]
+    paths = [str(Path(__file__).parents[1]), *sys.path]  # checks_testkit
     proc = subprocess.Popen([sys.executable, "-c", KILLER.format(paths=paths, tmp=str(tmp_path), db=str(evil_store))],
                             stdout=subprocess.PIPE, text=True)
     try:

@@ -2,7 +2,7 @@
 each planted defect is one ``catalogue.*`` finding (recall and precision are printed), and
 ``--strict-catalogue`` / ``catalogue validate`` still stop with every problem listed.
 
-Fixtures (``tests/checks/data/feeds/``): an Open Place-style ORUK v1 feed, an ORUK 3.0 page
+Fixtures (``tests/checks/catalogue/data/feeds/``): an Open Place-style ORUK v1 feed, an ORUK 3.0 page
 and a spreadsheet export with its own headings; ``truth.yml`` lists the planted defects.
 """
 
@@ -20,7 +20,7 @@ from crawler.model import Link, Page
 from lo_audit.cli import main
 
 DATA = Path(__file__).parent / "data" / "feeds"
-SCHEMA = json.loads((Path(__file__).parents[2] / "checks/schemas/findings.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).parents[3] / "checks/schemas/findings.schema.json").read_text())
 FIXTURES = {
     "oruk_v1_northmoor.json": [],
     "oruk_v3_northmoor.json": [],
