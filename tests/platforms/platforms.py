@@ -118,20 +118,27 @@ def kb5_site(c: Corpus) -> Handler:
     return handle
 
 
-def kb5_catalogue(c: Corpus, folder: Path) -> dict:
-    path, mapping = folder / "directory-export.csv", folder / "mapping.yml"
+def csv_catalogue(c: Corpus, path: Path, mapping: Path, columns: dict[str, str], row) -> dict:
+    """A platform's CSV export of ``c``'s services (headings: the values of ``columns``, one
+    ``row(service)`` each) and its column mapping (field -> heading)."""
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["Record ID", "Service Name", "Provider", "Telephone", "E-mail", "Web address", "Post Code",
-                    "Age Range"])
+        w.writerow(list(columns.values()))
         for s in c.services:
-            ages = f"{s.age_min}+" if s.age_max is None else f"{s.age_min}-{s.age_max}"
-            w.writerow([s.id, s.name, s.org, s.phone, s.email, s.website, s.postcode, ages])
-    mapping.write_text(yaml.safe_dump({"columns": {
+            w.writerow(row(s))
+    mapping.write_text(yaml.safe_dump({"columns": columns}))
+    return {"catalogue": str(path), "mapping": str(mapping), "catalogue_format": "csv"}
+
+
+def kb5_catalogue(c: Corpus, folder: Path) -> dict:
+    def row(s) -> list:
+        ages = f"{s.age_min}+" if s.age_max is None else f"{s.age_min}-{s.age_max}"
+        return [s.id, s.name, s.org, s.phone, s.email, s.website, s.postcode, ages]
+
+    return csv_catalogue(c, folder / "directory-export.csv", folder / "mapping.yml", {
         "id": "Record ID", "name": "Service Name", "owner.team": "Provider", "contacts.phones": "Telephone",
         "contacts.emails": "E-mail", "contacts.website": "Web address", "contacts.postcode": "Post Code",
-        "age_range": "Age Range"}}))
-    return {"catalogue": str(path), "mapping": str(mapping), "catalogue_format": "csv"}
+        "age_range": "Age Range"}, row)
 
 
 # --------------------------------------------------------------------------------------- outpost
@@ -202,19 +209,12 @@ def outpost_site(c: Corpus) -> Handler:
 
 
 def outpost_catalogue(c: Corpus, folder: Path) -> dict:
-    path, mapping = folder / "services.csv", folder / "columns.yml"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["ID", "Service", "Organisation", "Phone number", "Email address", "Website", "Venue postcode",
-                    "Min age", "Max age"])
-        for s in c.services:
-            w.writerow([s.id, s.name, s.org, s.phone, s.email, s.website, s.postcode, s.age_min,
-                        "" if s.age_max is None else s.age_max])
-    mapping.write_text(yaml.safe_dump({"columns": {
+    return csv_catalogue(c, folder / "services.csv", folder / "columns.yml", {
         "id": "ID", "name": "Service", "owner.team": "Organisation", "contacts.phones": "Phone number",
         "contacts.emails": "Email address", "contacts.website": "Website", "contacts.postcode": "Venue postcode",
-        "age_range.min": "Min age", "age_range.max": "Max age"}}))
-    return {"catalogue": str(path), "mapping": str(mapping), "catalogue_format": "csv"}
+        "age_range.min": "Min age", "age_range.max": "Max age"},
+        lambda s: [s.id, s.name, s.org, s.phone, s.email, s.website, s.postcode, s.age_min,
+                   "" if s.age_max is None else s.age_max])
 
 
 # ------------------------------------------------------------------------------------- openplace

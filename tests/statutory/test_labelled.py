@@ -92,26 +92,25 @@ def test_the_labelled_set_is_big_enough_and_covers_every_subject():
     assert len(negatives) >= 45
 
 
-def test_topic_precision_and_recall(predictions, capsys):
+def _precision_and_recall(predictions, capsys, ids, heading: str, label: str) -> None:
+    """Print the table of ``ids`` and require precision >= 0.95 and recall >= 0.90 over all,
+    and at least 0.75 / 0.66 for each subject."""
     items, predicted = predictions
-    rows, total = scores(items, predicted, TOPIC_IDS)
+    rows, total = scores(items, predicted, ids)
     with capsys.disabled():
-        print("\nStatutory topics on the labelled set (strong evidence per page)\n" + table("topic", rows, total)
-              + "\n" + held_out_line(items, predicted, TOPIC_IDS))
+        print(f"\n{heading} on the labelled set (strong evidence per page)\n" + table(label, rows, total)
+              + "\n" + held_out_line(items, predicted, ids))
     assert total[3] >= 0.95 and total[4] >= 0.90, total
     behind = {sid: row for sid, row in rows.items() if row[3] < 0.75 or row[4] < 0.66}
     assert not behind, behind
+
+
+def test_topic_precision_and_recall(predictions, capsys):
+    _precision_and_recall(predictions, capsys, TOPIC_IDS, "Statutory topics", "topic")
 
 
 def test_criterion_precision_and_recall(predictions, capsys):
-    items, predicted = predictions
-    rows, total = scores(items, predicted, CRITERION_IDS)
-    with capsys.disabled():
-        print("\nInspection criteria on the labelled set (strong evidence per page)\n" + table("criterion", rows, total)
-              + "\n" + held_out_line(items, predicted, CRITERION_IDS))
-    assert total[3] >= 0.95 and total[4] >= 0.90, total
-    behind = {sid: row for sid, row in rows.items() if row[3] < 0.75 or row[4] < 0.66}
-    assert not behind, behind
+    _precision_and_recall(predictions, capsys, CRITERION_IDS, "Inspection criteria", "criterion")
 
 
 def test_hard_negatives_are_never_strong_evidence(predictions, capsys):
