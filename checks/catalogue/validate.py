@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Protocol
 
 from crawler.extract.ages import OPEN_MAX, parse_age_range
-from checks.errors import CatalogueError
 
 from checks.schemas import format_problems, load_schema, schema_errors
 from checks.catalogue import fields

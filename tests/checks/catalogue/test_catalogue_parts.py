@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from checks.catalogue import document, fields, mapping, oruk, oruk_clean, quality, salvage, tables, tabular, validate, yamlfile
-from common.errors import CatalogueError
+from checks.errors import CatalogueError
 
 
 class Locator:
