@@ -15,6 +15,7 @@ from pathlib import Path
 
 from checks.reports.files import HistoryPoint, ReportFileError, findings_path, history_path, read_findings, read_history
 from checks.reports.finding import Severity
+from checks.reports.folder import FORMULA_START
 from lo_audit.errors import BuildError
 
 SEVERITIES = tuple(s.value for s in Severity)
@@ -65,7 +66,7 @@ def _read_pages(path: Path) -> tuple[list[dict], list[str]]:
 def _cell_text(value):
     """A CSV cell as written before the reports defused it (``'=x`` back to ``=x``: the
     site escapes it anyway, and people should see the page's real title)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1:2] in FORMULA_START:
         return value[1:]
     return value
 
