@@ -120,3 +120,15 @@ def test_checkouts_do_not_persist_credentials():
         for job in _load(path.name)["jobs"].values():
             for step in _uses(job, "actions/checkout"):
                 assert step["with"]["persist-credentials"] is False, path.name
+
+
+def test_jobs_reading_reports_install_what_the_reports_package_needs():
+    """The history, issue and gate jobs run programs that read findings.json through
+    checks.reports.files, which checks it with jsonschema: each job installs it (or the package)."""
+    jobs = _load("audit.yml")["jobs"]
+    readers = ("checks.reports", "lo_audit.ci.history_branch", "lo_audit.ci.github_issue")
+    for name, job in jobs.items():
+        runs = "\n".join(s.get("run", "") for s in _steps(job))
+        if any(f"-m {r}" in runs for r in readers):
+            assert "jsonschema" in runs or "pip install --quiet ." in runs, name
+            assert any("setup-python" in str(s.get("uses", "")) for s in _steps(job)), name
