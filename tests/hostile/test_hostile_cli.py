@@ -203,10 +203,13 @@ def test_every_verb_help_has_a_description_and_an_example(verb):
 
 
 def test_build_outside_a_checkout_exits_2(tmp_path):
+    from checks.reports.files import write_findings
+    from checks.reports.result import CheckResult
+
     one_line_exit_2(lo_audit("build", cwd=tmp_path), "findings.json", "lo-audit check")
     reports = tmp_path / "reports"
     reports.mkdir()
-    (reports / "findings.json").write_text('{"findings": []}')
+    write_findings(CheckResult((), today="2026-11-01", generated_at="2026-11-01T06:00:00+00:00"), reports)
     # without a docs folder of its own, build uses the site template shipped with the package (issue 14)
     done = lo_audit("build", cwd=tmp_path)
     assert done.returncode == 0 and (tmp_path / "site" / "index.html").is_file(), done.stderr
