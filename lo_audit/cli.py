@@ -1,7 +1,9 @@
 """The ``lo-audit`` command line: argument parsing and error handling only.
 
-Each verb lives in its own module under ``lo_audit.commands``. Errors a user can
-cause print one line (or a list of problems) and exit 2, never a traceback.
+Each verb lives in its own module under ``lo_audit.commands``. The flags that set an option
+of the configuration file are made from the option's declaration (``add_flags``): name,
+help, default, choices and limits are never written here. Errors a user can cause print one
+line (or a list of problems) and exit 2, never a traceback (``lo_audit.errors``).
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 import argparse
 import difflib
 import importlib
-import math
 import sys
+from dataclasses import MISSING, Field
 from datetime import date
 
-from lo_audit import __version__
-from lo_audit.config import MAX_CONCURRENCY
+from checks.settings import CATALOGUE_FORMATS
 from common.errors import AuditError
+from common.options import problem, spec_of
+from lo_audit import __version__, config
 from lo_audit.errors import MACHINE_FAULTS, exit_status, message
 
 
@@ -26,79 +29,83 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def flag_type(f: Field):
+    """The argparse ``type`` of a setting's flag: reads the text, then checks it against the
+    declaration with the same ``problem`` as the file (so a flag and a key fail alike)."""
+    spec, hint = spec_of(f), str(f.type)
+    read = {"int": int, "float": float}.get(hint)
+    if spec.kind == "date":
+        read = _iso_date
+    if read is None:
+        return None
 
+    def convert(text: str):
+        try:
+            value = read(text)
+        except ValueError:
+            if read is _iso_date:
+                raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+            what = spec.reads or ("a whole number" if read is int else "a number")
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if (message := problem(spec, value)) is not None:
+            raise argparse.ArgumentTypeError(message)
+        return value
 
-def _concurrency(text: str) -> int:
-    value = _positive_int(text)
-    if value > MAX_CONCURRENCY:
-        raise argparse.ArgumentTypeError(f"at most {MAX_CONCURRENCY}, got {value}")
-    return value
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected requests per second (0 = unlimited), got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    value = _rate(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be more than 0 seconds")
-    return value
+    convert.__name__ = f.name  # argparse names the type in some messages
+    return convert
 
 
 def _iso_date(text: str) -> str:
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+    return date.fromisoformat(text).isoformat()
 
 
-def _add_crawl_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="crawl store (SQLite); default from config or .lo-audit/crawl.sqlite")
-    p.add_argument("--allow-host", action="append", dest="allow_hosts", metavar="HOST",
-                   help="host (or host:port) to crawl; repeatable; default: the start URLs' hosts")
-    p.add_argument("--max-pages", type=_positive_int, help="stop after this many pages (default 5000)")
-    p.add_argument("--max-depth", type=_positive_int, help="clicks from a start URL to follow (default 30)")
-    p.add_argument("--concurrency", type=_concurrency,
-                   help=f"pages fetched at once (default 8, at most {MAX_CONCURRENCY})")
-    p.add_argument("--rate", type=_rate, help="requests per second per host; 0 = unlimited (default 3)")
-    p.add_argument("--timeout", type=_seconds, help="seconds allowed per page (default 20)")
-    p.add_argument("--render", choices=("auto", "always", "never"), help="when to render in Chromium (default auto)")
-    p.add_argument("--ignore-robots", action="store_true", default=None, help="do not obey robots.txt (site owner's consent only)")
-    p.add_argument("--resume", action="store_true", default=None, help="continue the last crawl that did not finish (a killed or stopped one); "
-                        "when the store holds none, say so and start a new crawl")
-    p.add_argument("--browser", help="path to a Chromium/Chrome executable (or set LO_AUDIT_CHROMIUM)")
+def flag_help(f: Field) -> str:
+    """The flag's help: its short help, then the default and the limits from the declaration."""
+    spec = spec_of(f)
+    notes = []
+    if f.default not in (MISSING, "", (), None) and not isinstance(f.default, bool):
+        notes.append(f"default {f.default:g}" if isinstance(f.default, float) else f"default {f.default}")
+    if spec.maximum is not None:
+        notes.append(f"at most {spec.maximum:g}")
+    return spec.help + (f" ({', '.join(notes)})" if notes else "")
 
 
-def _add_check_flags(p: argparse.ArgumentParser, with_db: bool = True) -> None:
-    if with_db:
-        p.add_argument("--db", help="crawl store to read (default from config)")
-    p.add_argument("--out", help="reports folder (default reports)")
-    p.add_argument("--catalogue", help="service catalogue: YAML, CSV, XLSX, ORUK JSON file or ORUK API URL")
-    p.add_argument("--catalogue-format", choices=("yaml", "csv", "xlsx", "oruk"), help="catalogue format (default: from the name)")
-    p.add_argument("--mapping", help="column mapping file for CSV/XLSX catalogues")
-    p.add_argument("--strict-catalogue", action="store_true", default=None,
-                   help="stop (exit 2) on any defective catalogue record instead of reporting catalogue.* findings")
-    p.add_argument("--waivers", help="waivers file of accepted findings")
-    p.add_argument("--today", type=_iso_date, help="date to treat as today, YYYY-MM-DD")
-    p.add_argument("--fail-on", choices=("error", "warning", "never"), help="exit 1 at this severity (default error)")
-    p.add_argument("--fail-on-new", action="store_true", default=None, help="only new findings count for --fail-on")
+def add_flags(p: argparse.ArgumentParser, section: str, only: tuple[str, ...] = (),
+              positionals: bool = True) -> None:
+    """Add the flags of ``section``'s settings (or of the settings named in ``only``)."""
+    for f in config.flags_of(section):
+        spec = spec_of(f)
+        if only and f.name not in only or not positionals and not spec.flag.startswith("-"):
+            continue
+        kwargs: dict = {"help": flag_help(f)}
+        if not spec.flag.startswith("-"):
+            p.add_argument(f.name, nargs="*", metavar=spec.metavar or f.name.upper(), **kwargs)
+            continue
+        if str(f.type) == "bool":
+            kwargs.update(action="store_true", default=None)
+        elif config.repeatable(f):
+            kwargs.update(action="append", dest=config.dest(f))
+        if spec.choices:
+            kwargs["choices"] = tuple(c for c in spec.choices if c)
+        if spec.metavar:
+            kwargs["metavar"] = spec.metavar
+        if (kind := flag_type(f)) is not None:
+            kwargs["type"] = kind
+        p.add_argument(spec.flag, **kwargs)
+
+
+VERBS = {
+    "crawl": (("crawl", ()),),
+    "check": (("checks", ()), ("reports", ()), ("crawl", ("db",))),
+    "build": (("reports", ()), ("site", ()), ("crawl", ("db",))),
+    "run": (("crawl", ()), ("checks", ()), ("reports", ()), ("site", ())),
+}
+"""The settings each verb takes as flags: ``(section, only these settings or all)``."""
+
+
+def _add_setting_flags(p: argparse.ArgumentParser, verb: str) -> None:
+    for section, only in VERBS[verb]:
+        add_flags(p, section, only, positionals=verb == "crawl")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,27 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("crawl", help="crawl a Local Offer website into the crawl store")
-    p.add_argument("start_urls", nargs="*", metavar="START_URL", help="where to start (default from config)")
     p.add_argument("--config", help="YAML configuration file")
-    _add_crawl_flags(p)
+    _add_setting_flags(p, "crawl")
 
     p = sub.add_parser("check", help="run the checks on a crawl and write the reports")
     p.add_argument("--config", help="YAML configuration file")
-    _add_check_flags(p)
+    _add_setting_flags(p, "check")
 
     p = sub.add_parser("build", help="regenerate the MkDocs site from the reports")
     p.add_argument("--config", help="YAML configuration file")
-    p.add_argument("--db", help="crawl store (for page views)")
-    p.add_argument("--out", help="reports folder to read (default reports)")
-    p.add_argument("--site-dir", help="where to write the site (default site)")
-    p.add_argument("--docs-dir", help="MkDocs source folder (default docs)")
+    _add_setting_flags(p, "build")
 
     p = sub.add_parser("run", help="crawl, check and build, as the config says")
     p.add_argument("--config", required=True, help="YAML configuration file")
-    _add_crawl_flags(p)
-    _add_check_flags(p, with_db=False)
-    p.add_argument("--site-dir", help="where to write the site (default site)")
-    p.add_argument("--docs-dir", help="MkDocs source folder (default docs)")
+    _add_setting_flags(p, "run")
 
     p = sub.add_parser("demo", help="audit the bundled Exampleshire demo Local Offer end to end")
     p.add_argument("--serve", action="store_true", help="then serve the built site until Ctrl+C")
@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     csub = p.add_subparsers(dest="catalogue_command", metavar="ACTION", required=True)
     v = csub.add_parser("validate", help="report every problem in a catalogue file")
     v.add_argument("file", help="catalogue file or ORUK API URL")
-    v.add_argument("--format", dest="catalogue_format", choices=("yaml", "csv", "xlsx", "oruk"))
+    v.add_argument("--format", dest="catalogue_format", choices=CATALOGUE_FORMATS)
     v.add_argument("--mapping", help="column mapping file for CSV/XLSX")
 
     p = sub.add_parser("merge", help="merge several councils' reports into one comparative site")

@@ -8,15 +8,31 @@ import re
 import sys
 from pathlib import Path
 
-from lo_audit.config import documented_options
+from common.options import spec_of
+from lo_audit import config
 
 BLOCKS = ("options", "store")
 
 
 def options_block() -> str:
-    rows = ["| option | what it does |", "|---|---|"]
-    rows += [f"| `{key}` | {doc.replace('|', '/')} |" for key, doc in documented_options().items()]
+    """Every option from its declaration: key, flag, default, values allowed, documentation."""
+    flags = {f"{section}.{f.name}": spec_of(f) for section, _ in config.SECTIONS for f in config.flags_of(section)}
+    rows = ["| option | flag | default | values | what it does |", "|---|---|---|---|---|"]
+    for key, (doc, values, default) in config.described_options().items():
+        spec = flags.get(key)
+        flag = "" if spec is None else f"`{spec.flag}`" if spec.flag.startswith("-") else f"`{spec.metavar}` arguments"
+        rows.append(f"| `{key}` | {flag} | {_default(default)} | {values} | {doc.replace('|', '/')} |")
     return "\n".join(rows)
+
+
+def _default(value) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, tuple):
+        return ", ".join(f"`{v}`" for v in value)
+    if isinstance(value, float):
+        return f"`{value:g}`"
+    return f"`{value}`" if value not in (None, "") else ""
 
 
 def store_block() -> str:

@@ -11,10 +11,7 @@ from lo_audit.errors import BuildError
 
 def build_config(args, cfg: config_mod.Config | None = None) -> config_mod.Config:
     cfg = cfg or config_mod.load(getattr(args, "config", None))
-    cfg = cfg.override("site", dir=getattr(args, "site_dir", None), docs_dir=getattr(args, "docs_dir", None))
-    cfg = cfg.override("reports", out=getattr(args, "out", None))
-    if getattr(args, "db", None):
-        cfg = cfg.override("crawl", db=args.db)
+    cfg = cfg.with_flags(args, ("site", "reports", "crawl"))
     return cfg
 
 

@@ -16,15 +16,7 @@ UNFINISHED = ("the crawl in the store did not finish, so these findings cover on
 def check_config(args, cfg: config_mod.Config | None = None) -> config_mod.Config:
     """The config file with the check flags of ``args`` applied on top, validated."""
     cfg = cfg or config_mod.load(getattr(args, "config", None))
-    cfg = cfg.override(
-        "checks",
-        catalogue=args.catalogue, catalogue_format=args.catalogue_format, mapping=args.mapping,
-        waivers=args.waivers, today=args.today, fail_on=args.fail_on, fail_on_new=args.fail_on_new,
-        strict_catalogue=getattr(args, "strict_catalogue", None),
-    )
-    cfg = cfg.override("reports", out=args.out)
-    if getattr(args, "db", None):
-        cfg = cfg.override("crawl", db=args.db)
+    cfg = cfg.with_flags(args, ("checks", "reports", "crawl"))
     problems = config_mod.validate(cfg, cfg.path or "<flags>")
     if problems:
         raise ConfigError("invalid settings", problems)

@@ -11,16 +11,7 @@ from lo_audit.progress import reporter
 
 def crawl_config(args) -> config_mod.Config:
     """The config file with the crawl flags of ``args`` applied on top, validated."""
-    cfg = config_mod.load(getattr(args, "config", None))
-    cfg = cfg.override(
-        "crawl",
-        start_urls=tuple(args.start_urls) if getattr(args, "start_urls", None) else None,
-        allow_hosts=tuple(args.allow_hosts) if args.allow_hosts else None,
-        db=args.db if getattr(args, "db", None) else None,
-        max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
-        rate=args.rate, timeout=args.timeout, render=args.render,
-        ignore_robots=args.ignore_robots, resume=args.resume, browser=args.browser,
-    )
+    cfg = config_mod.load(getattr(args, "config", None)).with_flags(args, ("crawl",))
     if not cfg.crawl.start_urls:
         raise ConfigError("no start URL: give one on the command line or as crawl.start_urls in the config")
     problems = config_mod.validate(cfg, cfg.path or "<flags>")
