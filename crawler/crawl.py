@@ -37,6 +37,7 @@ from crawler.robots import HostRobots, RobotsCache, fetch_robots
 from crawler.screen import Screen
 from crawler.scope import default_scope, prefix_of
 from crawler.secrets import plain_http_hosts, redacted_settings, resolved_headers
+from crawler.settings import CrawlConfig
 from crawler.sitemaps import read_sitemaps
 from crawler.store import StoreLock, StoreWriter, kept_pages
 from crawler.urls import host_key, normalise
@@ -102,7 +103,7 @@ def origins(urls) -> list[str]:
     return list(dict.fromkeys(f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in urls))
 
 
-def crawl(cfg, browser: str | None = None, progress: Progress | None = None) -> CrawlResult:
+def crawl(cfg: CrawlConfig, browser: str | None = None, progress: Progress | None = None) -> CrawlResult:
     """Crawl ``cfg.start_urls`` into ``cfg.db`` (synchronous; see the module docstring);
     ``progress`` is told the ``Counts`` after every saved page and at the end."""
     browser = browser or cfg.browser or None

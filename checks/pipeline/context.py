@@ -17,6 +17,7 @@ from checks.catalogue.model import Catalogue
 from checks.index.siteindex import SiteIndex
 from checks.pipeline.registry import Rule
 from checks.reports.finding import Finding, Severity
+from checks.settings import ChecksConfig
 
 
 class UnboundRuleError(LookupError):
@@ -33,7 +34,7 @@ class RuleContext:
 
     store: StoreReader
     catalogue: Catalogue | None
-    config: Any  # lo_audit.config.ChecksConfig
+    config: ChecksConfig
     today: date
     options: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
