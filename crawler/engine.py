@@ -29,7 +29,8 @@ RENDER_BACKLOG = 512
 class Engine:
     """One crawl run's loop (see the module docstring)."""
 
-    def __init__(self, frontier: Frontier, worker: PageWorker, counts: Counts, progress: Progress | None = None) -> None:
+    def __init__(self, frontier: Frontier, worker: PageWorker, counts: Counts,
+                 progress: Progress | None = None) -> None:
         self.frontier, self.worker, self.counts, self.progress = frontier, worker, counts, progress
         self.writer, self.run_id = worker.run.writer, worker.run.run_id
 
