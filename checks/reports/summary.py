@@ -20,9 +20,7 @@ severity (``checks.reports.finding.gate``, the same gate as ``lo-audit check``).
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -32,7 +30,6 @@ from checks.reports.files import (
 from checks.reports.finding import Finding, Severity, gate
 from checks.reports.result import CheckResult
 from common import markdown
-from common.errors import InputError
 from common.markdown import is_web_url
 
 MAX_BYTES = 1024 * 1024 - 1024
@@ -268,34 +265,3 @@ def _append_step_summary(path: Path, text: str) -> None:
 def gate_failures(doc: CheckResult, fail_on: str, new_only: bool = False) -> list[Finding]:
     """Active findings at or above ``fail_on`` (``checks.reports.finding.gate``)."""
     return gate(doc.findings, fail_on, new_only)
-
-
-def _main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m checks.reports.summary")
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    w = sub.add_parser("write", help="write summary.md (and the job summary)")
-    w.add_argument("reports")
-    w.add_argument("--site-url", default=None)
-    g = sub.add_parser("gate", help="exit 1 if findings reach the threshold")
-    g.add_argument("reports", nargs="+")
-    g.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
-    g.add_argument("--new-only", action="store_true")
-    args = parser.parse_args(argv)
-    try:
-        if args.cmd == "write":
-            print(write_summary(args.reports, args.site_url))
-            return 0
-        failed = 0
-        for folder in args.reports:
-            hits = gate_failures(load_findings(folder), args.fail_on, args.new_only)
-            kind = "new " if args.new_only else ""
-            print(f"{folder}: {len(hits)} {kind}findings at or above {args.fail_on}")
-            failed += bool(hits)
-        return 1 if failed else 0
-    except InputError as exc:
-        print(f"checks.reports.summary: {exc}", file=sys.stderr)
-        return 2  # what lo_audit.errors.exit_status gives every InputError (this layer cannot import it)
-
-
-if __name__ == "__main__":
-    sys.exit(_main())

@@ -6,8 +6,6 @@ A real server on 127.0.0.1 stands for the internet; 127.0.0.2 stands for a priva
 from __future__ import annotations
 
 import asyncio
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import aiohttp
 import pytest
@@ -19,25 +17,9 @@ from crawler.screenproxy import ScreeningProxy
 PUBLIC, PRIVATE = "127.0.0.1", "127.0.0.2"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        body = b"public page"
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
-def public_server():
-    server = ThreadingHTTPServer((PUBLIC, 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://{PUBLIC}:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def public_server(static_server):
+    return static_server({"/page": (200, "text/plain", b"public page")})
 
 
 def _screen() -> Screen:

@@ -8,6 +8,7 @@ import pytest
 from reportdata import findings_doc, write_reports
 
 from checks.reports import summary
+from lo_audit.ci import summary as summary_program
 from common.errors import InputError
 
 MIB = 1024 * 1024
@@ -122,6 +123,6 @@ def test_gate(reports, capsys):
     assert len(summary.gate_failures(doc, "warning", new_only=True)) == 3
     assert len(summary.gate_failures(doc, "warning")) == 4
     assert summary.gate_failures(doc, "never") == []
-    assert summary._main(["gate", str(reports), "--fail-on", "error"]) == 1
-    assert summary._main(["gate", str(reports), "--fail-on", "never"]) == 0
-    assert summary._main(["gate", str(reports / "missing")]) == 2
+    assert summary_program._main(["gate", str(reports), "--fail-on", "error"]) == 1
+    assert summary_program._main(["gate", str(reports), "--fail-on", "never"]) == 0
+    assert summary_program._main(["gate", str(reports / "missing")]) == 2
