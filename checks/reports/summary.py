@@ -13,9 +13,9 @@ Everything taken from a crawl (titles, URLs, messages) is escaped with ``common.
 and cannot break a table or inject HTML, and ``@everyone``, ``@org/team`` or ``#123``
 cannot notify anyone or link an issue. ``lo_audit.ci.github_issue`` uses the same helpers.
 
-Also the end-of-workflow gate: ``python -m checks.reports.summary gate REPORTS_DIR...
---fail-on error [--new-only]`` exits 1 when a reports folder has findings at that
-severity (``checks.reports.finding.gate``, the same gate as ``lo-audit check``).
+The end-of-workflow gate (``python -m lo_audit.ci.summary gate REPORTS_DIR... --fail-on
+error [--new-only]``) uses ``gate_failures`` here: the same gate as ``lo-audit check``
+(``checks.reports.finding.gate``).
 """
 
 from __future__ import annotations
