@@ -35,17 +35,21 @@ def stored_urls(db: str) -> set[str]:
         return set()
 
 
-def test_killed_crawl_resumes_without_refetching(make_site, crawl_cfg, tmp_path):
-    site = make_site(chain_site())
-    db = str(tmp_path / "crawl.sqlite")
+def crawl_command(start: str, tmp_path: Path, db: str, *flags: str) -> list[str]:
+    """``lo-audit crawl`` of ``start`` into ``db`` without rendering, axe or outside checks."""
     config = tmp_path / "audit.yml"
     config.write_text("crawl:\n  a11y: false\n  check_external: false\n")
     cli = Path(sys.executable).with_name("lo-audit")
-    proc = subprocess.Popen([str(cli), "-q", "crawl", site.url("/"), "--config", str(config), "--db", db,
-                             "--rate", "25", "--render", "never", "--concurrency", "2"],
+    return [str(cli), "-q", "crawl", start, "--config", str(config), "--db", db, "--render", "never", *flags]
+
+
+def test_killed_crawl_resumes_without_refetching(make_site, crawl_cfg, tmp_path):
+    site = make_site(chain_site())
+    db = str(tmp_path / "crawl.sqlite")
+    proc = subprocess.Popen(crawl_command(site.url("/"), tmp_path, db, "--rate", "25", "--concurrency", "2"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and (not os.path.exists(db) or len(stored_urls(db)) < 15):
+    while time.monotonic() < deadline and len(stored_urls(db)) < 15:
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL, "the crawler must die by SIGKILL, not finish"
@@ -102,11 +106,7 @@ def test_kill_9_at_many_moments_loses_no_page(make_site, crawl_cfg, tmp_path):
     assert len(expected) == TREE + 1 and clean.pages == TREE + 1
 
     db = str(tmp_path / "crawl.sqlite")
-    config = tmp_path / "audit.yml"
-    config.write_text("crawl:\n  a11y: false\n  check_external: false\n")
-    cli = Path(sys.executable).with_name("lo-audit")
-    base = [str(cli), "-q", "crawl", site.url("/"), "--config", str(config), "--db", db, "--rate", "0",
-            "--render", "never", "--concurrency", "2"]
+    base = crawl_command(site.url("/"), tmp_path, db, "--rate", "0", "--concurrency", "2")
     killed = 0
     for stored in (30, 80, 130, 180, 230):
         proc = subprocess.Popen(base + (["--resume"] if killed else []), stdout=subprocess.DEVNULL,
@@ -188,11 +188,8 @@ def test_resume_of_a_run_killed_before_its_first_page_crawls_the_site(make_site,
 def test_resume_with_nothing_to_resume_says_so(make_site, tmp_path):
     site = make_site(chain_site())
     db = str(tmp_path / "crawl.sqlite")
-    config = tmp_path / "audit.yml"
-    config.write_text("crawl:\n  a11y: false\n  check_external: false\n")
-    cli = Path(sys.executable).with_name("lo-audit")
-    done = subprocess.run([str(cli), "-q", "crawl", site.url("/"), "--config", str(config), "--db", db,
-                           "--rate", "0", "--render", "never", "--resume"], capture_output=True, text=True)
+    done = subprocess.run(crawl_command(site.url("/"), tmp_path, db, "--rate", "0", "--resume"),
+                          capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("\n") == 1 and "no unfinished crawl" in done.stderr and "new crawl" in done.stderr
     assert "(resumed)" not in done.stdout and f"crawled {PAGES + 1} pages" in done.stdout
