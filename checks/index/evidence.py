@@ -25,6 +25,7 @@ The home page, search results, listings (pages that are mostly links) and duplic
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from checks.index.boilerplate import MainContent, Repetition, main_content
+from checks.index.pagecache import kept_per_text
 from checks.knowledge.phrases import PhraseTable, Subject, words_of
 
 MIN_TERMS = 2
@@ -122,7 +124,7 @@ def send_concepts(text: str) -> set[str]:
 
 def has_own_context(content: MainContent) -> bool:
     """The page itself speaks of SEND in at least :data:`CONTEXT_CONCEPTS` different ways."""
-    return len(send_concepts(" ".join(content.titles) + "\n" + content.text)) >= CONTEXT_CONCEPTS
+    return len(send_concepts(own_text(content))) >= CONTEXT_CONCEPTS
 
 
 def section_key(url: str) -> str:
@@ -171,7 +173,17 @@ JOB_ADVERT = re.compile(r"\bsalary\b|closing date|job reference|\bvacanc(?:y|ies
 
 def is_job_advert(content: MainContent) -> bool:
     """A vacancy (salary, closing date, job reference...): about a job, not about a service."""
-    return len({m.group(0).lower() for m in JOB_ADVERT.finditer(" ".join(content.titles) + "\n" + content.text)}) >= 2
+    return is_job_text(own_text(content))
+
+
+def is_job_text(text: str) -> bool:
+    """:func:`is_job_advert` of a page's :func:`own_text`."""
+    return len({m.group(0).lower() for m in JOB_ADVERT.finditer(text)}) >= 2
+
+
+def own_text(content: MainContent) -> str:
+    """A page's titles and main text: what it says itself."""
+    return " ".join(content.titles) + "\n" + content.text
 
 
 def is_listing(content: MainContent, link_texts: Iterable[str]) -> bool:
@@ -288,15 +300,20 @@ class Reading:
     hubs: set[str] = field(default_factory=set)  # stored URLs of section pages with many links (ranked last)
 
 
-def read_site(site: Any) -> Reading:
-    """Main content of the crawl's articles (records too) and documents, once."""
+def read_site(site: Any, ctx: Any = None) -> Reading:
+    """Main content of the crawl's articles (records too) and documents, once.
+
+    With a check run's ``ctx``, the SEND concepts and job-advert words of each page's text
+    are kept in the store between checks (``checks.index.pagecache``): an unchanged page
+    is not searched again."""
+    concepts = kept_per_text(ctx, "evidence.send-concepts", (_this_module(),), lambda t: sorted(send_concepts(t)))
+    job_text = kept_per_text(ctx, "evidence.job-advert", (_this_module(),), is_job_text)
     pages = list(site.content_pages)
     repetition = Repetition(pages)
     contents = {p.url: main_content(p, repetition) for p in pages}
     documents = readable_documents(site)
     contents.update({d.url: main_content(d) for d in documents})
-    own = {site.url_of(p): len(send_concepts(" ".join(contents[p.url].titles) + "\n" + contents[p.url].text))
-           for p in [*pages, *documents]}
+    own = {site.url_of(p): len(concepts(own_text(contents[p.url]))) for p in [*pages, *documents]}
     excluded: dict[str, str] = {}
     digests: dict[str, str] = {}
     for page in [*pages, *documents]:
@@ -308,7 +325,7 @@ def read_site(site: Any) -> Reading:
             reason = "service record"
         elif is_search(site.url_of(page), page.title):
             reason = "search results"
-        elif is_job_advert(content):
+        elif job_text(own_text(content)):
             reason = "job advert"
         elif page.kind == "html" and is_listing(content, (l.text for l in site.links_by_source.get(page.url, [])
                                                            if l.region in ("main", "body"))):
@@ -336,7 +353,7 @@ def _is_hub(content: MainContent, links: list) -> bool:
 def site_reading(ctx: Any) -> Reading:
     """:func:`read_site` of the run, once per check run (``ctx.shared``)."""
     if "reading" not in ctx.shared:
-        ctx.shared["reading"] = read_site(ctx.site)
+        ctx.shared["reading"] = read_site(ctx.site, ctx)
     return ctx.shared["reading"]
 
 
@@ -357,3 +374,8 @@ def evaluate(site: Any, reading: Reading, subjects: Iterable[Subject], titles: M
     for sid in items:
         items[sid].sort(key=lambda i: i.rank)
     return Result(scorer.subjects, {s.id: items.get(s.id, []) for s in scorer.subjects})
+
+
+def _this_module():
+    """This module, whose source is the version of the values it keeps."""
+    return sys.modules[__name__]

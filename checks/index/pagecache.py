@@ -87,12 +87,31 @@ class PageCache:
         log.debug("%s: %d kept values used, %d computed", self.family, self.hits, self.misses)
 
 
-def page_cache(ctx: Any, family: str, modules: tuple[ModuleType, ...], packages: tuple[str, ...] = ()) -> PageCache:
-    """The check run's :class:`PageCache` for ``family`` (one per run, in ``ctx.shared``)."""
+def page_cache(ctx: Any, family: str, modules: tuple[ModuleType, ...], packages: tuple[str, ...] = (),
+               params: tuple = ()) -> PageCache:
+    """The check run's :class:`PageCache` for ``family`` (one per run, in ``ctx.shared``).
+
+    ``params`` are the settings the kept values depend on (a rule's threshold, say): they
+    are part of the version, so a changed setting computes every value again and drops the
+    values kept under the old one."""
     caches = ctx.shared.setdefault("page_caches", {})
     if family not in caches:
-        caches[family] = PageCache(ctx.store, family, code_version(modules, packages))
+        version = code_version(modules, packages)
+        if params:
+            version += ":" + hashlib.sha256(json.dumps(list(params)).encode()).hexdigest()[:8]
+        caches[family] = PageCache(ctx.store, family, version)
     return caches[family]
+
+
+def kept_per_text(ctx: Any | None, family: str, modules: tuple[ModuleType, ...],
+                  compute: Callable[[str], Any], params: tuple = ()) -> Callable[[str], Any]:
+    """``compute`` (a pure function of one text, returning plain JSON data) with its values
+    kept in the store under ``family`` (see :func:`page_cache`); without a check run
+    (``ctx`` None, as in a test reading a site directly) it is ``compute`` itself."""
+    if ctx is None:
+        return compute
+    cache = page_cache(ctx, family, modules, params=params)
+    return lambda text: cache.get(text, lambda: compute(text))
 
 
 def save_all(shared: dict) -> None:

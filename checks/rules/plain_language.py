@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 
 from checks.knowledge import text
 from checks.pipeline.context import RuleContext
 from checks.reports.finding import Finding
-from checks.index.pagecache import page_cache
+from checks.index.pagecache import kept_per_text, page_cache
 from checks.pipeline.registry import rule
 from checks.rules._common import clip
 
@@ -82,9 +83,11 @@ def acronym(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** None.
     """
     site = ctx.site
+    acronyms = kept_per_text(ctx, "plain-language.acronym", (text, sys.modules[__name__]),
+                             lambda main: [list(pair) for pair in text.unexpanded_acronyms(main)])
     for page in site.content_pages:
         url = site.url_of(page)
-        for acr, context in text.unexpanded_acronyms(page.main_text):
+        for acr, context in acronyms(page.main_text):  # kept between checks for unchanged pages
             meaning = text.KNOWN_ACRONYMS.get(acr, "")
             yield ctx.finding(f"{url} {acr}", f"The acronym {acr} is used on this page without saying what it means.",
                               url=url, expected=f"{meaning} ({acr})" if meaning else f"the words in full, then ({acr})",
@@ -110,12 +113,14 @@ def long_sentence(ctx: RuleContext) -> Iterable[Finding]:
     """
     limit = ctx.option("max_words") or ctx.setting("max_sentence_words", 25)
     site = ctx.site
+    long_of = kept_per_text(ctx, "plain-language.long-sentence", (text, sys.modules[__name__]), lambda main: _long_sentences(main, limit),
+                            params=(limit,))
     for page in site.content_pages:
-        long_ones = [s for s in text.sentences(page.main_text) if len(text.words(s)) > limit]
+        long_ones = long_of(page.main_text)  # [words, sentence], kept between checks for unchanged pages
         if not long_ones:
             continue
-        longest = max(long_ones, key=lambda s: len(text.words(s)))
-        url, n = site.url_of(page), len(text.words(longest))
+        n, longest = max(long_ones, key=lambda pair: pair[0])
+        url = site.url_of(page)
         yield ctx.finding(
             url,
             f"This page has {len(long_ones)} sentence(s) longer than {limit} words (the longest has {n}).",
@@ -123,3 +128,9 @@ def long_sentence(ctx: RuleContext) -> Iterable[Finding]:
             fix="Split long sentences so each says one thing; use bullet points for lists.",
             evidence={"longest_words": n, "sentence": clip(longest, 200), "count": len(long_ones),
                       "threshold": limit})
+
+
+def _long_sentences(main: str, limit: int) -> list[list]:
+    """``[words, sentence]`` for each sentence of ``main`` longer than ``limit`` words, in order."""
+    counted = ((len(text.words(s)), s) for s in text.sentences(main))
+    return [[n, s] for n, s in counted if n > limit]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from datetime import date
 
@@ -14,6 +15,7 @@ from checks.pipeline.context import RuleContext
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
 from checks.index.boilerplate import MainContent
+from checks.index.pagecache import kept_per_text
 from checks.index.evidence import MAX_ITEMS, Result, evaluate, readable_documents, site_reading
 from checks.knowledge.topics import TOPICS, subjects
 from checks.rules._common import clip, page_title
@@ -301,9 +303,10 @@ def offline_access(ctx: RuleContext) -> Iterable[Finding]:
     **Options.** None.
     """
     found = []
+    mentions = kept_per_text(ctx, "statutory.offline-access", (sys.modules[__name__],), _mentions_offline)
     for page, content in _pages_and_documents(ctx):
         text = "\n".join([*content.titles, content.text])
-        if _mentions_offline(text):
+        if mentions(text):  # kept between checks: an unchanged page is not searched again
             rank = 0 if any(_mentions_offline(t) for t in content.titles) else \
                 1 if any(_mentions_offline(sec.heading) for sec in content.sections[1:]) else 2
             found.append((rank, -len(OFFLINE.findall(text)), page.url, page, content))

@@ -32,8 +32,14 @@ def _page(path: str, main: str) -> Page:
                 last_updated="2026-10-01", last_updated_source="text")
 
 
+SEND_PAGE = ("Special educational needs and disabilities (SEND): your child's SENCO can ask for an EHCP. "
+             "Ask CAMHS about an autism assessment for children and young people with additional needs, "
+             "or phone us for this page in large print, easy read, braille or another language, because not "
+             "every family has the internet at home and some parents would rather talk it through on the phone. ") * 3
+JOB = "Teaching assistant, SEN unit. Salary: £21,000 pro rata. Closing date: 4 December. Job reference: TA12. " * 3
 SITE_PAGES = {"/": EASY, "/hard": HARD, "/middle": MIDDLE, "/short": SHORT, "/hard-copy": HARD,
-              "/rights": MIDDLE.replace("six", "ten") + HARD[:300]}
+              "/rights": MIDDLE.replace("six", "ten") + HARD[:300], "/send": SEND_PAGE, "/jobs/ta": JOB}
+PROSE = "plain-language.prose"
 
 
 def _crawl(db, texts: dict[str, str]) -> None:
@@ -69,22 +75,112 @@ def _findings(cfg) -> dict:
     return data
 
 
-def _kinds(db) -> dict[str, int]:
+def _kinds(db, family: str = PROSE) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
-        return dict(conn.execute("SELECT kind, COUNT(*) FROM derived GROUP BY kind"))
+        return dict(conn.execute("SELECT kind, COUNT(*) FROM derived WHERE kind LIKE ? GROUP BY kind",
+                                 (family + "@%",)))
+
+
+@pytest.fixture
+def searched(monkeypatch):
+    """The texts each kept per-text search ran on (not taken from the store), by family."""
+    from checks.index import evidence
+    from checks.rules import plain_language, statutory
+
+    seen: dict[str, list[str]] = {}
+
+    def spy(module, name, family):
+        real = getattr(module, name)
+
+        def counting(arg, *rest):
+            seen.setdefault(family, []).append(arg)
+            return real(arg, *rest)
+
+        monkeypatch.setattr(module, name, counting)
+
+    spy(evidence, "send_concepts", "evidence.send-concepts")
+    spy(evidence, "is_job_text", "evidence.job-advert")
+    spy(statutory, "_mentions_offline", "statutory.offline-access")
+    spy(text, "unexpanded_acronyms", "plain-language.acronym")
+    spy(plain_language, "_long_sentences", "plain-language.long-sentence")
+    return seen
 
 
 def test_warm_check_gives_the_same_findings_without_measuring_again(tmp_path, measured):
     db = tmp_path / "crawl.sqlite"
     _crawl(db, SITE_PAGES)
     cold = _findings(make_cfg(tmp_path / "a", db, today="2026-11-22"))
-    assert len(measured) == 4  # each distinct text with enough prose ("/short" has too little)
+    assert len(measured) == 5  # each distinct text with enough prose ("/short" and the advert have too little)
     assert any(f["rule"] == "plain-language.reading-age" for f in cold["findings"])
     measured.clear()
     warm = _findings(make_cfg(tmp_path / "b", db, today="2026-11-22"))
     assert measured == []
     assert json.dumps(warm, sort_keys=True) == json.dumps(cold, sort_keys=True)
-    assert list(_kinds(db).values()) == [5]  # one value per distinct text
+    assert list(_kinds(db).values()) == [7]  # one value per distinct text
+
+
+def test_every_kept_search_gives_the_same_findings_warm_and_is_not_run_again(tmp_path, searched):
+    """Acronyms, long sentences, SEND words, job adverts and offline access: each is searched
+    on every page of a cold check, on none of a warm one, and the findings are the same."""
+    db = tmp_path / "crawl.sqlite"
+    _crawl(db, SITE_PAGES)
+    cold = _findings(make_cfg(tmp_path / "a", db, today="2026-11-22"))
+    rules = {f["rule"] for f in cold["findings"]}
+    assert {"plain-language.acronym", "plain-language.long-sentence"} <= rules
+    assert "statutory.offline-access" not in rules  # "/send" says how to get it in other formats
+    assert set(searched) == {"evidence.send-concepts", "evidence.job-advert", "statutory.offline-access",
+                             "plain-language.acronym", "plain-language.long-sentence"}
+    assert all(searched.values())
+    searched.clear()
+    warm = _findings(make_cfg(tmp_path / "b", db, today="2026-11-22"))
+    # the page that mentions offline access still has its title and headings ranked (short texts)
+    ranked = searched.pop("statutory.offline-access", [])
+    assert searched == {} and all(len(t) < 100 for t in ranked)
+    assert json.dumps(warm, sort_keys=True) == json.dumps(cold, sort_keys=True)
+    for family in ("evidence.send-concepts", "evidence.job-advert", "statutory.offline-access",
+                   "plain-language.acronym", "plain-language.long-sentence"):
+        assert len(_kinds(db, family)) == 1, family
+
+
+def test_a_changed_page_is_searched_again_and_its_findings_follow(tmp_path, searched):
+    db = tmp_path / "crawl.sqlite"
+    _crawl(db, SITE_PAGES)
+    first = _findings(make_cfg(tmp_path / "a", db, today="2026-11-22"))
+    assert any(f["rule"] == "plain-language.acronym" and f["url"] == f"{SITE}/send" for f in first["findings"])
+    searched.clear()
+    spelled = SEND_PAGE.replace("SENCO", "special educational needs coordinator (SENCO)")
+    _crawl(db, {**SITE_PAGES, "/send": spelled})
+    second = _findings(make_cfg(tmp_path / "b", db, today="2026-11-22"))
+    assert searched["plain-language.acronym"] == [spelled.strip()] or len(searched["plain-language.acronym"]) == 1
+    fresh = tmp_path / "fresh.sqlite"
+    _crawl(fresh, {**SITE_PAGES, "/send": spelled})
+    expected = _findings(make_cfg(tmp_path / "c", fresh, today="2026-11-22"))
+    assert [f["id"] for f in second["findings"]] == [f["id"] for f in expected["findings"]]
+    assert {f["subject"] for f in second["findings"] if f["rule"] == "plain-language.acronym"} == \
+        {f["subject"] for f in expected["findings"] if f["rule"] == "plain-language.acronym"}
+
+
+def test_a_changed_sentence_limit_searches_again_and_drops_the_old_values(tmp_path, searched):
+    """The limit is part of the kept long sentences' version: a new limit is a new search."""
+    from lo_audit.config import RuleConfig
+
+    db = tmp_path / "crawl.sqlite"
+    _crawl(db, SITE_PAGES)
+    _findings(make_cfg(tmp_path / "a", db, today="2026-11-22"))
+    (old_kind,) = _kinds(db, "plain-language.long-sentence")
+    searched.clear()
+    rules = {"plain-language.long-sentence": RuleConfig(options={"max_words": 12})}
+    lower = _findings(make_cfg(tmp_path / "b", db, today="2026-11-22", rules=rules))
+    assert len(searched["plain-language.long-sentence"]) == 7
+    (new_kind,) = _kinds(db, "plain-language.long-sentence")
+    assert new_kind != old_kind
+    fresh = tmp_path / "fresh.sqlite"
+    _crawl(fresh, SITE_PAGES)
+    expected = _findings(make_cfg(tmp_path / "c", fresh, today="2026-11-22", rules=rules))
+    pick = lambda data: sorted((f["url"], f["evidence"]["count"]) for f in data["findings"]  # noqa: E731
+                               if f["rule"] == "plain-language.long-sentence")
+    assert pick(lower) == pick(expected) and len(pick(lower)) > len(pick(_findings(
+        make_cfg(tmp_path / "d", fresh, today="2026-11-22"))))
 
 
 def test_changed_page_is_measured_again_and_its_finding_follows(tmp_path, measured):
@@ -115,7 +211,7 @@ def test_new_code_version_measures_every_page_again_and_drops_old_values(tmp_pat
     real = pagecache.code_version
     monkeypatch.setattr(pagecache, "code_version", lambda modules, packages: "x" + real(modules, packages)[1:])
     _findings(make_cfg(tmp_path / "b", db, today="2026-11-22"))
-    assert len(measured) == 4
+    assert len(measured) == 5
     (new_kind,) = _kinds(db)
     assert new_kind != old_kind and new_kind.startswith("plain-language.prose@x")
 
@@ -144,7 +240,7 @@ def test_lower_thresholds_measure_pages_kept_without_an_age(tmp_path, measured):
     measured.clear()
     rules = {"plain-language.reading-age": RuleConfig(options={"min_words": 1, "min_sentences": 1})}
     _findings(make_cfg(tmp_path / "b", db, today="2026-11-22", rules=rules))
-    assert measured == [" ".join(text.prose_sentences(SHORT))]
+    assert sorted(measured) == sorted(" ".join(text.prose_sentences(t)) for t in (SHORT, JOB))
 
 
 def test_store_without_kept_values_still_checks():
