@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -102,6 +102,7 @@ def page_blocks(page: Any) -> list[Block]:
     return out
 
 
+@lru_cache(maxsize=65_536)
 def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
@@ -115,15 +116,22 @@ class Repetition:
         self.template_pages: Counter = Counter()
         self.host_pages: Counter = Counter()
         self.title_parts: Counter = Counter()
+        self._blocks: dict[str, list[Block]] = {}
         for page in pages:
             template, host = page.template or _host(page.url), _host(page.url)
             self.template_pages[template] += 1
             self.host_pages[host] += 1
-            for h in {b.hash for b in page_blocks(page)}:
+            blocks = self._blocks[page.url] = page_blocks(page)
+            for h in {b.hash for b in blocks}:
                 self.by_template[template, h] += 1
                 self.by_host[host, h] += 1
             for part in set(_title_parts(page.title)):
                 self.title_parts[host, part.lower()] += 1
+
+    def blocks(self, page: Any) -> list[Block]:
+        """:func:`page_blocks` of a page, read once when it was counted."""
+        found = self._blocks.get(page.url)
+        return found if found is not None else page_blocks(page)
 
     def repeated(self, page: Any, block_hash: str) -> bool:
         """True when the block is on enough pages of the page's template or host to be boilerplate."""
@@ -146,7 +154,7 @@ def _title_parts(title: str) -> list[str]:
 
 def main_content(page: Any, repetition: Repetition | None = None) -> MainContent:
     """The page's main content: its blocks without repeated ones, split into sections."""
-    blocks = page_blocks(page)
+    blocks = page_blocks(page) if repetition is None else repetition.blocks(page)
     kept = [b for b in blocks if repetition is None or not repetition.repeated(page, b.hash)]
     title = repetition.clean_title(page) if repetition is not None else (page.title or "")
     h1s = [b.text for b in kept if b.level == 1]

@@ -29,6 +29,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -127,6 +128,7 @@ def has_own_context(content: MainContent) -> bool:
     return len(send_concepts(own_text(content))) >= CONTEXT_CONCEPTS
 
 
+@lru_cache(maxsize=65_536)
 def section_key(url: str) -> str:
     """Host and first folder: the part of a site a page belongs to."""
     parts = urlsplit(url)

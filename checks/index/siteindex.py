@@ -88,6 +88,7 @@ def norm_url(url: str) -> str:
     return f"{host}{port}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
+@lru_cache(maxsize=262_144)
 def is_document_url(url: str) -> bool:
     """True when the URL's path ends like a PDF, Word or other office document."""
     return urlsplit(url).path.lower().endswith(DOCUMENT_EXTENSIONS)
@@ -171,6 +172,11 @@ class SiteIndex:
     run: dict[str, Any] = field(default_factory=dict)
     record_patterns: tuple[re.Pattern, ...] = ()
     service_markers: tuple[str, ...] = ()
+
+    @cached_property
+    def memo(self) -> dict[str, dict]:
+        """Answers the rules work out once per target and check (``links.insecure``...), by name."""
+        return {}
 
     # ------------------------------------------------------------------ building
     @classmethod

@@ -66,9 +66,16 @@ def _failed(status: int, error: str) -> bool:
 
 
 def _is_document(site: SiteIndex, target: str, links: list[Link]) -> bool:
-    page = site.page(target)
-    return any(l.kind == "document" for l in links) or is_document_url(target) or (
-        page is not None and page.kind == "document")
+    return any(l.kind == "document" for l in links) or _document_target(site, target)
+
+
+def _document_target(site: SiteIndex, target: str) -> bool:
+    """The target's address or its crawled page is a document (once per target and check)."""
+    known = site.memo.setdefault("document_target", {})
+    if target not in known:
+        page = site.page(target)
+        known[target] = is_document_url(target) or (page is not None and page.kind == "document")
+    return known[target]
 
 
 @rule("links.broken", "error", include_documents=False)
@@ -153,7 +160,14 @@ def redirect(ctx: RuleContext) -> Iterable[Finding]:
 
 
 def _insecure(site: SiteIndex, target: str) -> str:
-    """Why a link target is insecure, or ""."""
+    """Why a link target is insecure, or "" (once per target and check)."""
+    known = site.memo.setdefault("insecure", {})
+    if target not in known:
+        known[target] = _insecure_reason(site, target)
+    return known[target]
+
+
+def _insecure_reason(site: SiteIndex, target: str) -> str:
     page = site.by_url.get(target)
     chain = [u for u, _ in page.redirects] + [page.final_url or page.url] if page else []
     status = site.link_status.get(target)
