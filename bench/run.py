@@ -6,7 +6,9 @@ Local Offers (``bench.synthetic``), ``static:N`` (no JavaScript) and ``js:N`` (1
 10 needs JavaScript). For each site, in one run and alternating the order on every
 repeat, it measures: linkchecker's link-only crawl (rate limit lifted); our full audit
 (``lo-audit crawl --rate 0`` then ``lo-audit check``, one shell command, a fresh store);
-and a re-audit of the unchanged site on that store. With ``--before DIR`` (a checkout of
+and a re-audit of the unchanged site on that store (and, where the first audit checked
+outside links, a second re-audit that checks every failing one again, as a weekly run
+does, since failures are remembered only for a few hours). With ``--before DIR`` (a checkout of
 an earlier version) that version's audit and re-audit are measured in the same
 alternation, and the findings of both versions are compared (``bench.findings``).
 
@@ -193,10 +195,20 @@ def fresh(db: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def audit(url: str, source: Path, db: Path, out: Path, label: str) -> Measure:
+RECHECK = "--link-failure-cache-hours 0"
+"""Crawl flag of the re-audit that checks every failing outside link again, as a weekly run does."""
+
+
+def remembers_failures(source: Path) -> bool:
+    """The version in ``source`` remembers failed outside links for a while (``crawl.link_failure_cache_hours``)."""
+    settings = source / "crawler" / "settings.py"
+    return settings.is_file() and "link_failure_cache_hours" in settings.read_text(encoding="utf-8")
+
+
+def audit(url: str, source: Path, db: Path, out: Path, label: str, crawl_args: str = "") -> Measure:
     """crawl + check as one measured shell command (one process tree), from ``source``."""
     py = f"{sys.executable} -c '{CLI}'"
-    script = (f"{py} -q crawl {url} --db {db} --rate 0 --concurrency 16 --max-pages 100000 && "
+    script = (f"{py} -q crawl {url} --db {db} --rate 0 --concurrency 16 --max-pages 100000 {crawl_args} && "
               f"{py} -q check --db {db} --out {out} --fail-on never --today {TODAY}")
     env = {**os.environ, "PYTHONPATH": str(source)}
     m = timed(label, ["/bin/sh", "-c", script], env=env)
@@ -223,7 +235,7 @@ def bench_site(spec: str, repeat: int, before: Path | None, after: Path = ROOT) 
     versions = {"after": after} | ({"before": before} if before else {})
     rows: dict[str, list[Measure]] = {"linkchecker": []}
     for v in versions:
-        rows[f"audit_{v}"], rows[f"reaudit_{v}"] = [], []
+        rows[f"audit_{v}"], rows[f"reaudit_{v}"], rows[f"recheck_{v}"] = [], [], []
     digests: dict[str, list[str]] = {}
     try:
         for r in range(repeat):
@@ -238,6 +250,10 @@ def bench_site(spec: str, repeat: int, before: Path | None, after: Path = ROOT) 
                 if step not in digests:
                     digests[step] = findings_mod.digest(out / "findings.json")
                 rows[f"reaudit_{step}"].append(_log(spec, audit(site.url, versions[step], db, out, f"re-audit ({step})")))
+                if rows[f"audit_{step}"][-1].link_checks and remembers_failures(versions[step]):
+                    # failed outside links are remembered for hours: measure the weekly case too
+                    rows[f"recheck_{step}"].append(_log(spec, audit(
+                        site.url, versions[step], db, out, f"re-audit, failures checked again ({step})", RECHECK)))
         built = build(work, work / "after.sqlite", work / "reports-after")
     finally:
         site.proc.kill()
@@ -276,6 +292,7 @@ def summarise(site: Site, rows: dict[str, list[Measure]], digests: dict[str, lis
             "reaudit_ratio": round(median(again, "seconds") / audit_s, 2) if audit_s else None,
             "pages": first[0].pages, "rendered": first[0].rendered, "axe": first[0].axe,
             "link_checks": first[0].link_checks, "reaudit_link_checks": again[0].link_checks,
+            **_recheck(rows[f"recheck_{version}"], audit_s),
             "findings": len(digests.get(version, [])),
         }
     if "before" in digests:
@@ -284,6 +301,16 @@ def summarise(site: Site, rows: dict[str, list[Measure]], digests: dict[str, lis
         out["findings_diff"] = [("-" if line in digests["before"] else "+") + " " + line for line in diff]
     _save_summary(site.name, digests, out.get("findings_diff", []))
     return out
+
+
+def _recheck(measures: list[Measure], audit_s: float) -> dict:
+    """The re-audit that checks every failing outside link again (``RECHECK``), when measured."""
+    if not measures:
+        return {}
+    seconds = median(measures, "seconds")
+    return {"recheck_s": seconds, "recheck_crawl_s": median(measures, "crawl_s"),
+            "recheck_ratio": round(seconds / audit_s, 2) if audit_s else None,
+            "recheck_link_checks": measures[0].link_checks}
 
 
 def digest_hash(lines: list[str]) -> str:
@@ -326,6 +353,15 @@ def markdown(report: dict) -> str:
         for version, v in sorted(r["versions"].items(), reverse=True):
             lines.append(f"| {r['label']} | {version} | {v['reaudit_s']} | {v.get('reaudit_crawl_s') or '—'} | "
                          f"{v['reaudit_ratio']} | {v['rendered']} | {v['link_checks']} → {v['reaudit_link_checks']} |")
+    rechecked = [(r, version, v) for r in report["sites"] for version, v in sorted(r["versions"].items(), reverse=True)
+                 if "recheck_s" in v]
+    if rechecked:
+        lines += ["", f"Re-audit checking every failing outside link again (`lo-audit crawl {RECHECK}`), as a "
+                      "weekly run does (failures are remembered for a few hours only):", "",
+                  "| site | version | re-audit s | crawl s | ÷ audit | status checks |", "|---|---|---:|---:|---:|---:|"]
+        for r, version, v in rechecked:
+            lines.append(f"| {r['label']} | {version} | {v['recheck_s']} | {v['recheck_crawl_s']} | "
+                         f"{v['recheck_ratio']} | {v['recheck_link_checks']} |")
     lines += ["", "| site | version | ms per page, audit | ms per page, re-audit |", "|---|---|---:|---:|"]
     for r in report["sites"]:
         for version, v in sorted(r["versions"].items(), reverse=True):
