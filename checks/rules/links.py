@@ -36,13 +36,11 @@ class _Groups:
     """
 
     def __init__(self) -> None:
-        self.pages: dict[str, list[str]] = {}
+        self.pages: dict[str, dict[str, None]] = {}  # key -> linking pages (a dict: a set that keeps order)
         self.info: dict[str, tuple] = {}
 
     def add(self, key: str, url: str, *info) -> None:
-        pages = self.pages.setdefault(key, [])
-        if url not in pages:
-            pages.append(url)
+        self.pages.setdefault(key, {})[url] = None
         self.info.setdefault(key, info)
 
     def items(self) -> Iterator[tuple[str, str, list[str], tuple]]:
@@ -241,11 +239,12 @@ def soft_404(ctx: RuleContext) -> Iterable[Finding]:
                       "linked_from": sources[:10]})
 
 
-def _fragment_ok(fragment: str, page: Page) -> bool:
+def _fragment_ok(fragment: str, page: Page, anchors: frozenset[str] | None = None) -> bool:
     frag = unquote(fragment)
     if frag.lower() in ("", "top") or frag.startswith(("!", "/", ":~:")):
         return True
-    return frag in page.anchors or fragment in page.anchors
+    anchors = frozenset(page.anchors) if anchors is None else anchors
+    return frag in anchors or fragment in anchors
 
 
 @rule("links.anchor", "warning")
@@ -264,11 +263,16 @@ def anchor(ctx: RuleContext) -> Iterable[Finding]:
     """
     site = ctx.site
     groups = _Groups()
+    anchors: dict[str, frozenset[str]] = {}  # a long page's ids, looked up once per target page
     for link in site.links:
         if not link.fragment or link.source not in site.content_urls or link.kind != "page":
             continue
         dest = site.page(link.target)
-        if dest is None or not site.is_ok_html(dest) or _fragment_ok(link.fragment, dest):
+        if dest is None or not site.is_ok_html(dest):
+            continue
+        if dest.url not in anchors:
+            anchors[dest.url] = frozenset(dest.anchors)
+        if _fragment_ok(link.fragment, dest, anchors[dest.url]):
             continue
         groups.add(f"{link.target}#{link.fragment}", site.url_of(site.by_url[link.source]), link.target, link.fragment)
     for key, url, pages, (target, fragment) in groups.items():
@@ -316,12 +320,21 @@ def tel_problem(href: str) -> str:
 
 def _scheme_links(ctx: RuleContext, scheme: str) -> Iterator[tuple[str, str, list[str]]]:
     """(href, first page, every page) per distinct ``mailto:``/``tel:`` href on content pages."""
-    site, groups = ctx.site, _Groups()
-    for link in site.links:
-        href = (link.href or link.target).strip()
-        if link.source not in site.content_urls or not (link.kind == scheme or href.lower().startswith(scheme + ":")):
-            continue
-        groups.add(href, site.url_of(site.by_url[link.source]))
+    site = ctx.site
+    if "scheme_links" not in site.memo:  # one pass over the links for both schemes
+        by_scheme: dict[str, _Groups] = {"mailto": _Groups(), "tel": _Groups()}
+        for link in site.links:
+            if link.source not in site.content_urls:
+                continue
+            href = (link.href or link.target).strip()
+            head = href[:7].lower()
+            for name, groups in by_scheme.items():
+                if link.kind == name or head.startswith(name + ":"):
+                    groups.add(href, site.url_of(site.by_url[link.source]))
+        site.memo["scheme_links"] = by_scheme
+    groups = site.memo["scheme_links"].get(scheme)
+    if groups is None:
+        raise ValueError(f"no links of scheme {scheme!r} are gathered (mailto, tel)")
     for href, url, pages, _ in groups.items():
         yield href, url, pages
 
