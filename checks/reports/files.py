@@ -154,15 +154,27 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
-def write_json(path: Path, data: object) -> None:
+def json_text(data: object) -> str:
     """JSON as every report file is written: indented, UTF-8 as is, a newline at the end."""
-    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
-def write_findings(result: CheckResult, path: str | Path) -> Path:
-    """Write ``result`` as ``findings.json`` (``path`` is the file or its folder)."""
+def write_json(path: Path, data: object) -> None:
+    """Write ``data`` as ``json_text``."""
+    atomic_write(path, json_text(data))
+
+
+def write_findings(result: CheckResult, path: str | Path, check: bool = False) -> Path:
+    """Write ``result`` as ``findings.json`` (``path`` is the file or its folder).
+
+    ``check``: first read the encoded text back against the schema, so that a run never
+    publishes a findings.json that the next run (or the site) would refuse
+    (``ReportFileError`` naming the file and field)."""
     path = _as_file(path, FINDINGS)
-    write_json(path, result.to_dict())
+    text = json_text(result.to_dict())
+    if check:
+        _check(json.loads(text), "findings", path)
+    atomic_write(path, text)
     return path
 
 

@@ -78,8 +78,9 @@ def finding_row(f: Finding) -> list:
 
 
 def write_findings(result: CheckResult, out: Path) -> None:
-    """findings.json, findings.csv (active then waived) and findings.xlsx (for the Local Offer manager)."""
-    files.write_findings(result, out)
+    """findings.json (checked against its schema before it is written), findings.csv
+    (active then waived) and findings.xlsx (for the Local Offer manager)."""
+    files.write_findings(result, out, check=True)
     rows = [finding_row(f) for f in (*result.findings, *result.waived)]
     atomic_write(out / "findings.csv", _csv_text(FINDING_COLUMNS, rows))
     names = service_names(result)
@@ -265,8 +266,8 @@ def _write_all(result: CheckResult, cfg, out: Path, previous: Path) -> None:
     write_findings(result, out)
     write_pages(result, cfg.crawl.db, out)
     write_owners(result, out)
-    write_history(result, out)
-    write_summary(out, site_url=cfg.site.url or None, step_summary=False)
+    points = write_history(result, out)
+    write_summary(out, site_url=cfg.site.url or None, step_summary=False, result=result, history=points)
 
 
 def write_reports(result: CheckResult, cfg, step_summary: bool = True) -> Path:

@@ -232,12 +232,18 @@ def limit_bytes(text: str, max_bytes: int = MAX_BYTES, note: str = TRUNCATED_NOT
 
 
 def write_summary(reports_dir: str | Path, site_url: str | None = None, top: int = TOP_NEW,
-                  step_summary: bool = True) -> Path:
+                  step_summary: bool = True, result: CheckResult | None = None,
+                  history: list[HistoryPoint] | None = None) -> Path:
     """Write ``reports_dir/summary.md`` (and append it to ``$GITHUB_STEP_SUMMARY`` if set and
-    ``step_summary``)."""
+    ``step_summary``).
+
+    ``result`` and ``history``, when given, are what the folder's findings.json and
+    history.json were just written from (``checks.reports.folder``): the summary is made
+    from them instead of reading both files back."""
     reports = Path(reports_dir)
-    doc = load_findings(reports)
-    text = limit_bytes(render_summary(doc, load_history(reports), resolve_site_url(doc, site_url), top))
+    doc = result if result is not None else load_findings(reports)
+    history = history if history is not None else load_history(reports)
+    text = limit_bytes(render_summary(doc, history, resolve_site_url(doc, site_url), top))
     out = reports / "summary.md"
     out.write_text(text, encoding="utf-8")
     if step_summary:

@@ -120,3 +120,37 @@ def test_the_gate():
 def test_md_link_takes_text_then_url():
     assert md_link("Home page", "https://lo.example/") == "[Home page](https://lo.example/)"
     assert md_link("Home page", "javascript:alert(1)") == "Home page (javascript&#58;alert&#40;1&#41;)"
+
+
+def test_summary_from_the_result_in_memory_equals_the_one_read_back(tmp_path):
+    """The reports folder makes summary.md from the result it has just written; the text is
+    the same as when summary.md is made by reading findings.json and history.json back."""
+    from checks.reports.summary import write_summary
+
+    result = _result()
+    result = CheckResult(findings=(*result.findings, result.findings[1].with_(status="new", subject="other")),
+                         waived=result.waived, fixed=result.fixed,
+                         metrics={**result.metrics, "statutory": {"score": 75, "covered": 6, "total": 8, "topics": []}},
+                         run={**result.run, "status": "stopped", "council": "Exampleshire <b>@team</b>"},
+                         today=result.today, rules_run=result.rules_run, skipped=result.skipped,
+                         generated_at=result.generated_at)
+    points = [HistoryPoint(date="2026-10-25", coverage=50.0), HistoryPoint.of(result)]
+    read_back, in_memory = tmp_path / "read", tmp_path / "memory"
+    write_findings(result, read_back)
+    write_history(points, read_back)
+    in_memory.mkdir()
+    a = write_summary(read_back, step_summary=False).read_text(encoding="utf-8")
+    b = write_summary(in_memory, step_summary=False, result=result, history=points).read_text(encoding="utf-8")
+    assert a == b and "Warning: the crawl did not finish" in a and "+25 since last run" in a
+
+
+def test_the_reports_never_publish_a_findings_file_the_next_run_would_refuse(tmp_path):
+    bad = _result()
+    bad = CheckResult(findings=(bad.findings[0].with_(status="gone"),), metrics=bad.metrics,
+                      generated_at=bad.generated_at)
+    with pytest.raises(ReportFileError, match=r"findings\.json: findings\.0\.status: expected one of"):
+        write_findings(bad, tmp_path, check=True)
+    assert not (tmp_path / "findings.json").exists()
+    write_findings(bad, tmp_path)  # the plain writer (tests, tools) still writes what it is given
+    with pytest.raises(ReportFileError):
+        read_findings(tmp_path)
