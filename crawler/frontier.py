@@ -81,7 +81,7 @@ class Frontier:
             fresh.append((url, depth, parent, via))
             if guard:
                 guarded.append((entry, guard))
-        self.store.enqueue(self.run_id, fresh)
+        self.store.enqueue_new(self.run_id, fresh)
         for url, *_ in fresh:
             if self.entries[url].state == QUEUED:
                 self._push(self.entries[url])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from datetime import date
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from crawler.urls import template_of
@@ -50,17 +51,30 @@ MAX_PAGINATION = 1000
 count a click each again (an endless "next" chain stays bounded)."""
 
 
+URL_CACHE = 65536
+"""URLs whose parts (host, path, query pairs, pagination and calendar parts) are remembered:
+every page links to the same menus, so one crawl asks about the same targets again and
+again (13 links a page, a thousand distinct targets on a 1,000-page site)."""
+
+
+@lru_cache(maxsize=URL_CACHE)
+def _split(url: str) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
+    """``(host, path, query, query pairs)`` of ``url`` (remembered: see :data:`URL_CACHE`)."""
+    parts = urlsplit(url)
+    return parts.netloc, parts.path, parts.query, tuple(parse_qsl(parts.query, keep_blank_values=True))
+
+
+@lru_cache(maxsize=URL_CACHE)
 def pagination_parts(url: str) -> tuple[str, str]:
     """``(list key, page number)``: the URL without its page number, and the number ("" for
     a URL that names none). ``/events?page=3&type=x`` -> ``("host/events?type=x", "3")``."""
-    parts = urlsplit(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    netloc, path, _, pairs = _split(url)
     numbers = [v for k, v in pairs if PAGE_PARAMS.match(k) and v.isdigit()]
     rest = sorted((k, v) for k, v in pairs if not (PAGE_PARAMS.match(k) and v.isdigit()))
-    path, number = parts.path, numbers[0] if numbers else ""
+    number = numbers[0] if numbers else ""
     if found := PAGE_PATH.search(path):
         path, number = path[:found.start()], found.group(1)
-    return f"{parts.netloc}{path.rstrip('/')}?{urlencode(rest)}", number
+    return f"{netloc}{path.rstrip('/')}?{urlencode(rest)}", number
 
 
 def is_pagination(source: str, target: str) -> bool:
@@ -80,10 +94,10 @@ def numeric_step(source: str, target: str) -> tuple[str, str, int] | None:
     numeric query parameter whose value goes up (``/search?qt=all&sr=10`` ->
     ``sr=20``; a parameter missing from the first page counts as 0). Record ids
     (:data:`RECORD_PARAM`) and date parameters never count."""
-    s, t = urlsplit(source), urlsplit(target)
-    if (s.netloc, s.path) != (t.netloc, t.path):
+    s, t = _split(source), _split(target)
+    if s[:2] != t[:2]:
         return None
-    sp, tp = dict(parse_qsl(s.query, keep_blank_values=True)), dict(parse_qsl(t.query, keep_blank_values=True))
+    sp, tp = dict(s[3]), dict(t[3])
     diff = [k for k in sp.keys() | tp.keys() if sp.get(k) != tp.get(k)]
     if len(diff) != 1 or diff[0] not in tp:
         return None
@@ -94,14 +108,14 @@ def numeric_step(source: str, target: str) -> tuple[str, str, int] | None:
     if int(after) <= int(before):
         return None
     rest = sorted((k, v) for k, v in tp.items() if k != key)
-    return f"{t.netloc}{t.path}?{urlencode(rest)}", key, int(after) - int(before)
+    return f"{t[0]}{t[1]}?{urlencode(rest)}", key, int(after) - int(before)
 
 
 def _same_path_other_query(source: str, target: str) -> bool:
     """Same host and path, another query. Paths differing in a number (``/p1`` -> ``/p2``
     "next") are not enough: an endless generated chain must still meet the depth guard."""
-    s, t = urlsplit(source), urlsplit(target)
-    return (s.netloc, s.path) == (t.netloc, t.path) and s.query != t.query
+    s, t = _split(source), _split(target)
+    return s[:2] == t[:2] and s[2] != t[2]
 
 
 def _real_date(tail: list[str]) -> bool:
@@ -112,6 +126,7 @@ def _real_date(tail: list[str]) -> bool:
     return 1 <= numbers[1] <= 12 and (len(numbers) < 3 or 1 <= numbers[2] <= 31)
 
 
+@lru_cache(maxsize=URL_CACHE)
 def calendar_parts(url: str) -> tuple[str, str, bool] | None:
     """``(calendar key, date value, strong)`` when the URL ends in dates (path or query), else None.
 
@@ -119,11 +134,10 @@ def calendar_parts(url: str) -> tuple[str, str, bool] | None:
     ``/events/2026/11/`` and ``/events/2026/11/23/`` are one calendar. ``strong`` is calendar
     evidence: month or day parts, a date-like query parameter, or a calendar word before a
     year. A bare four-digit number (``/p/1999``) alone is weak: record ids look like years."""
-    parts = urlsplit(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    netloc, path, _, pairs = _split(url)
     dated = [(k, v) for k, v in pairs if DATE_PARAM.match(k) and DATE_VALUE.match(v)]
     dated += [(k, v) for k, v in pairs if (k, v) not in dated and re.match(r"^(19|20)\d\d-\d\d", v)]
-    segments = parts.path.rstrip("/").split("/")
+    segments = path.rstrip("/").split("/")
     tail = []
     while segments and DATE_SEGMENT.match(segments[-1]) and len(tail) < 3:
         tail.insert(0, segments.pop())
@@ -131,7 +145,7 @@ def calendar_parts(url: str) -> tuple[str, str, bool] | None:
         segments.append(tail.pop(0))
     if not dated and not tail:
         return None
-    key = f"{parts.netloc}{'/'.join(segments).rstrip('/')}"
+    key = f"{netloc}{'/'.join(segments).rstrip('/')}"
     strong = bool(dated) or _real_date(tail) or bool(segments and CALENDAR_WORDS.match(segments[-1]))
     return key, "/".join(tail) + "?" + "&".join(f"{k}={v}" for k, v in sorted(dated)), strong
 

@@ -177,36 +177,54 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
     return conn
 
 
+def _json_out(value) -> str:
+    if not value and isinstance(value, (tuple, list, dict)):  # most fields of most pages: no need to encode
+        return "{}" if isinstance(value, dict) else "[]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _headings_in(value) -> tuple:
+    return tuple((int(level), text) for level, text in json.loads(value)) if value else ()
+
+
+def _redirects_in(value) -> tuple:
+    return tuple((u, int(s)) for u, s in json.loads(value)) if value else ()
+
+
+def _tuple_in(value) -> tuple:
+    return tuple(json.loads(value)) if value else ()
+
+
+def _meta_in(value) -> dict:
+    return json.loads(value) if value else {}
+
+
+def _default_in(default):
+    return lambda value: default if value is None else value
+
+
+_DECODE = {"headings": _headings_in, "redirects": _redirects_in, "meta": _meta_in}
+PAGE_DECODERS = tuple(
+    (name, _DECODE.get(name, _tuple_in) if name in _JSON_FIELDS else bool if name in _BOOL_FIELDS
+     else _default_in(Page.__dataclass_fields__[name].default))
+    for name in PAGE_FIELDS)
+"""``(column, decoder)`` for every ``Page`` field: the stored value -> the field's value."""
+_ENCODE = tuple((_json_out if name in _JSON_FIELDS else int if name in _BOOL_FIELDS else None)
+                for name in PAGE_FIELDS)
+
+
 def page_to_row(run_id: int, page: Page) -> tuple:
-    values = []
-    for name in PAGE_FIELDS:
-        value = getattr(page, name)
-        if name in _JSON_FIELDS:
-            value = json.dumps(value, ensure_ascii=False)
-        elif name in _BOOL_FIELDS:
-            value = int(value)
-        values.append(value)
-    return (run_id, *values)
+    return (run_id, *[getattr(page, name) if encode is None else encode(getattr(page, name))
+                      for name, encode in zip(PAGE_FIELDS, _ENCODE)])
 
 
 def row_to_page(row: sqlite3.Row) -> Page:
-    kwargs = {}
-    for name in PAGE_FIELDS:
-        value = row[name]
-        if name in _JSON_FIELDS:
-            value = json.loads(value) if value else ({} if name == "meta" else [])
-            if name == "headings":
-                value = tuple((int(level), text) for level, text in value)
-            elif name == "redirects":
-                value = tuple((u, int(s)) for u, s in value)
-            elif name != "meta":
-                value = tuple(value)
-        elif name in _BOOL_FIELDS:
-            value = bool(value)
-        elif value is None:
-            value = Page.__dataclass_fields__[name].default
-        kwargs[name] = value
-    return Page(**kwargs)
+    return Page(*[decode(row[name]) for name, decode in PAGE_DECODERS])
+
+
+def _tuple_to_page(values: tuple) -> Page:
+    """A ``Page`` from the values of ``PAGE_FIELDS`` in order (a plain-tuple row)."""
+    return Page(*[decode(value) for (_, decode), value in zip(PAGE_DECODERS, values)])
 
 
 def kept_pages(path: str | Path) -> int:
@@ -409,6 +427,14 @@ class StoreWriter:
                     added.append(url)
         return added
 
+    def enqueue_new(self, run_id: int, items: Iterable[tuple[str, int, str, str]]) -> None:
+        """Add ``(url, depth, parent, found_via)`` to the frontier in one statement (URLs already
+        there are left as they are); the frontier's own way, as it offers only URLs it has not seen."""
+        with self._tx():
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO frontier (run_id,url,depth,parent,found_via) VALUES (?,?,?,?,?)",
+                [(run_id, url, depth, parent, via) for url, depth, parent, via in items])
+
     def queued(self, run_id: int) -> list[tuple[str, int, str, str]]:
         """Frontier entries not yet done, in insertion order (for ``--resume``)."""
         return [tuple(r) for r in self.conn.execute(
@@ -501,17 +527,15 @@ class StoreWriter:
 
     def previous_page(self, run_id: int, url: str) -> tuple[Page, list[Link]] | None:
         """A page and its links from an earlier run (for conditional re-crawls)."""
-        self.conn.row_factory = sqlite3.Row
-        try:
-            row = self.conn.execute("SELECT * FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
-            if row is None:
-                return None
-            links = [Link(source=r["source"], target=r["target"], href=r["href"], text=r["text"], region=r["region"],
-                          kind=r["kind"], fragment=r["fragment"], scripted=bool(r["scripted"]))
-                     for r in self.conn.execute("SELECT * FROM links WHERE run_id=? AND source=?", (run_id, url))]
-            return row_to_page(row), links
-        finally:
-            self.conn.row_factory = None
+        row = self.conn.execute(f"SELECT {','.join(PAGE_FIELDS)} FROM pages WHERE run_id=? AND url=?",
+                                (run_id, url)).fetchone()
+        if row is None:
+            return None
+        links = [Link(source, target, href, text, region, kind, fragment, bool(scripted))
+                 for source, target, href, text, region, kind, fragment, scripted in self.conn.execute(
+                     "SELECT source, target, href, text, region, kind, fragment, scripted FROM links "
+                     "WHERE run_id=? AND source=? ORDER BY rowid", (run_id, url))]
+        return _tuple_to_page(row), links
 
     def close(self) -> None:
         self.flush()
