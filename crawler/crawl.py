@@ -263,11 +263,13 @@ async def _check_out_of_scope(robots: RobotsCache, writer: StoreWriter, fetcher:
 
 async def _check_links(writer: StoreWriter, run_id: int, cfg, agent: str, started: float,
                        allowed: frozenset[str]) -> int:
-    """Status-check the run's link targets that were not crawled (cached good answers reused)."""
+    """Status-check the run's link targets that were not crawled (cached answers reused: good
+    ones for ``link_cache_days``, failures for ``link_failure_cache_hours``)."""
     if not cfg.check_external:
         return 0
     urls = writer.external_targets(run_id)
     cached = writer.cached_links(urls, cfg.link_cache_days)
+    cached.update(writer.cached_failures([u for u in urls if u not in cached], cfg.link_failure_cache_hours))
     remaining = max(30.0, cfg.total_timeout - (time.monotonic() - started))
     settings = CheckSettings(Screen(allowed, cfg.allow_private), agent, cfg.timeout, cfg.rate, cfg.link_checker,
                              remaining)

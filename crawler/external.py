@@ -7,8 +7,9 @@ Two checkers (``crawl.link_checker``):
   not give a clean answer (405, 501 and any other status of 400 or more, so a reported
   failure is always a ``GET``'s), redirects followed hop by hop, at most ``PER_HOST``
   requests at once per host and the crawl's ``rate`` per host. A host whose name does not
-  resolve is not asked again. Targets that answered well within ``link_cache_days`` are
-  taken from the store's cache instead of being checked again.
+  resolve is not asked again. Targets that answered well within ``link_cache_days``, or
+  failed within ``link_failure_cache_hours``, are taken from the store instead of being
+  checked again (``crawler.crawl``).
 - ``linkchecker``: the linkchecker program (GPL-2.0, so run as a program), one process
   for all targets, through a local screening proxy (``crawler.screenproxy``) so that it
   obeys the same screen.

@@ -102,6 +102,12 @@ class CrawlConfig:
     link_cache_days: float = option(7.0, minimum=0)
     """Links to other hosts that answered well less than this many days ago are not checked
     again (the store remembers them); 0 checks every link on every run."""
+    link_failure_cache_hours: float = option(6.0, minimum=0)
+    """Links to other hosts whose check failed (an error status, a timeout, a name that does
+    not resolve) less than this many hours ago are reported with that answer again instead of
+    being checked again, so a re-run soon after an audit does not wait on every dead link a
+    second time. Kept short: a daily or weekly run checks every failure again; 0 checks every
+    failure on every run (use it to confirm a fix on another site at once)."""
     a11y: bool = True
     """Run axe-core (WCAG 2.2 AA) on a sample of rendered pages."""
     a11y_per_template: int = 1

@@ -16,6 +16,8 @@ Tables (all keyed by ``run_id``):
 - ``sitemap_urls``: URLs listed in the site's sitemaps, with ``lastmod``.
 - ``link_cache`` (not per run): link targets whose status check answered well, with
   when, so later runs need not check them again (``crawl.link_cache_days``).
+- ``link_failures`` (not per run): link targets whose status check failed, with the
+  answer and when, reused for ``crawl.link_failure_cache_hours`` only.
 - ``derived`` (not per run): values the checks worked out from a page's text (the
   reading age and its sentence counts), under the SHA-256 of that text and a ``kind``
   naming the measure and the version of the code that computed it, so a later check
@@ -84,6 +86,9 @@ CREATE INDEX IF NOT EXISTS axe_by_url ON axe (run_id, url);
 CREATE TABLE IF NOT EXISTS link_cache (
   url TEXT PRIMARY KEY, status INTEGER NOT NULL, final_url TEXT, checked_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS link_failures (
+  url TEXT PRIMARY KEY, status INTEGER NOT NULL, error TEXT, final_url TEXT, checked_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS sitemap_urls (
   run_id INTEGER NOT NULL, url TEXT NOT NULL, lastmod TEXT, PRIMARY KEY (run_id, url)
 );
@@ -91,6 +96,11 @@ CREATE TABLE IF NOT EXISTS derived (
   kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)
 );
 """
+
+UNKEPT_FAILURES = frozenset({"not-checked", "linkchecker-missing", "refused-private"})
+"""Failed answers never kept in ``link_failures``: no check of the target was made (or the
+screen refused it, ``crawler.screen.REFUSED``, which depends on ``crawl.allow_private``; not
+imported from there, as the checks read the store without loading the network code)."""
 
 _JSON_FIELDS = {"headings", "phones", "emails", "postcodes", "redirects", "anchors", "meta"}
 _BOOL_FIELDS = {"rendered", "in_sitemap"}
@@ -504,14 +514,32 @@ class StoreWriter:
                 for r in self.conn.execute("SELECT url, status, final_url FROM link_cache WHERE checked_at >= ?", (since,))
                 if r[0] in wanted}
 
+    def cached_failures(self, urls: Iterable[str], max_age_hours: float) -> dict[str, LinkStatus]:
+        """Targets among ``urls`` whose check failed less than ``max_age_hours`` ago, with that answer."""
+        if max_age_hours <= 0:
+            return {}
+        since = time.time() - max_age_hours * 3600
+        wanted = set(urls)
+        return {r[0]: LinkStatus(url=r[0], status=r[1], error=r[2] or "", final_url=r[3] or "", checked_by="cache")
+                for r in self.conn.execute(
+                    "SELECT url, status, error, final_url FROM link_failures WHERE checked_at >= ?", (since,))
+                if r[0] in wanted}
+
     def remember_links(self, statuses: Iterable[LinkStatus]) -> None:
-        """Cache targets that answered well; forget those that did not."""
+        """Cache targets that answered well (``link_cache``) and those that failed
+        (``link_failures``), each forgetting the other answer. Answers that are not a
+        check of the target (``not-checked``, linkchecker missing, a private address
+        refused by the screen, which depends on ``allow_private``) are not kept as failures."""
         now = time.time()
+        statuses = list(statuses)
         good = [(s.url, s.status, s.final_url, now) for s in statuses if 0 < s.status < 400 and not s.error]
-        bad = [(s.url,) for s in statuses if not (0 < s.status < 400 and not s.error)]
+        bad = [s for s in statuses if not (0 < s.status < 400 and not s.error)]
+        kept = [(s.url, s.status, s.error, s.final_url, now) for s in bad if s.error not in UNKEPT_FAILURES]
         with self._tx():
             self.conn.executemany("INSERT OR REPLACE INTO link_cache VALUES (?,?,?,?)", good)
-            self.conn.executemany("DELETE FROM link_cache WHERE url=?", bad)
+            self.conn.executemany("DELETE FROM link_cache WHERE url=?", [(s.url,) for s in bad])
+            self.conn.executemany("DELETE FROM link_failures WHERE url=?", [(url,) for url, *_ in good])
+            self.conn.executemany("INSERT OR REPLACE INTO link_failures VALUES (?,?,?,?,?)", kept)
 
     def save_axe(self, run_id: int, violations: Iterable[AxeViolation]) -> None:
         with self._tx():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
+import sqlite3
 
 import pytest
 from aiohttp.abc import AbstractResolver
@@ -115,20 +116,68 @@ def test_allowed_hosts_are_never_screened(make_site):
     assert [(s.status, s.error) for s in found] == [(200, "")]
 
 
-def test_good_answers_are_cached_between_runs_and_failures_checked_again(make_site, crawl_cfg):
-    other = make_site({"/ok": Route(page("Ok", "")), "/gone": Route("gone", status=404)})
-    links = f"<a href='{other.url('/ok')}'>ok</a> <a href='{other.url('/gone')}'>gone</a>"
+def test_good_answers_are_cached_between_runs_and_failures_for_a_short_time(make_site, crawl_cfg):
+    other = make_site({"/ok": Route(page("Ok", "")), "/gone": Route("gone", status=404),
+                       "/moved": Route("moved", status=301, headers={"Location": "/gone"})})
+    links = (f"<a href='{other.url('/ok')}'>ok</a> <a href='{other.url('/gone')}'>gone</a> "
+             f"<a href='{other.url('/moved')}'>moved</a>")
     site = make_site({"/": Route(page("Home", links)), "/two": Route(page("Two", links))})
     cfg = crawl_cfg(site.url("/"), check_external=True, allow_private=True)
     crawl(cfg)
-    assert other.count("/ok") == 1 and other.count("/gone") == 2  # HEAD 404 is confirmed by a GET
-    crawl(cfg)
+    asked = {path: other.count(path) for path in ("/ok", "/gone", "/moved")}
+    assert asked["/ok"] == 1 and asked["/gone"] >= 2  # HEAD 404 is confirmed by a GET
+    first = StoreReader(cfg.db).link_statuses()
+    crawl(cfg)  # soon after: the good answer and the failures are remembered
     statuses = StoreReader(cfg.db).link_statuses()
-    assert other.count("/ok") == 1 and other.count("/gone") == 4
+    assert {path: other.count(path) for path in asked} == asked
     assert (statuses[other.url("/ok")].status, statuses[other.url("/ok")].checked_by) == (200, "cache")
-    assert statuses[other.url("/gone")].status == 404
+    for url in (other.url("/gone"), other.url("/moved")):  # the same answer as the check gave
+        assert dataclasses.replace(statuses[url], checked_by="") == dataclasses.replace(first[url], checked_by="")
+        assert statuses[url].checked_by == "cache" and statuses[url].status == 404
+    crawl(dataclasses.replace(cfg, link_failure_cache_hours=0))  # 0: every failure is checked again
+    assert other.count("/ok") == 1 and other.count("/gone") == 2 * asked["/gone"]
+    assert other.count("/moved") == 2 * asked["/moved"]
+    assert StoreReader(cfg.db).link_statuses()[other.url("/gone")].checked_by == "crawler"
     crawl(dataclasses.replace(cfg, link_cache_days=0))
     assert other.count("/ok") == 2
+
+
+def test_a_remembered_failure_is_checked_again_after_its_time_and_a_fixed_link_is_seen(make_site, crawl_cfg):
+    other = make_site({"/flaky": Route("down", status=503)})
+    site = make_site({"/": Route(page("Home", f"<a href='{other.url('/flaky')}'>partner</a>"))})
+    cfg = crawl_cfg(site.url("/"), check_external=True, allow_private=True, link_failure_cache_hours=2)
+    crawl(cfg)
+    asked = other.count("/flaky")
+    crawl(cfg)
+    assert other.count("/flaky") == asked, "checked again within its time"
+    # three hours pass (the store keeps when each failure was checked); the partner is back
+    store = sqlite3.connect(cfg.db)
+    with store:
+        store.execute("UPDATE link_failures SET checked_at = checked_at - 3 * 3600")
+    store.close()
+    other.routes["/flaky"] = Route(page("Partner", "back"))
+    crawl(cfg)
+    assert other.count("/flaky") > asked
+    found = StoreReader(cfg.db).link_statuses()[other.url("/flaky")]
+    assert (found.status, found.error, found.checked_by) == (200, "", "crawler")
+    crawl(cfg)  # now a good answer: taken from the cache of good answers, not the failures
+    assert StoreReader(cfg.db).link_statuses()[other.url("/flaky")].status == 200
+
+
+def test_answers_that_are_not_a_check_of_the_target_are_never_kept_as_failures(tmp_path):
+    from crawler.model import LinkStatus
+    from crawler.store import StoreWriter
+    writer = StoreWriter(tmp_path / "s.sqlite")
+    writer.remember_links([LinkStatus("http://a.test/x", 0, "not-checked"),
+                           LinkStatus("http://a.test/y", 0, "refused-private"),
+                           LinkStatus("http://a.test/z", 0, "linkchecker-missing"),
+                           LinkStatus("http://a.test/t", 0, "timeout"),
+                           LinkStatus("http://a.test/g", 410, "")])
+    kept = writer.cached_failures(["http://a.test/" + c for c in "xyztg"], 1)
+    assert sorted(kept) == ["http://a.test/g", "http://a.test/t"]
+    assert (kept["http://a.test/t"].error, kept["http://a.test/g"].status) == ("timeout", 410)
+    assert writer.cached_failures(["http://a.test/t"], 0) == {}
+    writer.close()
 
 
 class Unresolvable(AbstractResolver):
