@@ -212,6 +212,8 @@ class Guards:
     def _pagination_key(self, source: str, target: str, text: str) -> str:
         if is_pagination(source, target):
             return pagination_parts(target)[0]
+        if _split(source)[:2] != _split(target)[:2]:
+            return ""  # most links: another path, so neither a numeric step nor a "Next" link
         if calendar_parts(target) is not None:
             return ""
         if found := numeric_step(source, target):

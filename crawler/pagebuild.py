@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 
 from w3lib.encoding import html_to_unicode
 
-from crawler.extract import contacts, dates, emails, phones, postcodes, structured
+from crawler.extract import structured
 from crawler.fetch import Response
 from crawler.model import Link, Page
 from crawler.parse import ParsedHtml
@@ -82,6 +82,7 @@ def guard_page(target: Target, guard: str) -> Page:
 
 def document_page(target: Target, response: Response, scope: Scope) -> Page:
     """A PDF/Word file: status, size and dates only (never parsed or rendered)."""
+    from crawler.extract import dates  # imported when first needed: see html_page
     found = dates.from_header(response.headers.get("last-modified", ""))
     return base_page(target, response, scope, kind="document", render_reason="document",
                      last_updated=found.iso if found else "", last_updated_source=found.source if found else "",
@@ -159,6 +160,9 @@ def _resolve_document(base: str, document: str, hashed: bool, scope: Scope) -> t
 def html_page(target: Target, response: Response, parsed: ParsedHtml, scope: Scope, today: date,
               rendered: bool, reason: str) -> Page:
     """An HTML page with everything extracted from ``parsed``."""
+    # imported at the first page parsed, not when the crawler starts: phone numbers and dates
+    # take a tenth of a second to load, which a re-crawl of an unchanged site never needs
+    from crawler.extract import dates, emails, phones, postcodes
     base = resolve(response.final_url, parsed.base_href) if parsed.base_href else response.final_url
     found = dates.best_date(parsed.body_text, list(parsed.times), parsed.meta or {}, list(parsed.jsonld),
                             response.headers.get("last-modified", ""), today)
@@ -190,6 +194,7 @@ def record_meta(parsed: ParsedHtml) -> dict:
     their sources (``contacts``), schema.org items (``schema``) and their record types
     (``schema_types``), the page's class names (``classes``, for service markers) and the
     start of its sidebar/contact-panel text (``panel_text``)."""
+    from crawler.extract import contacts  # see html_page
     items = list(getattr(parsed, "schema_items", ()) or ())
     found = contacts.record_contacts(parsed.main_text, getattr(parsed, "panel_text", ""), parsed.fields or {},
                                      ((link.href, link.region) for link in parsed.links), items)

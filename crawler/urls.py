@@ -59,8 +59,10 @@ def normalise(url: str, strip: tuple[str, ...] = ()) -> str:
     return canonicalize_url(rebuilt, keep_blank_values=True)
 
 
+@lru_cache(maxsize=65536)
 def host_key(url: str) -> str:
-    """``host`` or ``host:port`` (default ports dropped), lower-case."""
+    """``host`` or ``host:port`` (default ports dropped), lower-case (remembered per URL: a crawl
+    asks about the same link targets again and again)."""
     return urlsplit(normalise(url)).netloc
 
 
