@@ -102,7 +102,9 @@ class CrawlConfig:
     link_cache_days: float = option(7.0, minimum=0)
     """Links to other hosts that answered well less than this many days ago are not checked
     again (the store remembers them); 0 checks every link on every run."""
-    link_failure_cache_hours: float = option(6.0, minimum=0)
+    link_failure_cache_hours: float = option(6.0, flag="--link-failure-cache-hours", metavar="HOURS", minimum=0, unit="hours",
+                                             reads="hours", help="hours a failed outside link is not checked "
+                                                                 "again; 0 checks every failure again")
     """Links to other hosts whose check failed (an error status, a timeout, a name that does
     not resolve) less than this many hours ago are reported with that answer again instead of
     being checked again, so a re-run soon after an audit does not wait on every dead link a
