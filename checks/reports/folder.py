@@ -7,18 +7,30 @@ history.json (one compact summary per audit date, sorted by date, at most 104), 
 summary.md (``checks.reports.summary``, also appended to ``$GITHUB_STEP_SUMMARY`` when that is
 set). CSVs start with a UTF-8 byte order mark; no cell of a CSV or XLSX can run as a
 formula (``safe_cell``). The folder is written whole and swapped in.
+
+Workbooks are reproducible: their created date is the day the checks treated as today
+(not the moment of writing), and each carries a custom document property holding the
+SHA-256 of what makes its bytes (``xlsx_key``: the cell rows, that date, this module's code
+and XlsxWriter's version). When the workbook in the folder being replaced carries the same
+key, is whole (every member's checksum) and was not saved since (its modified date is
+still ours), it is copied instead of written again: the same bytes a fresh write gives,
+without the second or so XlsxWriter takes for a few thousand findings.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import logging
 import os
 import re
 import shutil
+import zipfile
 from collections import defaultdict
+from datetime import date, datetime, timezone
+from functools import cache
 from pathlib import Path
 
 from crawler.store import StoreReader
@@ -77,9 +89,10 @@ def finding_row(f: Finding) -> list:
     return [d[c] for c in FINDING_COLUMNS]
 
 
-def write_findings(result: CheckResult, out: Path) -> None:
+def write_findings(result: CheckResult, out: Path, previous: Path | None = None) -> None:
     """findings.json (checked against its schema before it is written), findings.csv
-    (active then waived) and findings.xlsx (for the Local Offer manager)."""
+    (active then waived) and findings.xlsx (for the Local Offer manager; ``previous``: the
+    reports folder being replaced, whose workbook is reused when it is the same)."""
     files.write_findings(result, out, check=True)
     rows = [finding_row(f) for f in (*result.findings, *result.waived)]
     atomic_write(out / "findings.csv", _csv_text(FINDING_COLUMNS, rows))
@@ -87,7 +100,7 @@ def write_findings(result: CheckResult, out: Path) -> None:
     sheets = [("Findings", ALL_COLUMNS, [all_row(f, names) for f in result.findings])]
     if result.waived:
         sheets.append(("Waived", ALL_COLUMNS, [all_row(f, names) for f in result.waived]))
-    atomic_write(out / "findings.xlsx", xlsx_bytes(sheets))
+    write_xlsx(out / "findings.xlsx", sheets, created_at(result), previous and previous / "findings.xlsx")
 
 
 def page_rows(store: StoreReader) -> list[list]:
@@ -195,37 +208,109 @@ def _sheet(wb, title: str, header: tuple[str, ...], rows: list[list]) -> None:
                 ws.write_string(r, i, _xlsx_cell(str(value)))
 
 
-def xlsx_bytes(sheets: list[tuple[str, tuple[str, ...], list[list]]]) -> bytes:
+def xlsx_bytes(sheets: list[tuple[str, tuple[str, ...], list[list]]], created: datetime | None = None,
+               key: str | None = None) -> bytes:
     """A workbook, one sheet per ``(title, header, rows)``: bold header, frozen first row,
-    filter, column widths, page and link columns clickable. XlsxWriter writes it row by
-    row (constant memory), several times faster than openpyxl for thousands of findings."""
+    filter, column widths, page and link columns clickable. XlsxWriter writes it several
+    times faster than openpyxl for thousands of findings.
+
+    ``created``: the workbook's created date (else now); with it the bytes depend only on
+    the sheets, and the workbook carries ``key`` (``xlsx_key``) as a custom property."""
     import xlsxwriter
 
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "strings_to_numbers": False,
                                       "strings_to_formulas": False, "strings_to_urls": False})
+    if created is not None:
+        wb.set_properties({"created": created})
+        wb.set_custom_property(XLSX_KEY_PROPERTY, key or xlsx_key(sheets, created))
     for title, header, rows in sheets:
         _sheet(wb, title, header, rows)
     wb.close()
     return buffer.getvalue()
 
 
-def _xlsx_bytes(title: str, rows: list[list[str]]) -> bytes:
-    return xlsx_bytes([(title, OWNER_COLUMNS, rows)])
+XLSX_KEY_PROPERTY = "lo-audit rows sha256"
+"""The custom document property of a workbook that holds its ``xlsx_key``."""
 
 
-def write_owners(result: CheckResult, out: Path) -> list[str]:
-    """owners/<slug>.csv and .xlsx per owner of active findings; stale owner files removed."""
+@cache
+def _xlsx_code() -> bytes:
+    """What besides the rows decides a workbook's bytes: this module (layout, widths, cell
+    rules) and XlsxWriter's version."""
+    from importlib.metadata import version
+
+    return hashlib.sha256(Path(__file__).read_bytes()).digest() + version("XlsxWriter").encode()
+
+
+def xlsx_key(sheets: list[tuple[str, tuple[str, ...], list[list]]], created: datetime) -> str:
+    """SHA-256 of everything that decides the bytes of ``xlsx_bytes(sheets, created)``."""
+    digest = hashlib.sha256(_xlsx_code())
+    digest.update(created.isoformat().encode())
+    for title, header, rows in sheets:  # cells are text, numbers, true/false or empty; anything else by repr
+        digest.update(b"\n" + json.dumps([title, list(header), rows], ensure_ascii=False,
+                                          default=lambda v: f"{type(v).__name__}:{v!r}").encode())
+    return digest.hexdigest()
+
+
+def created_at(result: CheckResult) -> datetime | None:
+    """The workbooks' created date: midnight UTC of the day the checks treated as today, so
+    that checking the same crawl again the same day writes the same bytes (None: no date)."""
+    try:
+        day = date.fromisoformat(result.today)
+    except (TypeError, ValueError):
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+def _reusable(old: Path, key: str, created: datetime) -> bytes | None:
+    """The bytes of ``old`` when it is the workbook ``key`` describes, whole and not saved
+    since it was written; else None (missing, not a workbook, corrupt, other rows, edited)."""
+    try:
+        data = old.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            custom = book.read("docProps/custom.xml").decode("utf-8")
+            core = book.read("docProps/core.xml").decode("utf-8")
+            if book.testzip() is not None:  # a member whose checksum is wrong
+                return None
+    except Exception:  # noqa: BLE001 - whatever cannot be read is simply written again
+        return None
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    mine = f'name="{XLSX_KEY_PROPERTY}"><vt:lpwstr>{key}</vt:lpwstr>' in custom
+    untouched = f">{stamp}</dcterms:modified>" in core  # an office program saving it sets this to its own time
+    return data if mine and untouched else None
+
+
+def write_xlsx(path: Path, sheets: list[tuple[str, tuple[str, ...], list[list]]], created: datetime | None,
+               previous: Path | None = None) -> bool:
+    """Write the workbook of ``sheets`` at ``path``. When ``previous`` (the same file in the
+    folder being replaced) is exactly the workbook these sheets give, copy its bytes instead
+    (``_reusable``). True when it was reused."""
+    key = xlsx_key(sheets, created) if created is not None else None
+    if key is not None and previous is not None:
+        data = _reusable(previous, key, created)
+        if data is not None:
+            atomic_write(path, data)
+            return True
+    atomic_write(path, xlsx_bytes(sheets, created, key))
+    return False
+
+
+def write_owners(result: CheckResult, out: Path, previous: Path | None = None) -> list[str]:
+    """owners/<slug>.csv and .xlsx per owner of active findings; stale owner files removed
+    (``previous``: the reports folder being replaced, whose workbooks are reused when the same)."""
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         groups[slug(f.owner)].append(f)
     names = service_names(result)
     folder = out / "owners"
     folder.mkdir(parents=True, exist_ok=True)
+    created = created_at(result)
     for name, findings in groups.items():
         rows = [owner_row(f, names) for f in findings]
         atomic_write(folder / f"{name}.csv", _csv_text(OWNER_COLUMNS, rows))
-        atomic_write(folder / f"{name}.xlsx", _xlsx_bytes(findings[0].owner or name, rows))
+        write_xlsx(folder / f"{name}.xlsx", [(findings[0].owner or name, OWNER_COLUMNS, rows)], created,
+                   previous and previous / "owners" / f"{name}.xlsx")
     for old in folder.iterdir():
         if old.suffix in (".csv", ".xlsx") and old.stem not in groups:
             old.unlink()
@@ -263,9 +348,9 @@ def _in_place(out: Path) -> bool:
 def _write_all(result: CheckResult, cfg, out: Path, previous: Path) -> None:
     if previous != out and files.history_path(previous).is_file():
         shutil.copy2(files.history_path(previous), files.history_path(out))
-    write_findings(result, out)
+    write_findings(result, out, previous=previous)
     write_pages(result, cfg.crawl.db, out)
-    write_owners(result, out)
+    write_owners(result, out, previous=previous)
     points = write_history(result, out)
     write_summary(out, site_url=cfg.site.url or None, step_summary=False, result=result, history=points)
 

@@ -149,3 +149,28 @@ def test_check_command_end_to_end(tmp_path, small_store, report_rules, capsys):
 def test_slug():
     assert [slug(s) for s in ("Health & Wellbeing", "  ", "SEND Team 2")] == ["health-wellbeing", "unassigned",
                                                                              "send-team-2"]
+
+
+def test_checking_again_keeps_workbooks_byte_for_byte_until_a_finding_changes(tmp_path, small_store, report_rules,
+                                                                             monkeypatch):
+    """Each check replaces the whole folder; the workbooks of the folder it replaces are
+    carried over when their rows are the same (second and third run: every finding persisting)."""
+    import checks.reports.folder as folder
+
+    written, real = [], folder.xlsx_bytes
+    monkeypatch.setattr(folder, "xlsx_bytes", lambda sheets, *a, **k: written.append(sheets[0][0]) or real(sheets, *a, **k))
+    cfg = _cfg(tmp_path, small_store)
+    books = []
+    for _ in range(3):
+        written.clear()
+        out = write_reports(run_checks(cfg), cfg)
+        books.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.xlsx"))})
+    assert len(books[0]) == 3 and books[0] != books[1]  # the first run's findings were new
+    assert books[1] == books[2] and written == []  # the third run wrote no workbook
+    cold = write_reports(run_checks(cfg), _cfg(tmp_path / "elsewhere", small_store))  # no folder to reuse
+    fresh = {p.relative_to(cold).as_posix(): p.read_bytes() for p in sorted(cold.rglob("*.xlsx"))}
+    assert fresh == books[2]
+    next_day = make_cfg(tmp_path, small_store, today="2024-06-02", owners=cfg.checks.owners)
+    out = write_reports(run_checks(next_day), next_day)
+    again = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.xlsx"))}
+    assert again.keys() == books[2].keys() and all(again[k] != books[2][k] for k in again)  # dated that day

@@ -173,10 +173,10 @@ from checks.pipeline.engine import run_checks
 from checks_testkit import make_cfg
 from pathlib import Path
 real = reports.write_owners
-def slow(result, out):
+def slow(*args, **kwargs):
     print("writing", flush=True)
     time.sleep(30)
-    return real(result, out)
+    return real(*args, **kwargs)
 reports.write_owners = slow
 cfg = make_cfg(Path({tmp!r}), Path({db!r}), today="2024-07-01")
 reports.write_reports(run_checks(cfg), cfg)
