@@ -161,6 +161,24 @@ def same_subject(name: str, head: str) -> bool:
     return name.endswith(head) and bool(_NAME_SEPARATOR.search(name[:-len(head)]))
 
 
+def soft_404_text(page: Page) -> str:
+    """The "not found" words of a page that answered 200, or "" for a real page.
+
+    The title and h1 are searched; the main text only when it is short (under 150 words)
+    and then only its first 300 characters, so articles that merely mention the words pass.
+    """
+    h1 = " ".join(t for level, t in page.headings if level == 1)
+    for text in (page.title, h1):
+        if SOFT_404.search(text or "") or TITLE_404.search(text or ""):
+            return " ".join(text.split())
+    body = page.main_text or ""
+    if len(body.split()) < 150:
+        m = SOFT_404.search(body[:300])
+        if m:
+            return " ".join(body[max(0, m.start() - 40): m.end() + 40].split())
+    return ""
+
+
 @dataclass
 class SiteIndex:
     """The crawl of one run, indexed. Build with :meth:`build`."""
@@ -255,7 +273,19 @@ class SiteIndex:
         base = self._base_identity(page)
         return self._merged.get(base, base)
 
+    def _per_page(self, name: str, page: Page, compute) -> Any:
+        """``compute(page)``, worked out once per check for the pages of this index."""
+        if self.by_url.get(page.url) is not page:
+            return compute(page)
+        memo = self.memo.setdefault(name, {})
+        if page.url not in memo:
+            memo[page.url] = compute(page)
+        return memo[page.url]
+
     def _base_identity(self, page: Page) -> str:
+        return self._per_page("base_identity", page, self._base_identity_of)
+
+    def _base_identity_of(self, page: Page) -> str:
         url = self.url_of(page)
         if platform_of(url) == "kb5":
             parts = urlsplit(url)
@@ -351,23 +381,10 @@ class SiteIndex:
                 seen.setdefault(self.identity(p), p)
         return sorted(seen.values(), key=self.url_of)
 
-    @staticmethod
-    def soft_404_text(page: Page) -> str:
-        """The "not found" words of a page that answered 200, or "" for a real page.
-
-        The title and h1 are searched; the main text only when it is short (under 150 words)
-        and then only its first 300 characters, so articles that merely mention the words pass.
-        """
-        h1 = " ".join(t for level, t in page.headings if level == 1)
-        for text in (page.title, h1):
-            if SOFT_404.search(text or "") or TITLE_404.search(text or ""):
-                return " ".join(text.split())
-        body = page.main_text or ""
-        if len(body.split()) < 150:
-            m = SOFT_404.search(body[:300])
-            if m:
-                return " ".join(body[max(0, m.start() - 40): m.end() + 40].split())
-        return ""
+    def soft_404_text(self, page: Page) -> str:
+        """The "not found" words of a page that answered 200, or "" for a real page (see
+        :func:`soft_404_text`), once per page and check."""
+        return self._per_page("soft_404", page, soft_404_text)
 
     @cached_property
     def content_pages(self) -> list[Page]:

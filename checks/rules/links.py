@@ -100,11 +100,10 @@ def broken(ctx: RuleContext) -> Iterable[Finding]:
     with_docs = ctx.option("include_documents")
     groups = _Groups()
     for page, target, links in _pairs(site):
-        if not with_docs and _is_document(site, target, links):
-            continue
         status, error, known = site.target_status(target)
-        if known and _failed(status, error):
-            groups.add(target, site.url_of(page), status, error, links)
+        if not (known and _failed(status, error)) or (not with_docs and _is_document(site, target, links)):
+            continue
+        groups.add(target, site.url_of(page), status, error, links)
     for target, url, pages, (status, error, links) in groups.items():
         what = f"status {status}" if status else (error or "no response")
         yield ctx.finding(target, f"{_on(pages)} leads to a page that does not work ({what}).",
