@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -41,6 +42,7 @@ def code_version(modules: tuple[ModuleType, ...], packages: tuple[str, ...]) -> 
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=65_536)  # one page's text is looked up by several measures in a check
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
