@@ -81,7 +81,8 @@ class Frontier:
             fresh.append((url, depth, parent, via))
             if guard:
                 guarded.append((entry, guard))
-        self.store.enqueue_new(self.run_id, fresh)
+        if fresh:  # on a re-crawl most pages link only to URLs already known
+            self.store.enqueue_new(self.run_id, fresh)
         for url, *_ in fresh:
             if self.entries[url].state == QUEUED:
                 self._push(self.entries[url])
