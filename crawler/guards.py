@@ -210,6 +210,8 @@ class Guards:
         return 0
 
     def _pagination_key(self, source: str, target: str, text: str) -> str:
+        if source == target:
+            return ""  # a link to a part of the same page (``#section``): the same page number, no step
         if is_pagination(source, target):
             return pagination_parts(target)[0]
         if _split(source)[:2] != _split(target)[:2]:
