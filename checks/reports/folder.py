@@ -78,7 +78,8 @@ def _csv_text(header: tuple[str, ...], rows: list[list]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    start = FORMULA_START  # safe_cell, inlined: this runs for every cell of every CSV
+    writer.writerows([("'" + v) if isinstance(v, str) and v.startswith(start) else v for v in row] for row in rows)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -174,8 +175,11 @@ def _xlsx_cell(value: object) -> object:
     return safe_cell(ILLEGAL_CHARACTERS.sub("", value)) if isinstance(value, str) else value
 
 
+_LINK = re.compile(r"https?://[^\s]+$", re.I)
+
+
 def _is_link(value: object) -> bool:
-    return isinstance(value, str) and bool(re.match(r"https?://[^\s]+$", value, re.I)) and len(value) < 2000
+    return isinstance(value, str) and bool(_LINK.match(value)) and len(value) < 2000
 
 
 def _sheet(wb, title: str, header: tuple[str, ...], rows: list[list]) -> None:
@@ -189,9 +193,13 @@ def _sheet(wb, title: str, header: tuple[str, ...], rows: list[list]) -> None:
         ws.write_string(0, i, _xlsx_cell(name), bold)
     link_columns = {i for i, name in enumerate(header) if name in LINK_COLUMNS}
     links = 0
+    illegal, start = ILLEGAL_CHARACTERS.sub, FORMULA_START
     for r, row in enumerate(rows, 1):
         for i, value in enumerate(row):
-            value = _xlsx_cell(value)
+            if isinstance(value, str):  # _xlsx_cell, inlined: this runs for every cell
+                value = illegal("", value)
+                if value.startswith(start):
+                    value = "'" + value
             if value is None or value == "":
                 continue
             if isinstance(value, str):  # text stays text, whatever it starts with
