@@ -246,6 +246,7 @@ def bench_site(spec: str, repeat: int, before: Path | None, after: Path = ROOT) 
                     continue
                 db, out = work / f"{step}.sqlite", work / f"reports-{step}"
                 fresh(db)
+                shutil.rmtree(out, ignore_errors=True)  # a first audit has no earlier findings either
                 rows[f"audit_{step}"].append(_log(spec, audit(site.url, versions[step], db, out, f"full audit ({step})")))
                 if step not in digests:
                     digests[step] = findings_mod.digest(out / "findings.json")
