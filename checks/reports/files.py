@@ -20,6 +20,7 @@ from pathlib import Path
 from checks.reports.finding import Finding, Severity
 from checks.reports.result import CheckResult
 from checks.schemas import load_schema, schema_problems
+from common import jsonfast
 from common.errors import InputError
 
 FINDINGS = "findings.json"
@@ -79,7 +80,7 @@ def _read_json(path: Path):
     except OSError as exc:
         raise ReportFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        return json.loads(text)
+        return jsonfast.loads(text)
     except json.JSONDecodeError as exc:
         raise ReportFileError(f"{path}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
 
@@ -156,7 +157,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
 
 def json_text(data: object) -> str:
     """JSON as every report file is written: indented, UTF-8 as is, a newline at the end."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+    return jsonfast.dumps_indented(data)
 
 
 def write_json(path: Path, data: object) -> None:
@@ -173,7 +174,7 @@ def write_findings(result: CheckResult, path: str | Path, check: bool = False) -
     path = _as_file(path, FINDINGS)
     text = json_text(result.to_dict())
     if check:
-        _check(json.loads(text), "findings", path)
+        _check(jsonfast.loads(text), "findings", path)
     atomic_write(path, text)
     return path
 

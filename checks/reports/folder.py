@@ -107,11 +107,12 @@ def write_findings(result: CheckResult, out: Path, previous: Path | None = None)
 def page_rows(store: StoreReader) -> list[list]:
     """One row per page of the run, with how many pages link to it."""
     inlinks = store.inlinks()
+    fields = [c for c in PAGE_COLUMNS if c != "inlinks"]
     rows = []
-    for p in store.pages():
-        count = inlinks.get(p.url, 0) or inlinks.get(p.final_url, 0)
-        values = {**{c: getattr(p, c, "") for c in PAGE_COLUMNS if c != "inlinks"}, "inlinks": count}
-        values["rendered"] = int(p.rendered)
+    for found in store.page_fields(fields):  # plain columns only: no page's JSON is decoded
+        values = dict(zip(fields, found))
+        values["inlinks"] = inlinks.get(values["url"], 0) or inlinks.get(values["final_url"], 0)
+        values["rendered"] = int(values["rendered"])
         rows.append([values[c] for c in PAGE_COLUMNS])
     return rows
 

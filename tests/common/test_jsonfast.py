@@ -1,0 +1,73 @@
+"""common.jsonfast gives the standard library's text and values, whichever library answers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import pytest
+from hypothesis import given, strategies as st
+
+from common import jsonfast
+
+
+@dataclass(frozen=True)
+class _Thing:
+    name: str
+
+
+def _std(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+ODD = [
+    {"findings": [], "metrics": {}, "n": 0, "x": -0.0, "f": 1e16, "g": 0.1, "u": "é – ‘q’ \u2028 \x00 \U0001F600"},
+    {"when": datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc), "day": date(2026, 11, 22), "naive": datetime(2026, 1, 1)},
+    {"thing": _Thing("a"), "set": {1}},  # str() of what JSON has no type for, as json.dumps(default=str)
+    {"big": 10**30},  # beyond 64 bits: orjson refuses, json writes it
+    {1: "integer key", "b": [[], {}, [{}]]},  # a key that is not a string
+]
+
+
+@pytest.mark.parametrize("data", ODD)
+def test_indented_text_is_the_standard_librarys(data):
+    assert jsonfast.dumps_indented(data) == _std(data)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=20)
+
+
+@given(JSON_VALUES)
+def test_any_json_value_gives_the_same_values_and_reads_back_the_same(data):
+    text = jsonfast.dumps_indented(data)
+    assert json.loads(text) == json.loads(_std(data))
+    assert jsonfast.loads(text) == json.loads(text) == jsonfast.loads(_std(data))
+    assert jsonfast.loads(text.encode()) == json.loads(text)
+    if not _has_exponent_float(data):  # orjson writes 1e-7 where json writes 1e-07
+        assert text == _std(data)
+
+
+def _has_exponent_float(data) -> bool:
+    if isinstance(data, float):
+        return "e" in repr(data)
+    if isinstance(data, dict):
+        return any(map(_has_exponent_float, data.values()))
+    return isinstance(data, list) and any(map(_has_exponent_float, data))
+
+
+def test_integers_beyond_64_bits_are_read_exactly():
+    assert jsonfast.loads("[-9223372036854775809, 123456789012345678901234]") == \
+        [-9223372036854775809, 123456789012345678901234]
+    assert jsonfast.loads(b"[18446744073709551616]") == [18446744073709551616]
+
+
+def test_what_orjson_refuses_to_read_is_read_as_json_reads_it():
+    assert jsonfast.loads('["\\ud800"]') == ["\ud800"]  # an escaped lone surrogate
+    assert jsonfast.loads(b'{"a": 1}') == {"a": 1}
+    with pytest.raises(json.JSONDecodeError) as caught:
+        jsonfast.loads("{not json")
+    assert "line 1 column 2" in str(caught.value)  # json's own message, as before
