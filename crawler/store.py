@@ -195,19 +195,19 @@ def _json_out(value) -> str:
 
 
 def _headings_in(value) -> tuple:
-    return tuple((int(level), text) for level, text in jsonfast.loads(value)) if value else ()
+    return tuple((int(level), text) for level, text in jsonfast.loads_plain(value)) if value else ()
 
 
 def _redirects_in(value) -> tuple:
-    return tuple((u, int(s)) for u, s in jsonfast.loads(value)) if value else ()
+    return tuple((u, int(s)) for u, s in jsonfast.loads_plain(value)) if value else ()
 
 
 def _tuple_in(value) -> tuple:
-    return tuple(jsonfast.loads(value)) if value else ()
+    return tuple(jsonfast.loads_plain(value)) if value else ()
 
 
 def _meta_in(value) -> dict:
-    return jsonfast.loads(value) if value else {}
+    return json.loads(value) if value else {}  # may hold a page's own data (JSON-LD): any number
 
 
 def _default_in(default):

@@ -65,6 +65,14 @@ def test_integers_beyond_64_bits_are_read_exactly():
     assert jsonfast.loads(b"[18446744073709551616]") == [18446744073709551616]
 
 
+def test_plain_reading_gives_jsons_values_for_small_numbers():
+    text = '[[1, "Contact us"], [2, "Caf\u00e9 \ud800"], ["https://x.test/", 301]]'
+    assert jsonfast.loads_plain(text) == json.loads(text)
+    assert jsonfast.loads_plain('["a", "b"]') == ["a", "b"]
+    with pytest.raises(json.JSONDecodeError):
+        jsonfast.loads_plain("[1,")
+
+
 def test_what_orjson_refuses_to_read_is_read_as_json_reads_it():
     assert jsonfast.loads('["\\ud800"]') == ["\ud800"]  # an escaped lone surrogate
     assert jsonfast.loads(b'{"a": 1}') == {"a": 1}
