@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import json
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -269,6 +270,7 @@ async def _check_links(writer: StoreWriter, run_id: int, cfg, agent: str, starte
         return 0
     urls = writer.external_targets(run_id)
     cached = writer.cached_links(urls, cfg.link_cache_days)
+    writer.failures_checked_with(json.dumps([cfg.allow_private, sorted(allowed), cfg.timeout, cfg.link_checker, agent]))
     cached.update(writer.cached_failures([u for u in urls if u not in cached], cfg.link_failure_cache_hours))
     remaining = max(30.0, cfg.total_timeout - (time.monotonic() - started))
     settings = CheckSettings(Screen(allowed, cfg.allow_private), agent, cfg.timeout, cfg.rate, cfg.link_checker,

@@ -17,7 +17,8 @@ Tables (all keyed by ``run_id``):
 - ``link_cache`` (not per run): link targets whose status check answered well, with
   when, so later runs need not check them again (``crawl.link_cache_days``).
 - ``link_failures`` (not per run): link targets whose status check failed, with the
-  answer and when, reused for ``crawl.link_failure_cache_hours`` only.
+  answer and when, reused for ``crawl.link_failure_cache_hours`` only, and only by runs
+  that check links with the same settings (``meta.link_failures_settings``).
 - ``derived`` (not per run): values the checks worked out from a page's text (the
   reading age and its sentence counts), under the SHA-256 of that text and a ``kind``
   naming the measure and the version of the code that computed it, so a later check
@@ -525,6 +526,16 @@ class StoreWriter:
                 for r in self.conn.execute(
                     "SELECT url, status, error, final_url FROM link_failures WHERE checked_at >= ?", (since,))
                 if r[0] in wanted}
+
+    def failures_checked_with(self, settings: str) -> None:
+        """Forget every kept failure when the link checks were made with other ``settings``
+        (the screen of private addresses, the allowed hosts, the timeout, the checker): a
+        failure is only replayed to a run that would have checked the target the same way."""
+        with self._tx():
+            row = self.conn.execute("SELECT value FROM meta WHERE key='link_failures_settings'").fetchone()
+            if row is None or row[0] != settings:
+                self.conn.execute("DELETE FROM link_failures")
+                self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('link_failures_settings', ?)", (settings,))
 
     def remember_links(self, statuses: Iterable[LinkStatus]) -> None:
         """Cache targets that answered well (``link_cache``) and those that failed

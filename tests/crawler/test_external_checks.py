@@ -203,3 +203,26 @@ def test_a_host_that_does_not_resolve_is_looked_up_at_most_per_host_times_per_sc
     found = run(urls, resolver=resolver)
     assert {s.error for s in found.values()} == {"dns"} and len(found) == 80
     assert 2 <= resolver.asked <= 2 * PER_HOST  # one bound per scheme and port, not one lookup per link
+
+
+def test_a_failure_remembered_under_other_check_settings_is_checked_again(make_site, crawl_cfg):
+    """A failure kept while private addresses were allowed is not replayed once they are
+    refused (the link would not be checked at all, so it is no broken link), nor kept
+    after the timeout is raised to let slow partners answer."""
+    other = make_site({"/gone": Route("gone", status=404)})  # on loopback: private unless allowed
+    site = make_site({"/": Route(page("Home", f"<a href='{other.url('/gone')}'>partner</a>"))})
+    cfg = crawl_cfg(site.url("/"), check_external=True, allow_private=True)
+    crawl(cfg)
+    assert StoreReader(cfg.db).link_statuses()[other.url("/gone")].status == 404
+    asked = other.count("/gone")
+    crawl(dataclasses.replace(cfg, allow_private=False))
+    found = StoreReader(cfg.db).link_statuses()[other.url("/gone")]
+    assert (found.status, found.error) == (0, "refused-private"), found
+    assert other.count("/gone") == asked
+    crawl(cfg)  # allowed again: checked (nothing kept from the refused run)
+    assert other.count("/gone") > asked
+    asked = other.count("/gone")
+    crawl(cfg)
+    assert other.count("/gone") == asked, "the same settings: the failure is remembered"
+    crawl(dataclasses.replace(cfg, timeout=cfg.timeout + 10))
+    assert other.count("/gone") > asked, "a longer timeout: every failure is checked again"
