@@ -109,7 +109,9 @@ class CrawlConfig:
     not resolve) less than this many hours ago are reported with that answer again instead of
     being checked again, so a re-run soon after an audit does not wait on every dead link a
     second time. Kept short: a daily or weekly run checks every failure again; 0 checks every
-    failure on every run (use it to confirm a fix on another site at once)."""
+    failure on every run (use it to confirm a fix on another site at once). A run that checks
+    links differently (another ``allow_private``, allowed hosts, timeout or checker) checks
+    every failure again."""
     a11y: bool = True
     """Run axe-core (WCAG 2.2 AA) on a sample of rendered pages."""
     a11y_per_template: int = 1
