@@ -74,3 +74,28 @@ def test_two_runs_new_persisting_fixed(tmp_path, small_store, isolated_rules):
     assert [x["subject"] for x in saved["fixed"]] == ["a"]
     history = json.loads((tmp_path / "reports" / "history.json").read_text())
     assert [(h["date"], h["new"], h["fixed"]) for h in history] == [("2024-06-01", 2, 0), ("2024-06-08", 1, 1)]
+
+
+def test_a_previous_finding_whose_rule_ends_in_a_line_break_is_not_carried_over(tmp_path, small_store, isolated_rules):
+    """A hand-edited findings.json whose rule id ends in a line break is refused when read
+    (as any other broken previous file), instead of coming back as a "fixed" finding whose
+    id the check then refuses to write (the run stopped with a message about a temporary file)."""
+    wanted = {"urls": ["a", "b"]}
+
+    @rule("testing.pages", "error")
+    def pages(ctx):
+        """Reports the URLs in ``wanted``."""
+        return [Finding("testing.pages", u, Severity.ERROR, f"problem {u}", url=f"{SITE}/{u}") for u in wanted["urls"]]
+
+    cfg = make_cfg(tmp_path, small_store, today="2024-06-01")
+    write_reports(run_checks(cfg), cfg)
+    path = tmp_path / "reports" / "findings.json"
+    data = json.loads(path.read_text())
+    data["findings"][0]["rule"] += "\n"
+    path.write_text(json.dumps(data))
+    assert read_previous(tmp_path / "reports") is None
+    wanted["urls"] = ["b"]
+    second = run_checks(cfg.override("checks", today="2024-06-08"))
+    write_reports(second, cfg)
+    saved = json.loads(path.read_text())
+    assert [x["status"] for x in saved["findings"]] == ["new"] and saved["fixed"] == []

@@ -192,3 +192,20 @@ waivers:
     assert root + "/rebuild/health" in finding.evidence["pages"]
     active, waived = broken(root + "/rebuild/*")
     assert not active and [f.waived for f in waived] == ["Section being rebuilt"]
+
+
+def test_an_expiry_date_followed_by_a_line_break_is_refused_with_its_line_and_field(tmp_path, capsys):
+    """``expires: |`` gives "2026-12-31\\n": the schema's date pattern must refuse it (a
+    ``$`` alone lets one final line break through), not the date parser later on."""
+    from checks_testkit import build_store
+    from crawler.model import Page
+
+    path = write(tmp_path, "waivers:\n  - rule: links.broken\n    url: https://x/*\n    reason: ok\n    who: me\n"
+                           "    expires: |\n      2026-12-31\n")
+    with pytest.raises(WaiverError) as info:
+        load_waivers(path)
+    assert any("waivers.0.expires" in p and "expected a date as YYYY-MM-DD" in p for p in info.value.problems)
+    db = build_store(tmp_path / "crawl.sqlite", [Page(url=f"{SITE}/", status=200)])
+    code = main(["check", "--db", str(db), "--out", str(tmp_path / "out"), "--waivers", path])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and "waivers.0.expires: expected a date as YYYY-MM-DD" in err
