@@ -106,13 +106,15 @@ def page_cache(ctx: Any, family: str, modules: tuple[ModuleType, ...], packages:
 
 
 def kept_per_text(ctx: Any | None, family: str, modules: tuple[ModuleType, ...],
-                  compute: Callable[[str], Any], params: tuple = ()) -> Callable[[str], Any]:
+                  compute: Callable[[str], Any], params: tuple = (),
+                  packages: tuple[str, ...] = ()) -> Callable[[str], Any]:
     """``compute`` (a pure function of one text, returning plain JSON data) with its values
-    kept in the store under ``family`` (see :func:`page_cache`); without a check run
-    (``ctx`` None, as in a test reading a site directly) it is ``compute`` itself."""
+    kept in the store under ``family`` (see :func:`page_cache`; ``packages``: the libraries
+    whose data ``compute`` reads); without a check run (``ctx`` None, as in a test reading a
+    site directly) it is ``compute`` itself."""
     if ctx is None:
         return compute
-    cache = page_cache(ctx, family, modules, params=params)
+    cache = page_cache(ctx, family, modules, packages, params=params)
     return lambda text: cache.get(text, lambda: compute(text))
 
 

