@@ -298,11 +298,30 @@ def write_xlsx(path: Path, sheets: list[tuple[str, tuple[str, ...], list[list]]]
     key = xlsx_key(sheets, created) if created is not None else None
     if key is not None and previous is not None:
         data = _reusable(previous, key, created)
-        if data is not None:
-            atomic_write(path, data)
+        if data is not None and _digest_of(previous) == hashlib.sha256(data).hexdigest():
+            _write_workbook(path, data)
             return True
-    atomic_write(path, xlsx_bytes(sheets, created, key))
+    _write_workbook(path, xlsx_bytes(sheets, created, key))
     return False
+
+
+def _digest_path(path: Path) -> Path:
+    """``.<name>.xlsx.sha256`` beside a workbook: the SHA-256 of the bytes this tool wrote."""
+    return path.with_name(f".{path.name}.sha256")
+
+
+def _digest_of(path: Path) -> str:
+    """The digest recorded beside ``path`` when it was written, or "" (then it is not reused:
+    a workbook whose cells a script changed keeps its properties but not its bytes)."""
+    try:
+        return _digest_path(path).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _write_workbook(path: Path, data: bytes) -> None:
+    atomic_write(path, data)
+    atomic_write(_digest_path(path), hashlib.sha256(data).hexdigest() + "\n")
 
 
 def write_owners(result: CheckResult, out: Path, previous: Path | None = None) -> list[str]:
@@ -322,6 +341,8 @@ def write_owners(result: CheckResult, out: Path, previous: Path | None = None) -
                    previous and previous / "owners" / f"{name}.xlsx")
     for old in folder.iterdir():
         if old.suffix in (".csv", ".xlsx") and old.stem not in groups:
+            old.unlink()
+        elif old.name.startswith(".") and old.name.endswith(".xlsx.sha256") and old.name[1:-12] not in groups:
             old.unlink()
     return sorted(groups)
 

@@ -3,6 +3,8 @@ it is byte for byte what a fresh write would give: same rows, same day, whole, u
 
 from __future__ import annotations
 
+import hashlib
+
 import io
 import zipfile
 from datetime import datetime, timezone
@@ -151,3 +153,43 @@ def test_without_a_day_the_workbook_is_written_every_time(tmp_path):
     assert not write_xlsx(tmp_path / "b.xlsx", sheets, None, tmp_path / "a.xlsx")
     assert "docProps/custom.xml" not in zipfile.ZipFile(tmp_path / "b.xlsx").namelist()  # no key
     assert datetime.now(timezone.utc).year == openpyxl.load_workbook(tmp_path / "b.xlsx").properties.created.year
+
+
+def test_an_old_workbook_whose_cells_were_edited_is_written_again(tmp_path, written):
+    """A workbook whose cells were changed by a tool that leaves the document properties as
+    they were (a script rewriting the zip, a converter) still carries our key and our
+    modified date: it must not be published again in place of the findings."""
+    cold = _write(_result(), tmp_path / "cold")
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "findings.xlsx").write_bytes(_rezip(cold["findings.xlsx"], lambda name, raw: raw.replace(
+        b"leads to a page that does not work", b"is fine, nothing to do") if name == "xl/sharedStrings.xml" else raw))
+    digest = tmp_path / "cold" / ".findings.xlsx.sha256"  # what was written there, as in a reports folder
+    (old / digest.name).write_bytes(digest.read_bytes())
+    written.clear()
+    new = tmp_path / "new"
+    new.mkdir()
+    write_findings(_result(), new, previous=old)
+    assert (new / "findings.xlsx").read_bytes() == cold["findings.xlsx"]
+
+
+def test_a_workbook_is_reused_only_beside_the_digest_of_its_bytes(tmp_path, written):
+    """The digest beside a workbook is what lets it be reused; without it (a folder copied by
+    hand, an older version's reports) the workbook is written again, byte for byte the same."""
+    first = tmp_path / "first"
+    first.mkdir()
+    write_findings(_result(), first)
+    digest = first / ".findings.xlsx.sha256"
+    assert digest.read_text().strip() == hashlib.sha256((first / "findings.xlsx").read_bytes()).hexdigest()
+    second = tmp_path / "second"
+    second.mkdir()
+    written.clear()
+    write_findings(_result(), second, previous=first)
+    assert written == []  # reused
+    digest.unlink()
+    third = tmp_path / "third"
+    third.mkdir()
+    written.clear()
+    write_findings(_result(), third, previous=first)
+    assert written, "the workbook was reused without the digest of its bytes"
+    assert (third / "findings.xlsx").read_bytes() == (first / "findings.xlsx").read_bytes()
