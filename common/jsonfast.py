@@ -6,7 +6,10 @@ columns for every stored page; ``json.dumps`` with ``indent`` runs in pure Pytho
 faster. Where orjson would answer differently (an integer beyond 64 bits, a key that is
 not a string, an escaped lone surrogate), the standard library answers, so the values are
 the same whichever one ran; so is the text, except that orjson writes a float's exponent
-without a leading zero (``1e-7`` where json writes ``1e-07``, the same number).
+without a leading zero (``1e-7`` where json writes ``1e-07``, the same number), writes NaN
+and infinities as ``null`` (json writes ``NaN``, which is not JSON) and an ``Enum`` that is
+not also a ``str`` or ``int`` as its value (json would call ``default``). No report holds
+such values today.
 """
 
 from __future__ import annotations
