@@ -116,9 +116,9 @@ class PeakMemory:
 
 
 def timed(what: str, cmd: list[str], stdout=subprocess.DEVNULL, ok: tuple[int, ...] = (0,),
-          env: dict | None = None) -> Measure:
+          env: dict | None = None, cwd: Path | None = None) -> Measure:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
     peak = PeakMemory(proc.pid)
     _, err = proc.communicate()
     seconds = time.perf_counter() - start
@@ -205,13 +205,22 @@ def remembers_failures(source: Path) -> bool:
     return settings.is_file() and "link_failure_cache_hours" in settings.read_text(encoding="utf-8")
 
 
+def version_env(source: Path) -> tuple[dict, Path]:
+    """Environment and working folder that make ``python -c`` import the version in ``source``.
+
+    ``python -c`` puts its working folder first on ``sys.path``, before ``PYTHONPATH``: run
+    from this checkout, every version would import this checkout's packages. So the
+    commands run in a folder with no packages in it."""
+    return {**os.environ, "PYTHONPATH": str(source)}, Path(tempfile.gettempdir())
+
+
 def audit(url: str, source: Path, db: Path, out: Path, label: str, crawl_args: str = "") -> Measure:
     """crawl + check as one measured shell command (one process tree), from ``source``."""
     py = f"{sys.executable} -c '{CLI}'"
     script = (f"{py} -q crawl {url} --db {db} --rate 0 --concurrency 16 --max-pages 100000 {crawl_args} && "
               f"{py} -q check --db {db} --out {out} --fail-on never --today {TODAY}")
-    env = {**os.environ, "PYTHONPATH": str(source)}
-    m = timed(label, ["/bin/sh", "-c", script], env=env)
+    env, cwd = version_env(source)
+    m = timed(label, ["/bin/sh", "-c", script], env=env, cwd=cwd)
     counts = store_counts(db)
     m.pages, m.rendered, m.axe, m.link_checks = counts.html, counts.rendered, counts.axe, counts.link_checks
     m.crawl_s = counts.seconds

@@ -53,3 +53,18 @@ def test_a_site_with_outside_links_reports_the_reaudit_that_checks_failures_agai
     assert not run.remembers_failures(tmp_path)
     (tmp_path / "crawler" / "settings.py").write_text("link_failure_cache_hours: float = option(6.0)\n")
     assert run.remembers_failures(tmp_path)
+
+
+def test_each_version_imports_its_own_code(tmp_path):
+    """``python -c`` puts its folder before PYTHONPATH: the bench must not run from a checkout."""
+    import subprocess
+    import sys
+
+    other = tmp_path / "other"
+    (other / "checks").mkdir(parents=True)
+    (other / "checks" / "__init__.py").write_text("WHO = 'other'\n")
+    env, cwd = run.version_env(other)
+    found = subprocess.run([sys.executable, "-c", "import checks; print(checks.__file__)"], env=env, cwd=cwd,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert found == str(other / "checks" / "__init__.py")
+    assert not (cwd / "checks").exists()
