@@ -211,7 +211,13 @@ def version_env(source: Path) -> tuple[dict, Path]:
     ``python -c`` puts its working folder first on ``sys.path``, before ``PYTHONPATH``: run
     from this checkout, every version would import this checkout's packages. So the
     commands run in a folder with no packages in it."""
-    return {**os.environ, "PYTHONPATH": str(source)}, Path(tempfile.gettempdir())
+    global _EMPTY
+    if _EMPTY is None or not _EMPTY.is_dir():
+        _EMPTY = Path(tempfile.mkdtemp(prefix="lo-bench-cwd-"))
+    return {**os.environ, "PYTHONPATH": str(source)}, _EMPTY
+
+
+_EMPTY: Path | None = None
 
 
 def audit(url: str, source: Path, db: Path, out: Path, label: str, crawl_args: str = "") -> Measure:
