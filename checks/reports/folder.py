@@ -272,22 +272,19 @@ def created_at(result: CheckResult) -> datetime | None:
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
-def _reusable(old: Path, key: str, created: datetime) -> bytes | None:
-    """The bytes of ``old`` when it is the workbook ``key`` describes, whole and not saved
-    since it was written; else None (missing, not a workbook, corrupt, other rows, edited)."""
+def _reusable(old: Path, key: str) -> bytes | None:
+    """The bytes of ``old`` when they are still the bytes written there (the digest beside
+    it, see :func:`_write_workbook`) and that workbook is the one ``key`` describes; else
+    None (missing, no digest, corrupt, edited or saved since, other rows or day)."""
     try:
         data = old.read_bytes()
+        if hashlib.sha256(data).hexdigest() != _digest_of(old):
+            return None
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             custom = book.read("docProps/custom.xml").decode("utf-8")
-            core = book.read("docProps/core.xml").decode("utf-8")
-            if book.testzip() is not None:  # a member whose checksum is wrong
-                return None
     except Exception:  # noqa: BLE001 - whatever cannot be read is simply written again
         return None
-    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    mine = f'name="{XLSX_KEY_PROPERTY}"><vt:lpwstr>{key}</vt:lpwstr>' in custom
-    untouched = f">{stamp}</dcterms:modified>" in core  # an office program saving it sets this to its own time
-    return data if mine and untouched else None
+    return data if f'name="{XLSX_KEY_PROPERTY}"><vt:lpwstr>{key}</vt:lpwstr>' in custom else None
 
 
 def write_xlsx(path: Path, sheets: list[tuple[str, tuple[str, ...], list[list]]], created: datetime | None,
@@ -297,8 +294,8 @@ def write_xlsx(path: Path, sheets: list[tuple[str, tuple[str, ...], list[list]]]
     (``_reusable``). True when it was reused."""
     key = xlsx_key(sheets, created) if created is not None else None
     if key is not None and previous is not None:
-        data = _reusable(previous, key, created)
-        if data is not None and _digest_of(previous) == hashlib.sha256(data).hexdigest():
+        data = _reusable(previous, key)
+        if data is not None:
             _write_workbook(path, data)
             return True
     _write_workbook(path, xlsx_bytes(sheets, created, key))
