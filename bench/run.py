@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import hashlib
 import json
 import os
@@ -211,13 +212,12 @@ def version_env(source: Path) -> tuple[dict, Path]:
     ``python -c`` puts its working folder first on ``sys.path``, before ``PYTHONPATH``: run
     from this checkout, every version would import this checkout's packages. So the
     commands run in a folder with no packages in it."""
-    global _EMPTY
-    if _EMPTY is None or not _EMPTY.is_dir():
-        _EMPTY = Path(tempfile.mkdtemp(prefix="lo-bench-cwd-"))
-    return {**os.environ, "PYTHONPATH": str(source)}, _EMPTY
+    return {**os.environ, "PYTHONPATH": str(source)}, _empty_folder()
 
 
-_EMPTY: Path | None = None
+@functools.cache
+def _empty_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="lo-bench-cwd-"))
 
 
 def audit(url: str, source: Path, db: Path, out: Path, label: str, crawl_args: str = "") -> Measure:

@@ -308,8 +308,9 @@ def read_site(site: Any, ctx: Any = None) -> Reading:
     With a check run's ``ctx``, the SEND concepts and job-advert words of each page's text
     are kept in the store between checks (``checks.index.pagecache``): an unchanged page
     is not searched again."""
-    concepts = kept_per_text(ctx, "evidence.send-concepts", (_this_module(),), lambda t: sorted(send_concepts(t)))
-    job_text = kept_per_text(ctx, "evidence.job-advert", (_this_module(),), is_job_text)
+    this = (sys.modules[__name__],)  # its source is the version of the values kept
+    concepts = kept_per_text(ctx, "evidence.send-concepts", this, lambda t: sorted(send_concepts(t)))
+    job_text = kept_per_text(ctx, "evidence.job-advert", this, is_job_text)
     pages = list(site.content_pages)
     repetition = Repetition(pages)
     contents = {p.url: main_content(p, repetition) for p in pages}
@@ -376,8 +377,3 @@ def evaluate(site: Any, reading: Reading, subjects: Iterable[Subject], titles: M
     for sid in items:
         items[sid].sort(key=lambda i: i.rank)
     return Result(scorer.subjects, {s.id: items.get(s.id, []) for s in scorer.subjects})
-
-
-def _this_module():
-    """This module, whose source is the version of the values it keeps."""
-    return sys.modules[__name__]
