@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
@@ -79,3 +80,38 @@ def test_what_orjson_refuses_to_read_is_read_as_json_reads_it():
     with pytest.raises(json.JSONDecodeError) as caught:
         jsonfast.loads("{not json")
     assert "line 1 column 2" in str(caught.value)  # json's own message, as before
+
+
+def _long_run_by_regex(text: str | bytes) -> bool:
+    """The straightforward test: 19 ASCII digits in a row, found by a regular expression."""
+    if isinstance(text, str):
+        text = text.encode("utf-8", "surrogatepass")
+    return re.search(rb"[0-9]{19}", text) is not None
+
+
+DIGITY_TEXT = st.text(alphabet=st.sampled_from("0123456789 .-e\"[],:\u0660\u0661\u0969\uff10\ud800\u00e9x"), max_size=80)
+
+
+@given(DIGITY_TEXT)
+def test_the_search_for_long_numbers_is_the_regular_expressions(text):
+    assert jsonfast.has_long_number(text) == _long_run_by_regex(text)
+    assert jsonfast.has_long_number(text.encode("utf-8", "surrogatepass")) == _long_run_by_regex(text)
+
+
+@given(st.integers(min_value=-(10**40), max_value=10**40), st.text(max_size=8))
+def test_every_integer_beyond_64_bits_is_found_and_read_exactly(number, around):
+    text = json.dumps([around, number, {"n": number}], ensure_ascii=False)
+    if not -(2**63) <= number < 2**64:
+        assert jsonfast.has_long_number(text)
+    assert jsonfast.loads(text) == json.loads(text) == [around, number, {"n": number}]
+    assert jsonfast.loads(text.encode()) == json.loads(text)
+
+
+def test_digits_that_are_not_ascii_are_no_number():
+    # twenty Arabic-Indic or full-width digits inside a string: JSON numbers are ASCII only
+    for digits in ("\u0660" * 20, "\uff11" * 20, "1" * 18 + "\u0661"):
+        assert not jsonfast.has_long_number(f'["{digits}", 1]')
+        assert jsonfast.loads(f'["{digits}", 1]') == [digits, 1]
+    assert jsonfast.has_long_number('["' + "1" * 19 + '"]')  # inside a string: json reads it, same values
+    assert jsonfast.has_long_number("[" + "9" * 19 + "]")
+    assert not jsonfast.has_long_number("[" + "9" * 18 + ", 1.5e300]")
