@@ -36,15 +36,14 @@ def mark(active: Iterable[Finding], waived: Iterable[Finding],
     A finding seen last time (active or waived) is ``persisting``, otherwise ``new``;
     ``fixed`` lists last time's active findings found neither active nor waived now.
     """
-    before = (*previous.findings, *previous.waived) if previous else ()
-    known = {f.id for f in before}
+    known = {f.id for f in (*previous.findings, *previous.waived)} if previous else set()
 
     def status(f: Finding) -> Finding:
-        return f.with_(status="persisting" if f.id in known else "new")
+        return f.with_status("persisting" if f.id in known else "new")
 
     active, waived = [status(f) for f in active], [status(f) for f in waived]
-    now = {f.id for f in active} | {f.id for f in waived}
-    fixed = [f.with_(status="fixed") for f in (previous.findings if previous else ()) if f.id not in now]
+    now = {f.id for f in (*active, *waived)}
+    fixed = [f.with_status("fixed") for f in (previous.findings if previous else ()) if f.id not in now]
     return active, waived, fixed
 
 
