@@ -20,7 +20,7 @@ import asyncio
 from crawler.counts import Counts, Progress
 from crawler.frontier import DONE, Entry, Frontier, Item
 from crawler.pagebuild import guard_page
-from crawler.workers import Done, PageWorker, RenderJob
+from crawler.workers import Done, PageWorker, RenderJob, Reused
 
 RENDER_BACKLOG = 512
 """Fetched pages waiting for Chromium, at most (then HTTP workers wait too): bounds memory."""
@@ -131,15 +131,20 @@ class Engine:
             self.frontier.task_done()
 
     # -- saving ------------------------------------------------------------------------
-    def _finish(self, entry: Entry, done: Done) -> None:
+    def _finish(self, entry: Entry, done: Done | Reused) -> None:
         """Save the page and queue its links in one transaction (``StoreWriter.unit``)."""
         with self.writer.unit():
             self._save(done)
             self._follow(entry, done)
 
-    def _save(self, done: Done) -> None:
-        page = done.page
-        self.writer.save_page(self.run_id, page, done.links)
+    def _save(self, done: Done | Reused) -> None:
+        if isinstance(done, Reused):
+            page = done.previous
+            if not self.writer.copy_page(done.from_run, self.run_id, done.url, done.changes):
+                raise RuntimeError(f"run {done.from_run} no longer holds {done.url}: was the store changed during the crawl?")
+        else:
+            page = done.page
+            self.writer.save_page(self.run_id, page, done.links)
         self.counts.done += 1
         if page.error or page.status >= 400:
             self.counts.errors += 1
@@ -147,12 +152,17 @@ class Engine:
             self.counts.queued = self.frontier.queued
             self.progress.update(self.counts)
 
-    def _follow(self, entry: Entry, done: Done) -> None:
+    def _follow(self, entry: Entry, done: Done | Reused) -> None:
         """Queue the page's in-scope links, its canonical URL and its redirect target."""
-        page = done.page
-        items = [(link.target, self.frontier.depth_of_link(entry, link.target, link.text), entry.url, "link")
-                 for link in done.links if link.kind in ("page", "document")]
-        if page.final_url and page.final_url != entry.url and not done.left_scope and not page.error:
+        if isinstance(done, Reused):
+            page, left_scope = done.previous, False  # a page that left the allowed hosts is never reused
+            links = done.follow
+        else:
+            page, left_scope = done.page, done.left_scope
+            links = [(link.target, link.text) for link in done.links if link.kind in ("page", "document")]
+        items = [(target, depth, entry.url, "link")
+                 for (target, _), depth in zip(links, self.frontier.depths_of_links(entry, links))]
+        if page.final_url and page.final_url != entry.url and not left_scope and not page.error:
             items.append((page.final_url, entry.depth, entry.url, "redirect"))
         if page.canonical and page.canonical != entry.url:
             items.append((page.canonical, entry.depth, entry.url, "link"))

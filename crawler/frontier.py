@@ -142,3 +142,7 @@ class Frontier:
     def depth_of_link(self, entry: Entry, target: str, text: str) -> int:
         """The depth of a link from ``entry``'s page (pagination adds no depth, ``Guards.depth_step``)."""
         return entry.depth + self.guards.depth_step(entry.url, target, text)
+
+    def depths_of_links(self, entry: Entry, links: list[tuple[str, str]]) -> list[int]:
+        """``depth_of_link`` of every ``(target, text)`` link of ``entry``'s page, in order."""
+        return [entry.depth + step for step in self.guards.depth_steps(entry.url, links)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -75,6 +76,13 @@ def pagination_parts(url: str) -> tuple[str, str]:
     if found := PAGE_PATH.search(path):
         path, number = path[:found.start()], found.group(1)
     return f"{netloc}{path.rstrip('/')}?{urlencode(rest)}", number
+
+
+@lru_cache(maxsize=URL_CACHE)
+def _step_keys(url: str) -> tuple[str, tuple[str, str]]:
+    """``(list key, host and path)`` of ``url``: two links whose keys both differ are
+    neither pagination nor a numeric step (see ``Guards.depth_steps``)."""
+    return pagination_parts(url)[0], _split(url)[:2]
 
 
 def is_pagination(source: str, target: str) -> bool:
@@ -208,6 +216,22 @@ class Guards:
             return 1
         self.paginated[key] += 1
         return 0
+
+    def depth_steps(self, source: str, links: Iterable[tuple[str, str]]) -> list[int]:
+        """:meth:`depth_step` of every ``(target, text)`` link of the page ``source``, in
+        order, with the same answers and the same counts. A link to another list and another
+        path (most links: menus, related pages) is neither pagination nor a numeric step,
+        so it adds 1 and counts nothing without asking :meth:`depth_step`."""
+        source_keys = _step_keys(source)
+        step = self.depth_step
+        out = []
+        for target, text in links:
+            keys = _step_keys(target)
+            if keys[0] != source_keys[0] and keys[1] != source_keys[1]:
+                out.append(1)
+            else:
+                out.append(step(source, target, text))
+        return out
 
     def _pagination_key(self, source: str, target: str, text: str) -> str:
         if source == target:

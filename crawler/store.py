@@ -33,8 +33,9 @@ import time
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from common import jsonfast
@@ -225,6 +226,9 @@ _ENCODE = tuple((_json_out if name in _JSON_FIELDS else int if name in _BOOL_FIE
                 for name in PAGE_FIELDS)
 
 
+_ENCODE_BY_NAME = dict(zip(PAGE_FIELDS, _ENCODE))
+
+
 def page_to_row(run_id: int, page: Page) -> tuple:
     return (run_id, *[getattr(page, name) if encode is None else encode(getattr(page, name))
                       for name, encode in zip(PAGE_FIELDS, _ENCODE)])
@@ -237,6 +241,63 @@ def row_to_page(row: sqlite3.Row) -> Page:
 def _tuple_to_page(values: tuple) -> Page:
     """A ``Page`` from the values of ``PAGE_FIELDS`` in order (a plain-tuple row)."""
     return Page(*[decode(value) for (_, decode), value in zip(PAGE_DECODERS, values)])
+
+
+@dataclass(frozen=True)
+class PreviousPage:
+    """The columns of a page of an earlier run that a re-crawl reads (``StoreWriter.previous_brief``):
+    the validators of a conditional request and the content hash, then what the frontier
+    and the counts need of a page reused unchanged, and its ``meta`` as stored (JSON text)."""
+
+    url: str
+    etag: str
+    last_modified: str
+    content_hash: str
+    status: int
+    error: str
+    final_url: str
+    canonical: str
+    meta: str
+
+    def decoded_meta(self) -> dict:
+        """``meta`` as ``Page.meta`` holds it."""
+        return _meta_in(self.meta)
+
+
+def _sql_literal(value) -> str:
+    return str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"
+
+
+def _copy_column(name: str) -> str:
+    """The SQL giving what ``save_page(row_to_page(row))`` stores in column ``name`` of ``row``."""
+    if name in _JSON_FIELDS:  # an empty value decodes to () or {} and is stored as [] or {}
+        empty = "'{}'" if name == "meta" else "'[]'"
+        return f"CASE WHEN {name} IS NULL OR {name}='' THEN {empty} ELSE {name} END"
+    if name in _BOOL_FIELDS:
+        return f"CASE WHEN {name} THEN 1 ELSE 0 END"
+    default = Page.__dataclass_fields__[name].default
+    return name if default is MISSING else f"COALESCE({name}, {_sql_literal(default)})"
+
+
+_COPY_COLUMNS = {name: _copy_column(name) for name in PAGE_FIELDS}
+
+
+@lru_cache(maxsize=8)
+def _copy_page_sql(changed: tuple[str, ...]) -> str:
+    """INSERT ... SELECT copying a page row from one run to another, the ``changed`` columns
+    given as parameters (in ``PAGE_FIELDS`` order of the columns, after the new run id)."""
+    unknown = set(changed) - set(PAGE_FIELDS)
+    if unknown:
+        raise ValueError(f"not page columns: {', '.join(sorted(unknown))}")
+    order = {name: i for i, name in enumerate(changed)}
+    columns = [f"?{order[name] + 2}" if name in order else _COPY_COLUMNS[name] for name in PAGE_FIELDS]
+    return (f"INSERT OR REPLACE INTO pages (run_id,{','.join(PAGE_FIELDS)}) SELECT ?1,{','.join(columns)} "
+            f"FROM pages WHERE run_id=?{len(changed) + 2} AND url=?{len(changed) + 3}")
+
+
+_COPY_LINKS_SQL = ("INSERT INTO links SELECT ?1, source, target, href, text, region, kind, fragment, "
+                   "CASE WHEN scripted THEN 1 ELSE 0 END FROM links WHERE run_id=?2 AND source=?3 ORDER BY rowid")
+"""Copies a page's links to another run as ``save_page`` of the decoded links would write them."""
 
 
 def kept_pages(path: str | Path) -> int:
@@ -576,6 +637,42 @@ class StoreWriter:
                      "SELECT source, target, href, text, region, kind, fragment, scripted FROM links "
                      "WHERE run_id=? AND source=? ORDER BY rowid", (run_id, url))]
         return _tuple_to_page(row), links
+
+    def previous_brief(self, run_id: int, url: str) -> PreviousPage | None:
+        """What a re-crawl needs of a page of an earlier run before and after fetching it
+        (see ``PreviousPage``): a few columns, nothing decoded."""
+        row = self.conn.execute("SELECT etag, last_modified, content_hash, status, error, final_url, canonical, meta "
+                                "FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
+        if row is None:
+            return None
+        etag, last_modified, digest, status, error, final_url, canonical, meta = row
+        return PreviousPage(url, etag or "", last_modified or "", digest or "", status or 0, error or "",
+                            final_url or "", canonical or "", meta or "")
+
+    def previous_follow(self, run_id: int, url: str) -> list[tuple[str, str]]:
+        """``(target, text)`` of the links to pages and documents on a page of an earlier
+        run, in the order found: what the frontier needs of an unchanged page."""
+        return self.conn.execute("SELECT target, text FROM links WHERE run_id=? AND source=? "
+                                 "AND kind IN ('page','document') ORDER BY rowid", (run_id, url)).fetchall()
+
+    def copy_page(self, from_run: int, run_id: int, url: str, changes: dict) -> bool:
+        """Save an unchanged page by copying its row and its links from run ``from_run``
+        inside SQLite, with the columns in ``changes`` (stored values) set anew, and mark
+        it done in the frontier, atomically. ``changes`` holds ``Page`` field values (encoded
+        here as ``save_page`` encodes them). What is stored is what ``save_page`` of the
+        decoded page would store (``_COPY_COLUMNS``). False (nothing written) when the
+        earlier run holds no such page."""
+        names = tuple(changes)
+        values = [value if encode is None else encode(value)
+                  for value, encode in zip(changes.values(), (_ENCODE_BY_NAME.get(n) for n in names))]
+        with self._tx(pages=1):
+            cur = self.conn.execute(_copy_page_sql(names), (run_id, *values, from_run, url))
+            if not cur.rowcount:
+                return False
+            self.conn.execute("DELETE FROM links WHERE run_id=? AND source=?", (run_id, url))
+            self.conn.execute(_COPY_LINKS_SQL, (run_id, from_run, url))
+            self.conn.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (run_id, url))
+        return True
 
     def close(self) -> None:
         self.flush()

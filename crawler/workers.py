@@ -31,7 +31,7 @@ from crawler.pagebuild import (Scope, Target, base_page, build_links, content_ha
 from crawler.parse import ParsedHtml, parse_html
 from crawler.render import BrowserPool, Rendered
 from crawler.robots import RobotsCache
-from crawler.store import StoreWriter
+from crawler.store import PreviousPage, StoreWriter
 from crawler.urls import host_key, is_document_url
 
 AXE_TABS = 2
@@ -65,6 +65,20 @@ class Done:
     page: Page
     links: list[Link] = field(default_factory=list)
     left_scope: bool = False
+
+
+@dataclass(frozen=True)
+class Reused:
+    """An unchanged page, ready to be saved: the engine copies the previous run's row and
+    links inside the store (``StoreWriter.copy_page``) with the columns in ``changes`` set
+    anew, so the page and its links are never decoded; ``follow`` holds the
+    ``(target, text)`` of its links to pages and documents, for the frontier."""
+
+    url: str
+    from_run: int
+    changes: dict
+    previous: PreviousPage
+    follow: list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -103,19 +117,19 @@ class PageWorker:
             self.document_reader.close()
 
     # -- one URL -----------------------------------------------------------------------
-    async def process(self, target: Target) -> Done | RenderJob:
+    async def process(self, target: Target) -> Done | Reused | RenderJob:
         """Fetch and extract one URL; a page that needs Chromium comes back as a ``RenderJob``."""
         host = host_key(target.url)
         guard = await self._pre_guard(target.url, host)
         if guard:
             return Done(guard_page(target, guard))
         writer, previous_run = self.run.writer, self.run.previous
-        previous = writer.previous_page(previous_run, target.url) if previous_run else None
-        response = await self.clients.fetcher.get(target.url, _conditional(previous[0]) if previous else None,
+        previous = writer.previous_brief(previous_run, target.url) if previous_run else None
+        response = await self.clients.fetcher.get(target.url, _conditional(previous) if previous else None,
                                                   body="any" if is_document_url(target.url) else "html")
         self.failures.record(host, response)
         built = await self._build(target, response, previous)
-        if isinstance(built, RenderJob):
+        if isinstance(built, (RenderJob, Reused)):
             return built
         page, links = built
         return Done(page, links, response.left_scope)
@@ -129,7 +143,8 @@ class PageWorker:
             return "robots"
         return ""
 
-    async def _build(self, target: Target, response: Response, previous) -> "tuple[Page, list[Link]] | RenderJob":
+    async def _build(self, target: Target, response: Response,
+                     previous: PreviousPage | None) -> "tuple[Page, list[Link]] | Reused | RenderJob":
         if response.error or response.left_scope:
             return base_page(target, response, self.scope, kind="other" if response.left_scope else "html"), []
         if response.too_large:
@@ -140,7 +155,7 @@ class PageWorker:
             return await self._document(target, response), []
         if response.kind != "html" or not response.body:
             return base_page(target, response, self.scope, kind=response.kind), []
-        if previous and previous[0].content_hash == content_hash(response.body):
+        if previous and previous.content_hash == content_hash(response.body):
             return self._reuse(target, response, previous)
         return await self._html(target, response)
 
@@ -158,16 +173,17 @@ class PageWorker:
         found = page_fields(await asyncio.to_thread(self.document_reader.read, response.body))
         return replace(page, **found["fields"], meta={**page.meta, "document": found["meta"]})
 
-    def _reuse(self, target: Target, response: Response, previous) -> tuple[Page, list[Link]]:
-        """An unchanged page: the previous run's extraction, not re-parsed or re-rendered."""
-        old, links = previous
-        page = replace(old, depth=target.depth, found_via=target.found_via, in_sitemap=target.in_sitemap,
-                       fetched_at=now_iso(), elapsed_ms=response.elapsed_ms, rendered=False,
-                       render_reason="unchanged",
-                       meta={**old.meta, "reused_from_run": self.run.previous, "not_modified": response.status == 304})
-        if old.meta.get("axe"):
-            self.run.writer.copy_axe(self.run.previous, self.run.run_id, old.url)
-        return page, links
+    def _reuse(self, target: Target, response: Response, previous: PreviousPage) -> Reused:
+        """An unchanged page: the previous run's extraction, not re-parsed or re-rendered
+        (copied inside the store, see ``Reused``)."""
+        writer, previous_run = self.run.writer, self.run.previous
+        meta = previous.decoded_meta()
+        changes = dict(depth=target.depth, found_via=target.found_via, in_sitemap=target.in_sitemap,
+                       fetched_at=now_iso(), elapsed_ms=response.elapsed_ms, rendered=False, render_reason="unchanged",
+                       meta={**meta, "reused_from_run": previous_run, "not_modified": response.status == 304})
+        if meta.get("axe"):
+            writer.copy_axe(previous_run, self.run.run_id, previous.url)
+        return Reused(previous.url, previous_run, changes, previous, writer.previous_follow(previous_run, previous.url))
 
     async def _html(self, target: Target, response: Response) -> "tuple[Page, list[Link]] | RenderJob":
         parsed, static_links, page = await asyncio.get_running_loop().run_in_executor(
@@ -275,7 +291,7 @@ class PageWorker:
         self.run.writer.flush()
 
 
-def _conditional(page: Page) -> dict[str, str]:
+def _conditional(page: PreviousPage) -> dict[str, str]:
     headers = {}
     if page.etag:
         headers["If-None-Match"] = page.etag
