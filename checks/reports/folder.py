@@ -75,12 +75,19 @@ def safe_cell(value: object) -> object:
 
 def _csv_text(header: tuple[str, ...], rows: list[list]) -> str:
     """CSV with a UTF-8 byte order mark (so Excel reads "→" and "–" right), every cell made safe."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    parts = ["\ufeff"]  # the writer's pieces, joined once at the end: quicker than a StringIO here
+    writer = csv.writer(_Appender(parts.append), lineterminator="\r\n")
     writer.writerow(header)
     start = FORMULA_START  # safe_cell, inlined: this runs for every cell of every CSV
     writer.writerows([("'" + v) if isinstance(v, str) and v.startswith(start) else v for v in row] for row in rows)
-    return "\ufeff" + buffer.getvalue()
+    return "".join(parts)
+
+
+class _Appender:
+    """A file for ``csv.writer`` whose ``write`` is a list's ``append``."""
+
+    def __init__(self, append) -> None:
+        self.write = append
 
 
 # --------------------------------------------------------------------------- findings and pages
@@ -189,8 +196,17 @@ def _is_link(value: object) -> bool:
     return isinstance(value, str) and bool(_LINK.match(value)) and len(value) < 2000
 
 
+def sheet_title(title: str) -> str:
+    """A name Excel accepts for a sheet: no ``[]:*?/\\``, at most 31 characters, no
+    apostrophe or space at either end ("Findings" when nothing is left)."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", _xlsx_cell(title))[:31]
+    return re.sub(r"^[\s']+|[\s']+$", "", name) or "Findings"
+
+
 def _sheet(wb, title: str, header: tuple[str, ...], rows: list[list]) -> None:
-    ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", _xlsx_cell(title))[:31].strip("'").strip() or "Findings")
+    from checks.reports.xlsxrows import RowsSheet  # XlsxWriter is imported only to write a workbook
+
+    ws = wb.add_worksheet(sheet_title(title), worksheet_class=RowsSheet)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, len(rows), len(header) - 1)
     for i, name in enumerate(header):
@@ -198,29 +214,71 @@ def _sheet(wb, title: str, header: tuple[str, ...], rows: list[list]) -> None:
     bold = wb.add_format({"bold": True})
     for i, name in enumerate(header):
         ws.write_string(0, i, _xlsx_cell(name), bold)
-    link_columns = {i for i, name in enumerate(header) if name in LINK_COLUMNS}
+    _cells(ws, rows, {i for i, name in enumerate(header) if name in LINK_COLUMNS})
+
+
+def _cells(ws, rows: list[list], link_columns: set[int]) -> None:
+    """Write ``rows`` below the header: text stays text, whatever it starts with (control
+    characters removed, formulas defused: ``_xlsx_cell``), empty cells are left out, text in
+    ``link_columns`` that is a web address is a link (at most ``MAX_SHEET_LINKS``), numbers
+    and true/false keep their type.
+
+    This runs for every cell, so most text goes into the sheet's table as XlsxWriter's
+    ``write_string`` would put it there (its shared-string index; the sheet's used range
+    widened once at the end), skipping that method's checks for what cannot happen here;
+    text too long for the short way, links and every other value go through XlsxWriter's
+    own methods. Rows past the last one a sheet can hold are dropped, as those methods drop
+    them. tests/checks/reports/test_reports_same_output.py compares the bytes with the plain
+    calls."""
+    from checks.reports.xlsxrows import CellStringTuple
+
+    illegal, any_illegal, start = ILLEGAL_CHARACTERS.sub, ILLEGAL_CHARACTERS.search, FORMULA_START
+    table, index_of, hyperlinks = ws.table, ws.str_table._get_shared_string_index, ws.hyperlinks
+    short, columns = ws.xls_strmax // 2, ws.xls_colmax
+    urls: dict[str, object] = {}  # one parsed link per address: the sheet only reads it
     links = 0
-    illegal, start = ILLEGAL_CHARACTERS.sub, FORMULA_START
-    for r, row in enumerate(rows, 1):
-        for i, value in enumerate(row):
-            if isinstance(value, str):  # _xlsx_cell, inlined: this runs for every cell
-                value = illegal("", value)
+    first = last = low = high = None
+    for r, row in enumerate(rows[: ws.xls_rowmax - 1], 1):
+        cells = table[r]
+        clean = not any_illegal("\n".join([v for v in row if isinstance(v, str)]))  # one search a row
+        for i, value in enumerate(row[:columns]):
+            if isinstance(value, str):
+                if not clean:
+                    value = illegal("", value)
                 if value.startswith(start):
                     value = "'" + value
-            if value is None or value == "":
+                elif not value:
+                    continue
+                if i in link_columns and links < MAX_SHEET_LINKS and _is_link(value):
+                    url = urls.get(value)
+                    if url is not None:
+                        ws._write_url(r, i, url)
+                        links += 1
+                        continue
+                    if ws._write_url(r, i, value, None, value) == 0:
+                        urls[value] = hyperlinks[r][i]
+                        links += 1
+                        continue
+                if len(value) > short:  # perhaps beyond a cell's 32,767 characters: XlsxWriter cuts it
+                    ws._write_string(r, i, value)
+                    continue
+                cells[i] = CellStringTuple(index_of(value), None)
+                if first is None:
+                    first, low, high = r, i, i
+                last, low, high = r, min(low, i), max(high, i)
+            elif value is None:
                 continue
-            if isinstance(value, str):  # text stays text, whatever it starts with
-                if i in link_columns and links < MAX_SHEET_LINKS and _is_link(value) \
-                        and ws.write_url(r, i, value, string=value) == 0:
-                    links += 1
-                else:
-                    ws.write_string(r, i, value)
             elif isinstance(value, bool):
-                ws.write_boolean(r, i, value)
+                ws._write_boolean(r, i, value)
             elif isinstance(value, (int, float)):
-                ws.write_number(r, i, value)
+                ws._write_number(r, i, value)
             else:
-                ws.write_string(r, i, _xlsx_cell(str(value)))
+                ws._write_string(r, i, _xlsx_cell(str(value)))
+        if not cells:
+            del table[r]
+    if first is not None:
+        ws._check_dimensions(first, low)
+        ws._check_dimensions(last, high)
 
 
 def xlsx_bytes(sheets: list[tuple[str, tuple[str, ...], list[list]]], created: datetime | None = None,
@@ -252,10 +310,13 @@ XLSX_KEY_PROPERTY = "lo-audit rows sha256"
 @cache
 def _xlsx_code() -> bytes:
     """What besides the rows decides a workbook's bytes: this module (layout, widths, cell
-    rules) and XlsxWriter's version."""
+    rules), ``xlsxrows`` (how rows are written) and XlsxWriter's version."""
     from importlib.metadata import version
 
-    return hashlib.sha256(Path(__file__).read_bytes()).digest() + version("XlsxWriter").encode()
+    from checks.reports import xlsxrows
+
+    code = Path(__file__).read_bytes() + Path(xlsxrows.__file__).read_bytes()
+    return hashlib.sha256(code).digest() + version("XlsxWriter").encode()
 
 
 def xlsx_key(sheets: list[tuple[str, tuple[str, ...], list[list]]], created: datetime) -> str:

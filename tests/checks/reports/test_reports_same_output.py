@@ -9,15 +9,21 @@ JSON type, ids shared between active, waived and previous findings.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import hashlib
+import io
 import json
+import re
+from datetime import datetime, timezone
 
-from hypothesis import given, settings, strategies as st
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from checks.reports import folder
 from checks.reports.finding import Finding, Severity, finding_id
 from checks.reports.result import CheckResult
+from checks.reports.xlsxrows import RowsSheet
 from checks.triage import history
 
 TEXT = st.text(alphabet=st.sampled_from(list("ab é–→\n\r\t=+-@\"',;<>&\x00\x07\x1f") + ["\U0001F600"]),
@@ -106,3 +112,132 @@ def test_mark_is_the_plain_comparison(active, waived, before, before_waived, has
 @given(findings())
 def test_a_findings_csv_row_is_the_plain_one(f):
     assert folder.finding_row(f) == plain_finding_row(f)
+
+
+# --------------------------------------------------------------------------- workbooks
+def plain_sheet(wb, title, header, rows) -> None:
+    """checks.reports.folder._sheet as it was: every cell through XlsxWriter's public calls."""
+    ws = wb.add_worksheet(folder.sheet_title(title))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(rows), len(header) - 1)
+    for i, name in enumerate(header):
+        ws.set_column(i, i, folder.COLUMN_WIDTHS.get(name, 16))
+    bold = wb.add_format({"bold": True})
+    for i, name in enumerate(header):
+        ws.write_string(0, i, folder._xlsx_cell(name), bold)
+    link_columns = {i for i, name in enumerate(header) if name in folder.LINK_COLUMNS}
+    links = 0
+    for r, row in enumerate(rows, 1):
+        for i, value in enumerate(row):
+            value = folder._xlsx_cell(value)
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                if i in link_columns and links < folder.MAX_SHEET_LINKS and folder._is_link(value) \
+                        and ws.write_url(r, i, value, string=value) == 0:
+                    links += 1
+                else:
+                    ws.write_string(r, i, value)
+            elif isinstance(value, bool):
+                ws.write_boolean(r, i, value)
+            elif isinstance(value, (int, float)):
+                ws.write_number(r, i, value)
+            else:
+                ws.write_string(r, i, folder._xlsx_cell(str(value)))
+
+
+def _both(sheets, monkeypatch) -> tuple[bytes, bytes]:
+    created = datetime(2026, 11, 28, tzinfo=timezone.utc)
+    fast = folder.xlsx_bytes(sheets, created, "k")
+    with monkeypatch.context() as patch:
+        patch.setattr(folder, "_sheet", plain_sheet)
+        plain = folder.xlsx_bytes(sheets, created, "k")
+    return fast, plain
+
+
+LINKS = st.sampled_from(["https://lo.example/a", "https://lo.example/a", "http://x.test/p?q=1&r=<2>#top",
+                         "https://lo.example/" + "l" * 300, "https://lo.example/" + "m" * 2100, "HTTPS://X.TEST/É",
+                         "mailto:a@b.test", "https://x.test/a b", "=https://x.test/", "https://x.test/\x07"])
+CELLS = (TEXT | LINKS | st.none() | st.booleans() | st.integers(-(2**60), 2**60)
+         | st.floats(allow_nan=False, allow_infinity=False) | st.dates() | st.just(""))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from([folder.OWNER_COLUMNS, folder.ALL_COLUMNS, folder.LINK_COLUMNS]),
+                          st.lists(st.lists(CELLS, min_size=0, max_size=17), max_size=40), TEXT),
+                min_size=1, max_size=3),
+       st.integers(1, 5))
+def test_a_workbook_is_the_one_xlsxwriters_plain_calls_write(monkeypatch, sheets, most_links):
+    # rows as short, long or empty as they come; a small link limit so that it is reached
+    monkeypatch.setattr(folder, "MAX_SHEET_LINKS", most_links)
+    sheets = [(f"{n} {title}", header, [row[: len(header)] for row in rows])
+              for n, (header, rows, title) in enumerate(sheets)]
+    fast, plain = _both(sheets, monkeypatch)
+    assert fast == plain
+
+
+def test_a_big_workbook_is_the_one_xlsxwriters_plain_calls_write(monkeypatch):
+    # many blocks of 16 rows, rows left empty, the same page in many rows, text beyond a cell's limit
+    rows = []
+    for n in range(300):
+        page = f"https://lo.example/page/{n % 37}"
+        rows.append(["error" if n % 3 else "=notice", "links.broken", page if n % 11 else "", f"Broken {n}\x01",
+                     "", None, "", f"https://x.test/{n}", f"{page}\n{page}/2" if n % 5 == 0 else "", n * 1.5,
+                     n % 2 == 0] if n % 17 else [""] * 11)
+    rows[40][3] = "é" * 40_000
+    fast, plain = _both([("Findings", folder.OWNER_COLUMNS, rows), ("Wai:ved", folder.OWNER_COLUMNS, rows[:20])],
+                        monkeypatch)
+    assert fast == plain
+
+
+@pytest.mark.parametrize("row_height", [None, 30])
+def test_column_formats_and_row_settings_give_xlsxwriters_bytes(row_height):
+    # a row setting sends the sheet to XlsxWriter's own routine; a column format is kept either way
+    import xlsxwriter
+
+    def book(worksheet_class) -> bytes:
+        buffer = io.BytesIO()
+        wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        ws = wb.add_worksheet("S", worksheet_class=worksheet_class)
+        if row_height:
+            ws.set_row(2, row_height)
+        ws.set_column(1, 1, 20, wb.add_format({"italic": True}))
+        for r in range(40):
+            ws.write_string(r, 1, f"text {r}")
+            ws.write_number(r, 3, r / 3)
+            ws.write_boolean(r, 4, r % 2 == 0)
+        wb.set_properties({"created": datetime(2026, 1, 1, tzinfo=timezone.utc)})
+        wb.close()
+        return buffer.getvalue()
+
+    from xlsxwriter.worksheet import Worksheet
+    assert book(RowsSheet) == book(Worksheet)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab '=[]:*?/\\\t\x00\u00a0é")), max_size=40))
+def test_a_sheet_title_is_the_one_before_or_one_excel_accepts_where_that_failed(title):
+    before = re.sub(r"[\[\]:*?/\\]", " ", folder._xlsx_cell(title))[:31].strip("'").strip() or "Findings"
+    got = folder.sheet_title(title)
+    if not (before.startswith("'") or before.endswith("'")):  # XlsxWriter refused those names
+        assert got == before
+    assert got and len(got) <= 31 and not re.search(r"[\[\]:*?/\\]", got)
+    assert got == got.strip().strip("'")
+
+
+def test_an_owner_named_with_a_closing_apostrophe_gets_a_workbook():
+    assert folder.sheet_title("Parks ' ") == "Parks"
+    assert folder.xlsx_bytes([("Parks ' ", folder.OWNER_COLUMNS, [["error"]])], datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+
+def plain_csv_text(header, rows) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([folder.safe_cell(v) for v in row] for row in rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+@given(st.lists(st.lists(TEXT | st.none() | st.booleans() | st.integers() | st.floats() | st.just(""), max_size=6),
+                max_size=12))
+def test_csv_text_is_the_plain_writers(rows):
+    assert folder._csv_text(("a", "b é"), rows) == plain_csv_text(("a", "b é"), rows)
