@@ -103,18 +103,23 @@ def finding_row(f: Finding) -> list:
             f.service_id, f.owner, f.owner_email, f.waived, f.subject, _EVIDENCE_TEXT(f.evidence)]
 
 
-def write_findings(result: CheckResult, out: Path, previous: Path | None = None) -> None:
+def write_findings(result: CheckResult, out: Path, previous: Path | None = None) -> list[list]:
     """findings.json (checked against its schema before it is written), findings.csv
     (active then waived) and findings.xlsx (for the Local Offer manager; ``previous``: the
-    reports folder being replaced, whose workbook is reused when it is the same)."""
+    reports folder being replaced, whose workbook is reused when it is the same).
+
+    Returns the ``owner_row`` of each active finding, which begin its workbook rows, for
+    ``write_owners`` to use rather than make them again."""
     files.write_findings(result, out, check=True)
     rows = [finding_row(f) for f in (*result.findings, *result.waived)]
     atomic_write(out / "findings.csv", _csv_text(FINDING_COLUMNS, rows))
     names = service_names(result)
-    sheets = [("Findings", ALL_COLUMNS, [all_row(f, names) for f in result.findings])]
+    owner_rows = [owner_row(f, names) for f in result.findings]
+    sheets = [("Findings", ALL_COLUMNS, [_all_row(f, row) for f, row in zip(result.findings, owner_rows)])]
     if result.waived:
         sheets.append(("Waived", ALL_COLUMNS, [all_row(f, names) for f in result.waived]))
     write_xlsx(out / "findings.xlsx", sheets, created_at(result), previous and previous / "findings.xlsx")
+    return owner_rows
 
 
 def page_rows(store: StoreReader) -> list[list]:
@@ -173,7 +178,11 @@ def owner_row(f: Finding, names: dict[str, str] | None = None) -> list[str]:
 
 
 def all_row(f: Finding, names: dict[str, str]) -> list[str]:
-    return [*owner_row(f, names), f.owner, f.owner_email, f.service_id, f.id, f.waived]
+    return _all_row(f, owner_row(f, names))
+
+
+def _all_row(f: Finding, owner_cells: list[str]) -> list[str]:
+    return [*owner_cells, f.owner, f.owner_email, f.service_id, f.id, f.waived]
 
 
 ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
@@ -388,18 +397,28 @@ def _write_workbook(path: Path, data: bytes) -> None:
     atomic_write(_digest_path(path), hashlib.sha256(data).hexdigest() + "\n")
 
 
-def write_owners(result: CheckResult, out: Path, previous: Path | None = None) -> list[str]:
+def write_owners(result: CheckResult, out: Path, previous: Path | None = None,
+                 owner_rows: list[list] | None = None) -> list[str]:
     """owners/<slug>.csv and .xlsx per owner of active findings; stale owner files removed
-    (``previous``: the reports folder being replaced, whose workbooks are reused when the same)."""
+    (``previous``: the reports folder being replaced, whose workbooks are reused when the same;
+    ``owner_rows``: the ``owner_row`` of each active finding, as ``write_findings`` returns them)."""
+    if owner_rows is None:
+        names = service_names(result)
+        owner_rows = [owner_row(f, names) for f in result.findings]
     groups: dict[str, list[Finding]] = defaultdict(list)
-    for f in result.findings:
-        groups[slug(f.owner)].append(f)
-    names = service_names(result)
+    group_rows: dict[str, list[list]] = defaultdict(list)
+    slugs: dict[str, str] = {}
+    for f, row in zip(result.findings, owner_rows, strict=True):
+        name = slugs.get(f.owner)
+        if name is None:
+            name = slugs[f.owner] = slug(f.owner)
+        groups[name].append(f)
+        group_rows[name].append(row)
     folder = out / "owners"
     folder.mkdir(parents=True, exist_ok=True)
     created = created_at(result)
     for name, findings in groups.items():
-        rows = [owner_row(f, names) for f in findings]
+        rows = group_rows[name]
         atomic_write(folder / f"{name}.csv", _csv_text(OWNER_COLUMNS, rows))
         write_xlsx(folder / f"{name}.xlsx", [(findings[0].owner or name, OWNER_COLUMNS, rows)], created,
                    previous and previous / "owners" / f"{name}.xlsx")
@@ -442,9 +461,9 @@ def _in_place(out: Path) -> bool:
 def _write_all(result: CheckResult, cfg, out: Path, previous: Path) -> None:
     if previous != out and files.history_path(previous).is_file():
         shutil.copy2(files.history_path(previous), files.history_path(out))
-    write_findings(result, out, previous=previous)
+    owner_rows = write_findings(result, out, previous=previous)
     write_pages(result, cfg.crawl.db, out)
-    write_owners(result, out, previous=previous)
+    write_owners(result, out, previous=previous, owner_rows=owner_rows)
     points = write_history(result, out)
     write_summary(out, site_url=cfg.site.url or None, step_summary=False, result=result, history=points)
 
