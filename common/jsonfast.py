@@ -70,3 +70,15 @@ def loads_plain(text: str | bytes) -> Any:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
         return json.loads(text)
+
+
+_COMPACT = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def dumps_compact(data: Any) -> str:
+    """Compact JSON text for the store (no spaces), the values :func:`dumps_indented` writes
+    (dates and dataclasses as ``str``)."""
+    try:
+        return orjson.dumps(data, default=str, option=_COMPACT).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(data, ensure_ascii=False, default=str, separators=(",", ":"))

@@ -22,13 +22,18 @@ Tables (all keyed by ``run_id``):
 - ``derived`` (not per run): values the checks worked out from a page's text (the
   reading age and its sentence counts), under the SHA-256 of that text and a ``kind``
   naming the measure and the version of the code that computed it, so a later check
-  measures only the pages that changed. Safe to delete: the next check fills it again.
+  measures only the pages that changed; and each rule's findings under the SHA-256 of
+  everything the check read (``rule-results@...``, see ``checks.pipeline.memo``), so a
+  check of an unchanged run with the same settings, catalogue and code runs no rule again.
+  Safe to delete: the next check fills it again.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import marshal
 import os
 import queue
 import sqlite3
@@ -111,6 +116,13 @@ imported from there, as the checks read the store without loading the network co
 _JSON_FIELDS = {"headings", "phones", "emails", "postcodes", "redirects", "anchors", "meta"}
 _BOOL_FIELDS = {"rendered", "in_sitemap"}
 PAGE_FIELDS = tuple(Page.__dataclass_fields__)
+CRAWL_ONLY_PAGE_FIELDS = frozenset({"fetched_at", "elapsed_ms", "rendered", "render_reason"})
+"""Page fields about one crawl's fetch of a page, not about the page: when and how fast it
+answered, and whether this crawl rendered it again or reused an earlier run's reading. An
+unchanged site gives other values on every crawl; no check judges a page by them."""
+CRAWL_ONLY_META_KEYS = ("reused_from_run", "not_modified", "render_ms")
+"""Keys of ``Page.meta`` about one crawl: set on a page reused unchanged from an earlier run
+(``crawler.workers``), and how long rendering took."""
 
 
 @dataclass(frozen=True)
@@ -974,3 +986,36 @@ class StoreReader:
 
     def close(self) -> None:
         self.conn.close()
+
+    def run_digest(self) -> str:
+        """SHA-256 of everything of this run a check can read through this class, except the
+        values that differ on every crawl of an unchanged site (``CRAWL_ONLY_PAGE_FIELDS``,
+        ``CRAWL_ONLY_META_KEYS``, ``link_status.checked_by``, the run's times and id).
+
+        Two runs with the same digest hold the same pages, links, link answers, axe
+        results, sitemap entries, status, start URLs, allowed hosts and settings: a check
+        that reads nothing else judges them alike (``checks.pipeline.memo``). Rows are read
+        in a fixed order (pages by URL, links by source then as found on the page), so the
+        order in which concurrent workers saved them does not matter."""
+        digest = hashlib.sha256()
+        pages = [n for n in PAGE_FIELDS if n not in CRAWL_ONLY_PAGE_FIELDS]
+        meta = "json_remove(meta, " + ", ".join(f"'$.{k}'" for k in CRAWL_ONLY_META_KEYS) + ")"
+        columns = ", ".join(meta if n == "meta" else n for n in pages)
+        for name, sql in (
+            ("run", "SELECT status, start_urls, allow_hosts, settings FROM runs WHERE id=?"),
+            ("pages", f"SELECT {columns} FROM pages WHERE run_id=? ORDER BY url"),  # names from PAGE_FIELDS
+            ("links", "SELECT source, target, href, text, region, kind, fragment, scripted FROM links "
+                      "INDEXED BY links_by_source WHERE run_id=? ORDER BY source, rowid"),
+            ("link_status", "SELECT url, status, error, final_url FROM link_status WHERE run_id=? ORDER BY url"),
+            ("axe", "SELECT url, template, rule, impact, help, help_url, tags, nodes, example_target, example_html "
+                    "FROM axe WHERE run_id=? ORDER BY url, rowid"),
+            ("sitemap_urls", "SELECT url, lastmod FROM sitemap_urls WHERE run_id=? ORDER BY url"),
+        ):
+            digest.update(f"\x00{name}\x00".encode())
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            cursor.execute(sql, (self.run_id,))
+            while rows := cursor.fetchmany(2_000):
+                # marshal version 2 writes no back-references: the same values give the same bytes
+                digest.update(marshal.dumps(rows, 2))
+        return digest.hexdigest()

@@ -40,11 +40,21 @@ class RuleContext:
     metrics: dict[str, Any] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=dict)
     rule: Rule | None = None
+    reads: set[str] | None = field(default=None, compare=False, repr=False)
+    """Set by ``for_rule``: ``"today"`` is added when the rule reads ``today`` (the rule
+    results kept between checks, ``checks.pipeline.memo``, then hold for that date only)."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "today":
+            reads = object.__getattribute__(self, "reads")
+            if reads is not None:
+                reads.add("today")
+        return object.__getattribute__(self, name)
 
     def for_rule(self, rule: Rule, options: dict[str, Any] | None = None) -> "RuleContext":
         """The same context bound to ``rule``, with its default options overridden by ``options``
-        (shares ``metrics`` and ``shared``)."""
-        return replace(self, rule=rule, options={**rule.options, **(options or {})})
+        (shares ``metrics`` and ``shared``; a new ``reads``)."""
+        return replace(self, rule=rule, options={**rule.options, **(options or {})}, reads=set())
 
     def _bound(self) -> Rule:
         if self.rule is None:

@@ -9,16 +9,20 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+from collections import namedtuple
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from crawler.model import Page
 from crawler.store import StoreReader
+from common import jsonfast
 from common.errors import ConfigError
 
 from checks.triage import history
 from checks.pipeline.context import RuleContext
 from checks.index.pagecache import save_all
+from checks.pipeline.memo import RuleMemo, inputs_digest
 from checks.reports.finding import Finding, Severity
 from checks.triage.owners import assign_owners, service_records
 from checks.pipeline.registry import Rule
@@ -81,12 +85,14 @@ def adjust(findings: list[Finding], rule: Rule, cfg_rules: dict) -> list[Finding
     return out
 
 
-def run_rules(todo: list[tuple[Rule, dict]], ctx: RuleContext, cfg_rules: dict) -> tuple[list, list, list]:
-    """``(findings, rules_run, failed)``: a rule that raises is logged and skipped."""
+def run_rules(todo: list[tuple[Rule, dict]], ctx: RuleContext, cfg_rules: dict,
+              memo: RuleMemo | None = None) -> tuple[list, list, list]:
+    """``(findings, rules_run, failed)``: a rule that raises is logged and skipped. With a
+    ``memo``, a rule whose result was kept by a check of the same inputs is not run again."""
     findings, ran, failed = [], [], []
     for rule, options in todo:
         try:
-            found = run_rule(rule, ctx.for_rule(rule, options))
+            found = _kept_or_run(memo, rule.id, ctx, lambda bound: run_rule(rule, bound), rule, options)
         except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the audit
             log.warning("rule %s failed and was skipped: %s: %s", rule.id, type(exc).__name__, exc)
             log.debug("rule %s traceback", rule.id, exc_info=True)
@@ -95,6 +101,29 @@ def run_rules(todo: list[tuple[Rule, dict]], ctx: RuleContext, cfg_rules: dict) 
         findings += adjust(found, rule, cfg_rules)
         ran.append(rule.id)
     return findings, ran, failed
+
+
+def _metrics_text(metrics: dict) -> dict[str, str]:
+    return {key: jsonfast.dumps_compact(value) for key, value in metrics.items()}
+
+
+def _kept_or_run(memo: RuleMemo | None, name: str, ctx: RuleContext, compute, rule: Rule | None = None,
+                 options: dict | None = None):
+    """``compute(bound context)`` for ``name`` (a rule id), or the result a check of the same
+    inputs kept (``checks.pipeline.memo``), with the metrics it wrote put back."""
+    kept = memo.get(name) if memo is not None else None
+    if kept is not None:
+        ctx.metrics.update(kept.metrics)
+        return list(kept.findings)
+    bound = ctx.for_rule(rule, options) if rule is not None else replace(ctx, reads=set())
+    before = _metrics_text(ctx.metrics) if memo is not None else {}
+    result = compute(bound)
+    if memo is not None:
+        after = _metrics_text(ctx.metrics)
+        if set(before) <= set(after):  # a rule that removed a metric is simply run again next time
+            written = {key: ctx.metrics[key] for key, text in after.items() if before.get(key) != text}
+            memo.put(name, result, written, read_today="today" in bound.reads)
+    return result
 
 
 def withhold_absences(findings: list[Finding], unfinished: bool,
@@ -149,6 +178,29 @@ def page_metrics(pages: Iterable[Page]) -> dict:
     return counts
 
 
+_PageFacts = namedtuple("_PageFacts", "kind guard rendered error status")
+
+
+def _page_facts(store: StoreReader) -> Iterable[_PageFacts]:
+    """What ``page_metrics`` reads of every page, without reading the pages whole."""
+    return (_PageFacts(*row) for row in store.page_fields(_PageFacts._fields))
+
+
+CATALOGUE_METRICS = "metrics:catalogue"
+"""The name ``metrics.catalogue`` is kept under beside the rules' results (not a rule id)."""
+
+
+def _catalogue_metrics(memo: RuleMemo, ctx: RuleContext) -> dict:
+    """``metrics.catalogue`` (``catalogue_metrics``), kept with the rules' results."""
+    def compute(bound: RuleContext) -> list:
+        bound.metrics["catalogue"] = catalogue_metrics(bound)
+        return []
+
+    ctx.metrics.pop("catalogue", None)
+    _kept_or_run(memo, CATALOGUE_METRICS, ctx, compute)
+    return ctx.metrics.pop("catalogue")
+
+
 def _scrub(value):
     if isinstance(value, dict):
         return {k: _scrub(v) for k, v in value.items() if not _SECRET_RE.search(str(k))}
@@ -201,12 +253,17 @@ def run_checks(cfg) -> CheckResult:
         todo, skipped = plan(rules, checks_cfg.rules, catalogue is not None)
         log.info("rules enabled (%d): %s", len(todo), ", ".join(r.id for r, _ in todo))
         ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
-        findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules)
-        save_all(ctx.shared)  # per-page values kept for the next check (checks.index.pagecache)
+        memo = RuleMemo(store, inputs_digest(store, checks_cfg, catalogue), today.isoformat())
+        findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules, memo)
         findings, withheld = withhold_absences(findings, ctx.unfinished, rules.values())
-        metrics = {**ctx.metrics, "pages": page_metrics(ctx.site.pages)}
+        metrics = {**ctx.metrics, "pages": page_metrics(_page_facts(store))}
         if catalogue is not None:
-            metrics["catalogue"] = catalogue_metrics(ctx)
+            metrics["catalogue"] = _catalogue_metrics(memo, ctx)
+        save_all(ctx.shared)  # per-page values kept for the next check (checks.index.pagecache)
+        memo.save()
+        if memo.reused:
+            log.info("%d of %d rules unchanged since the last check of the same crawl and settings: "
+                     "their findings were reused", len(memo.reused), len(todo))
         run = {**run_info(store), "site_name": cfg.site.name, "council": cfg.site.council, "site_url": cfg.site.url}
     finally:
         store.close()

@@ -112,3 +112,33 @@ def test_a_page_survives_the_store_round_trip_whatever_it_holds():
         row = page_to_row(7, value)
         back = row_to_page(dict(zip(("run_id", *PAGE_FIELDS), row)))
         assert back == value and back.meta == value.meta
+
+
+def test_the_run_digest_of_a_recrawl_is_the_first_crawls_and_follows_a_change(make_site, crawl_cfg):
+    """``StoreReader.run_digest`` (what a check reuses its rule results by) is the same for
+    a re-crawl of the unchanged site, whatever order the workers saved the pages in, and
+    differs as soon as one page changes."""
+    site = make_site(messy_site())
+    cfg = crawl_cfg(site.url("/"), max_depth=4)
+    runs = [crawl(cfg).run_id for _ in range(2)]
+    digests = [StoreReader(cfg.db, run_id=r).run_digest() for r in runs]
+    assert digests[0] == digests[1]
+    with sqlite3.connect(cfg.db) as conn:  # the same rows saved in another order: the same digest
+        conn.execute("CREATE TEMP TABLE p AS SELECT * FROM pages WHERE run_id=? ORDER BY url DESC", (runs[1],))
+        conn.execute("DELETE FROM pages WHERE run_id=?", (runs[1],))
+        conn.execute("INSERT INTO pages SELECT * FROM p")
+    assert StoreReader(cfg.db, run_id=runs[1]).run_digest() == digests[0]
+    site.routes["/services/record?id=S21"] = Route(page("Short breaks group 2.1", NAV + "<p>Call 01632 960 777.</p>"),
+                                                   etag='"r21-v2"')
+    changed = crawl(cfg).run_id
+    assert StoreReader(cfg.db, run_id=changed).run_digest() != digests[0]
+    for change in ("UPDATE links SET text = text || '!' WHERE run_id=?",
+                   "INSERT INTO link_status VALUES (?, 'https://www.example.org/gone', 404, '', '', 'crawler')",
+                   "INSERT INTO axe (run_id, url, rule, nodes) VALUES (?, 'http://h/', 'image-alt', 1)",
+                   "INSERT INTO sitemap_urls VALUES (?, 'http://h/new', '')",
+                   "UPDATE pages SET meta = json_set(meta, '$.panel_text', 'x') WHERE run_id=?",
+                   "UPDATE runs SET status = 'aborted' WHERE id=?"):
+        with sqlite3.connect(cfg.db) as conn:
+            conn.execute(change, (runs[0],))
+        assert StoreReader(cfg.db, run_id=runs[0]).run_digest() != digests[0], change
+        digests[0] = StoreReader(cfg.db, run_id=runs[0]).run_digest()

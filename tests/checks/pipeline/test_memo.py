@@ -1,0 +1,197 @@
+"""Rule results kept between checks of the same inputs (checks.pipeline.memo).
+
+On the demo's crawl and catalogue: a check of unchanged inputs runs no rule and writes the
+same reports, byte for byte, as a check that runs every rule; on another date only the
+rules that read the date run; a change to one page or one setting runs every rule again;
+and the values left out of the crawl's digest change no finding."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from checks.pipeline import engine, memo
+from checks.reports.folder import write_reports
+from crawler.model import Page
+from crawler.store import CRAWL_ONLY_META_KEYS, CRAWL_ONLY_PAGE_FIELDS
+from lo_audit.config import load
+
+RULES_READING_THE_DATE = {"content.stale", "documents.stale", "statutory.you-said-we-did", "catalogue.invalid-field",
+                          "catalogue.not-assured"}
+
+
+@pytest.fixture
+def demo_copy(demo_runs, tmp_path):
+    """The demo's config over a copy of its final crawl store and reports (``out()`` makes a
+    fresh copy of the reports folder for each check)."""
+    work, _ = demo_runs
+    db = tmp_path / "demo.sqlite"
+    shutil.copy(work / ".lo-audit" / "demo.sqlite", db)
+    cfg = load(work / ".lo-audit" / "demo" / "config.yml").override("crawl", db=str(db))
+    copies = iter(range(100))
+
+    def out(cfg=cfg):
+        folder = tmp_path / f"reports-{next(copies)}"
+        shutil.copytree(work / "reports", folder)
+        return cfg.override("reports", out=str(folder))
+
+    return cfg, out
+
+
+@pytest.fixture
+def ran(monkeypatch):
+    """Ids of the rules run (not reused) by the checks of one test."""
+    names: list[str] = []
+    real = engine.run_rule
+
+    def counting(rule, ctx):
+        names.append(rule.id)
+        return real(rule, ctx)
+
+    monkeypatch.setattr(engine, "run_rule", counting)
+    return names
+
+
+def _check(cfg, *, kept: bool, monkeypatch) -> dict[str, bytes]:
+    """Every report file of one check (the time stamps blanked), run with or without the memo."""
+    with monkeypatch.context() as mp:
+        if not kept:
+            mp.setenv(memo.OFF, "1")
+        out = write_reports(engine.run_checks(cfg), cfg, step_summary=False)
+    files = {}
+    for path in sorted(Path(out).rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".json":
+                value = json.loads(data)
+                _blank_times(value)
+                data = json.dumps(value, sort_keys=True).encode()
+            files[str(path.relative_to(out))] = data
+    return files
+
+
+def _blank_times(value) -> None:
+    if isinstance(value, dict):
+        for key in list(value):
+            if key == "generated_at":
+                value[key] = ""
+            else:
+                _blank_times(value[key])
+    elif isinstance(value, list):
+        for item in value:
+            _blank_times(item)
+
+
+def _same_reports(a: dict[str, bytes], b: dict[str, bytes]) -> None:
+    assert sorted(a) == sorted(b)
+    for name in a:
+        assert a[name] == b[name], f"{name} differs between a check that reused rule results and one that did not"
+
+
+def test_same_inputs_run_no_rule_and_write_the_same_reports(demo_copy, ran, monkeypatch):
+    cfg, out = demo_copy
+    _check(out(), kept=True, monkeypatch=monkeypatch)  # keeps the results of these inputs
+    ran.clear()
+    reused = _check(out(), kept=True, monkeypatch=monkeypatch)
+    assert ran == []
+    every = _check(out(), kept=False, monkeypatch=monkeypatch)
+    assert len(set(ran)) > 25  # the control really ran the rules
+    _same_reports(reused, every)
+    findings = json.loads(reused["findings.json"])
+    assert len(findings["findings"]) > 40 and findings["metrics"]["catalogue"]["services"] > 0
+
+
+def test_another_day_runs_only_the_rules_that_read_the_date(demo_copy, ran, monkeypatch):
+    cfg, out = demo_copy
+    _check(out(), kept=True, monkeypatch=monkeypatch)
+    later = (dt.date.fromisoformat(cfg.checks.today) + dt.timedelta(days=400)).isoformat()
+    ran.clear()
+    reused = _check(out(cfg.override("checks", today=later)), kept=True, monkeypatch=monkeypatch)
+    assert "content.stale" in ran and set(ran) <= RULES_READING_THE_DATE, ran
+    assert "links.broken" not in ran and "service.missing" not in ran
+    ran.clear()
+    every = _check(out(cfg.override("checks", today=later)), kept=False, monkeypatch=monkeypatch)
+    _same_reports(reused, every)
+    before = json.loads(_check(out(), kept=False, monkeypatch=monkeypatch)["findings.json"])
+    after = json.loads(reused["findings.json"])
+    stale = lambda data: {f["id"] for f in data["findings"] if f["rule"] == "content.stale"}  # noqa: E731
+    assert stale(after) > stale(before)  # 400 days later more pages are stale: the date rules did run
+
+
+@pytest.mark.parametrize("change", ["page", "setting"])
+def test_a_changed_page_or_setting_runs_every_rule_again(demo_copy, ran, monkeypatch, change):
+    cfg, out = demo_copy
+    _check(out(), kept=True, monkeypatch=monkeypatch)
+    if change == "page":
+        with sqlite3.connect(cfg.crawl.db) as conn:
+            run = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
+            url = conn.execute("SELECT url FROM pages WHERE run_id=? AND kind='html' AND status=200 "
+                               "ORDER BY url LIMIT 1", (run,)).fetchone()[0]
+            conn.execute("UPDATE pages SET main_text = main_text || ' Phone 01632 960 001 for help.' "
+                         "WHERE run_id=? AND url=?", (run, url))
+    else:
+        cfg = cfg.override("checks", max_sentence_words=cfg.checks.max_sentence_words + 5)
+    ran.clear()
+    reused = _check(out(cfg), kept=True, monkeypatch=monkeypatch)
+    assert len(set(ran)) > 25
+    ran.clear()
+    _same_reports(reused, _check(out(cfg), kept=False, monkeypatch=monkeypatch))
+
+
+def test_values_left_out_of_the_digest_change_no_finding(demo_copy, monkeypatch):
+    """What ``run_digest`` leaves out (when and how fast pages answered, whether this crawl
+    rendered them, the reuse marks, who checked a link) must not change any finding,
+    or a kept result could be wrong."""
+    cfg, out = demo_copy
+    before = json.loads(_check(out(), kept=False, monkeypatch=monkeypatch)["findings.json"])
+    changes = []
+    for name in sorted(CRAWL_ONLY_PAGE_FIELDS):
+        kind = Page.__dataclass_fields__[name].type
+        kind = getattr(kind, "__name__", kind)
+        changes.append(f"{name} = 1 - COALESCE({name}, 0)" if kind == "bool" else
+                       f"{name} = COALESCE({name}, 0) + 977" if kind == "int" else f"{name} = 'changed by the test'")
+    marks = ", ".join(f"'$.{key}', 41" for key in CRAWL_ONLY_META_KEYS)
+    changes.append(f"meta = json_set(COALESCE(meta, '{{}}'), {marks})")
+    with sqlite3.connect(cfg.crawl.db) as conn:
+        run = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
+        conn.execute(f"UPDATE pages SET {', '.join(changes)} WHERE run_id=?", (run,))
+        conn.execute("UPDATE link_status SET checked_by='someone else' WHERE run_id=?", (run,))
+        conn.execute("UPDATE runs SET started_at='1999-01-01T00:00:00+00:00' WHERE id=?", (run,))
+    after = json.loads(_check(out(), kept=False, monkeypatch=monkeypatch)["findings.json"])
+    for data in (before, after):
+        data["metrics"].pop("pages")  # counts pages rendered by this crawl: not a finding
+        data.pop("run")
+    assert after == before
+
+
+def test_a_store_that_cannot_keep_results_still_checks(demo_copy, ran, monkeypatch):
+    cfg, out = demo_copy
+    with sqlite3.connect(cfg.crawl.db) as conn:
+        conn.execute("DELETE FROM derived WHERE kind LIKE 'rule-results@%'")
+        conn.execute("INSERT INTO derived VALUES ('rule-results@x', 'links.broken', 'not json')")
+    Path(cfg.crawl.db).chmod(0o444)
+    try:
+        _check(out(), kept=True, monkeypatch=monkeypatch)
+    finally:
+        Path(cfg.crawl.db).chmod(0o644)
+    assert len(set(ran)) > 25
+
+
+def test_rules_read_the_date_only_through_the_context():
+    """The memo knows a rule depends on the date by watching ``ctx.today``: a rule reading the
+    clock or the configured date directly would be reused on the wrong day."""
+    root = Path(engine.__file__).resolve().parents[1]
+    offenders = []
+    for folder in ("rules", "index", "knowledge", "catalogue", "triage"):
+        for path in (root / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for needle in ("date.today(", "datetime.now(", "datetime.today(", "time.time(", "config.today",
+                           "cfg.today", "checks_cfg.today"):
+                if needle in text:
+                    offenders.append(f"{path.relative_to(root)}: {needle}")
+    assert offenders == []
