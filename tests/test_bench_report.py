@@ -32,22 +32,22 @@ def test_tables_give_time_per_page_and_the_crawl_part_of_a_reaudit():
     assert "| synthetic | after | 12.5 | 4.0 | 0.25 | 2 | 0 → 0 |" in text
     assert "| synthetic | after | 50.0 | 12.5 |" in text
     assert run.per_page(1.0, 0) == "—"
-    assert "failing outside link again" not in text  # no outside links checked: no second re-audit
+    assert "a week later" not in text  # not measured: no table
 
 
-def test_a_site_with_outside_links_reports_the_reaudit_that_checks_failures_again(tmp_path):
+def test_the_reaudit_a_week_later_has_its_own_table(tmp_path):
     version = {"audit_s": 200.0, "ratio_to_linkchecker": 0.6, "peak_mib": 700.0, "reaudit_s": 30.0,
                "reaudit_crawl_s": 5.0, "reaudit_ratio": 0.15, "pages": 528, "rendered": 5, "axe": 5,
                "link_checks": 4147, "reaudit_link_checks": 0, "findings": 10}
     first = run.Measure("re-audit", 528, 50.0, 600.0, link_checks=4147, crawl_s=20.0)
-    version.update(run._recheck([first], 200.0))
-    assert version["recheck_ratio"] == 0.25 and version["recheck_link_checks"] == 4147
-    assert run._recheck([], 200.0) == {}
+    version.update(run._week([first], 200.0))
+    assert version["week_ratio"] == 0.25 and version["week_link_checks"] == 4147
+    assert run._week([], 200.0) == {}
     report = {"machine": {"date": "2026-11-28", "cpus": 2, "memory_gib": 8, "python": "3.11"}, "repeat": 1,
               "command": "make bench", "sites": [{"site": "python-docs", "label": "docs", "linkchecker_s": 300.0,
                                                   "versions": {"after": version}}]}
     text = run.markdown(report)
-    assert f"`lo-audit crawl {run.RECHECK}`" in text
+    assert f"`lo-audit crawl {run.RECHECK}`" in text and f"`--today {run.WEEK_LATER}`" in text
     assert "| docs | after | 50.0 | 20.0 | 0.25 | 4147 |" in text
     (tmp_path / "crawler").mkdir()
     assert not run.remembers_failures(tmp_path)

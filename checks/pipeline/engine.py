@@ -22,7 +22,7 @@ from common.errors import ConfigError
 from checks.triage import history
 from checks.pipeline.context import RuleContext
 from checks.index.pagecache import save_all
-from checks.pipeline.memo import RuleMemo, inputs_digest
+from checks.pipeline.memo import RuleMemo, inputs_digest, memo_covers
 from checks.reports.finding import Finding, Severity
 from checks.triage.owners import assign_owners, service_records
 from checks.pipeline.registry import Rule
@@ -111,6 +111,8 @@ def _kept_or_run(memo: RuleMemo | None, name: str, ctx: RuleContext, compute, ru
                  options: dict | None = None):
     """``compute(bound context)`` for ``name`` (a rule id), or the result a check of the same
     inputs kept (``checks.pipeline.memo``), with the metrics it wrote put back."""
+    if rule is not None and not memo_covers(rule.func):
+        memo = None  # a rule from outside the project's packages: its code is not in the version
     kept = memo.get(name) if memo is not None else None
     if kept is not None:
         ctx.metrics.update(kept.metrics)

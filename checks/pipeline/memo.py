@@ -17,6 +17,7 @@ Their SHA-256 names the results kept (:data:`KIND` ``@`` digest, in the store's
 that read ``ctx.today`` (stale pages, review dates) is reused only on the same date; the
 others are reused whatever the date. Any other change (one page, one setting, one line
 of code) gives another digest: every rule runs again, and the old entries are dropped.
+Only the project's own rules are kept: a rule registered from elsewhere (a test) always runs.
 
 Findings and metrics are kept as the JSON the reports write, so a reused rule gives the
 same reports as a rule run again (``tests/checks/pipeline/test_memo.py`` compares every
@@ -93,6 +94,12 @@ def inputs_digest(store: Any, config: Any, catalogue: Any) -> str:
     for part in (repr(settings), repr(catalogue), store.run_digest()):
         digest.update(b"\x00" + part.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def memo_covers(func: Any) -> bool:
+    """True for a function of the project's own packages (:data:`PACKAGES`), whose source is
+    part of :func:`code_version`; a rule registered from anywhere else (a test) always runs."""
+    return str(getattr(func, "__module__", "")).split(".")[0] in PACKAGES
 
 
 def disabled() -> bool:

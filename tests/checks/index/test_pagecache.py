@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from checks.index import pagecache
+from checks.pipeline import memo
 
 from checks.knowledge import text
 from checks.pipeline.engine import run_checks
@@ -50,6 +51,14 @@ def _crawl(db, texts: dict[str, str]) -> None:
         writer.save_page(run, _page(path, main))
     writer.finish_run(run)
     writer.close()
+
+
+@pytest.fixture(autouse=True)
+def every_rule_runs(monkeypatch):
+    """These tests look at the values kept per page, below the rule results kept per check
+    (``checks.pipeline.memo``), which would answer a check of unchanged inputs first; they
+    fake a new code version of one measure, which that memo cannot see."""
+    monkeypatch.setenv(memo.OFF, "1")
 
 
 @pytest.fixture
