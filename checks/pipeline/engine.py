@@ -22,6 +22,7 @@ from common.errors import ConfigError
 from checks.triage import history
 from checks.pipeline.context import RuleContext
 from checks.index.pagecache import save_all
+from checks.pipeline import memo as memo_mod
 from checks.pipeline.memo import RuleMemo, inputs_digest, memo_covers
 from checks.reports.finding import Finding, Severity
 from checks.triage.owners import assign_owners, service_records
@@ -256,6 +257,7 @@ def run_checks(cfg) -> CheckResult:
         log.info("rules enabled (%d): %s", len(todo), ", ".join(r.id for r, _ in todo))
         ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
         memo = RuleMemo(store, inputs_digest(store, checks_cfg, catalogue), today.isoformat())
+        ctx.shared[memo_mod.SHARED] = memo
         findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules, memo)
         findings, withheld = withhold_absences(findings, ctx.unfinished, rules.values())
         metrics = {**ctx.metrics, "pages": page_metrics(_page_facts(store))}

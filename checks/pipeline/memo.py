@@ -19,6 +19,10 @@ others are reused whatever the date. Any other change (one page, one setting, on
 of code) gives another digest: every rule runs again, and the old entries are dropped.
 Only the project's own rules are kept: a rule registered from elsewhere (a test) always runs.
 
+A rule that reads the date can keep what it works out without it (the pages' dates, say)
+with :func:`kept_value`: on another day it then reads the crawl no more and only compares
+those values with the new date.
+
 Findings and metrics are kept as the JSON the reports write, so a reused rule gives the
 same reports as a rule run again (``tests/checks/pipeline/test_memo.py`` compares every
 report file). Set ``LO_AUDIT_NO_RULE_MEMO=1`` to run every rule whatever was kept.
@@ -35,7 +39,7 @@ import sqlite3
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from common import jsonfast
 
@@ -44,6 +48,8 @@ from checks.reports.finding import Finding
 log = logging.getLogger(__name__)
 
 KIND = "rule-results"
+SHARED = "rule_memo"
+"""Key of the check's :class:`RuleMemo` in ``RuleContext.shared``."""
 OFF = "LO_AUDIT_NO_RULE_MEMO"
 """Environment variable: set (to anything but empty or 0) to run every rule again."""
 PACKAGES = ("checks", "crawler", "common")
@@ -153,3 +159,47 @@ class RuleMemo:
             self.store.save_derived(self.kind, self._new, family=KIND + "@")
         except (AttributeError, sqlite3.Error) as exc:  # read-only store: the next check runs every rule
             log.warning("could not keep the rule results in the store: %s", exc)
+
+
+    def value(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` (plain JSON data), or the value a check of the same inputs kept under
+        ``name``; either way as read back from JSON, so the caller sees the same types."""
+        key = "value:" + name
+        raw = self._old.get(key)
+        if raw is not None:
+            try:
+                value = jsonfast.loads(raw)
+            except ValueError:
+                raw = None
+        if raw is None:
+            raw = jsonfast.dumps_compact(compute())
+            value = jsonfast.loads(raw)
+        self._new[key] = raw
+        return value
+
+
+class ReadTheDate(RuntimeError):
+    """A value kept whatever the date (:func:`kept_value`) was worked out from the date."""
+
+
+def kept_value(ctx: Any, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, a value worked out from the check's inputs but not the date, kept
+    with the rule results (see the module docstring); plain JSON data, returned as read back
+    from JSON (lists, not tuples) whether kept or computed. ``compute`` must not read
+    ``ctx.today`` (:class:`ReadTheDate` when it does)."""
+    memo = ctx.shared.get(SHARED)
+    reads = getattr(ctx, "reads", None)
+    had = reads is not None and "today" in reads
+    if reads is not None:
+        reads.discard("today")
+    try:
+        if memo is None:
+            value = jsonfast.loads(jsonfast.dumps_compact(compute()))
+        else:
+            value = memo.value(name, compute)
+        if reads is not None and "today" in reads:
+            raise ReadTheDate(f"the value {name!r} is kept whatever the date, but it read ctx.today")
+    finally:
+        if had:
+            reads.add("today")
+    return value

@@ -22,6 +22,7 @@ from checks.catalogue.fields import age_scope_problem
 from checks.catalogue.model import Problem, Service
 from checks.catalogue.quality import CatalogueReport, RecordView, feed_completeness, site_completeness
 from checks.pipeline.context import RuleContext
+from checks.pipeline.memo import kept_value
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
 from checks.rules._common import clip
@@ -277,14 +278,19 @@ def catalogue_metrics(ctx: RuleContext) -> dict:
     """``metrics.catalogue``: the feed's completeness beside what the matched record pages show."""
     catalogue = ctx.catalogue
     months = assured_months(ctx)
-    found = [s for s in ctx.metrics.get("services") or () if s.get("status") in ("found", "closed-listed") and s.get("url")]
-    site = None
-    if found:
-        hosts = own_hosts(ctx.site)
-        views = [v for s in found if (v := record_view(ctx.site, s["url"], hosts)) is not None]
-        site = site_completeness(views)
     counts = Counter(p.kind for p in catalogue.problems)
     report = CatalogueReport(source=catalogue.source, records=catalogue.records or len(catalogue.services),
                              services=len(catalogue.services), problems=dict(sorted(counts.items())),
-                             feed=feed_completeness(catalogue, ctx.today, months), site=site, assured_months=months)
-    return report.to_dict()
+                             feed=feed_completeness(catalogue, ctx.today, months), site=None, assured_months=months)
+    return {**report.to_dict(), "site": kept_value(ctx, "metrics:catalogue:site", lambda: _site_completeness(ctx))}
+
+
+def _site_completeness(ctx: RuleContext) -> dict | None:
+    """``metrics.catalogue.site``: the feed's measures over the record pages the services were
+    found on (None when none was); not dated, so kept between checks of the same crawl."""
+    found = [s for s in ctx.metrics.get("services") or () if s.get("status") in ("found", "closed-listed") and s.get("url")]
+    if not found:
+        return None
+    hosts = own_hosts(ctx.site)
+    views = [v for s in found if (v := record_view(ctx.site, s["url"], hosts)) is not None]
+    return site_completeness(views).to_dict()

@@ -8,6 +8,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from checks.pipeline.context import RuleContext
+from checks.pipeline.memo import kept_value
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
 
@@ -39,18 +40,24 @@ def stale(ctx: RuleContext) -> Iterable[Finding]:
     months = ctx.option("threshold_months") or ctx.setting("stale_months", 12)
     ignore = set(ctx.option("ignore_sources") or ())
     cutoff = ctx.today - relativedelta(months=months)
-    site = ctx.site
-    for page in site.content_pages:
-        updated = _parse(page.last_updated)
-        if updated is None or updated >= cutoff or page.last_updated_source in ignore:
+    for url, last_updated, source, raw in kept_value(ctx, "content.stale:dated-pages", lambda: _dated_pages(ctx)):
+        updated = date.fromisoformat(last_updated)
+        if updated >= cutoff or source in ignore:
             continue
-        url, age = site.url_of(page), (ctx.today - updated).days
         yield ctx.finding(
             url, f"This page was last updated on {updated:%-d %B %Y}, more than {months} months ago.",
             url=url, expected=f"updated since {cutoff:%-d %B %Y}", found=f"last updated {updated.isoformat()}",
             fix="Check the page is still right, correct it, and update its review date.",
-            evidence={"last_updated": updated.isoformat(), "source": page.last_updated_source,
-                      "raw": page.last_updated_raw, "age_days": age, "threshold_months": months})
+            evidence={"last_updated": updated.isoformat(), "source": source,
+                      "raw": raw, "age_days": (ctx.today - updated).days, "threshold_months": months})
+
+
+def _dated_pages(ctx: RuleContext) -> list[tuple[str, str, str, str]]:
+    """``(url, last updated, its source, as written)`` of every content page with a date: what
+    ``content.stale`` compares with the date, kept between checks of the same crawl."""
+    site = ctx.site
+    return [(site.url_of(page), updated.isoformat(), page.last_updated_source, page.last_updated_raw)
+            for page in site.content_pages if (updated := _parse(page.last_updated)) is not None]
 
 
 @rule("content.no-date", "notice", skip_home=True)

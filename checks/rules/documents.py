@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from crawler.model import Page
 
 from checks.pipeline.context import RuleContext
+from checks.pipeline.memo import kept_value
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
 
@@ -197,12 +198,18 @@ def stale(ctx: RuleContext) -> Iterable[Finding]:
     """
     months = int(ctx.setting("stale_months", 12))
     cutoff = ctx.today - relativedelta(months=months)
-    for page, info in read_documents(ctx):
-        dated = _own_date(info)
-        if _readable(info) and dated is not None and dated < cutoff:
-            url = ctx.site.url_of(page)
+    for url, own_date, name, evidence in kept_value(ctx, "documents.stale:dated", lambda: _dated(ctx)):
+        dated = date.fromisoformat(own_date)
+        if dated < cutoff:
             yield ctx.finding(
-                url, f"This {_name(info)} was last changed on {dated:%-d %B %Y}.", url=url,
+                url, f"This {name} was last changed on {dated:%-d %B %Y}.", url=url,
                 expected=f"a document changed since {cutoff:%-d %B %Y}", found=f"dated {dated.isoformat()}",
                 fix="Review it and publish the current version, or remove it.",
-                evidence=_evidence(page, info, last_updated=dated.isoformat(), threshold_months=months))
+                evidence={**evidence, "last_updated": dated.isoformat(), "threshold_months": months})
+
+
+def _dated(ctx: RuleContext) -> list[tuple[str, str, str, dict]]:
+    """``(url, own date, kind name, evidence)`` of every readable document with its own date:
+    what ``documents.stale`` compares with the date, kept between checks of the same crawl."""
+    return [(ctx.site.url_of(page), dated.isoformat(), _name(info), _evidence(page, info))
+            for page, info in read_documents(ctx) if _readable(info) and (dated := _own_date(info)) is not None]

@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from crawler.model import Page
 
 from checks.pipeline.context import RuleContext
+from checks.pipeline.memo import kept_value
 from checks.reports.finding import Finding
 from checks.pipeline.registry import rule
 from checks.index.boilerplate import MainContent
@@ -237,8 +238,8 @@ def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
     """
     months = ctx.option("max_age_months")
     cutoff = ctx.today - relativedelta(months=months)
-    pages = _yswd_pages(ctx)
-    if not pages:
+    newest = kept_value(ctx, "statutory.you-said-we-did:newest", lambda: _yswd_newest(ctx))
+    if newest is None:
         yield _absent(ctx, "you-said-we-did", "a page of families' comments and the council's response",
                       "The Local Offer does not publish families' feedback and the council's response "
                       "(\"You said, we did\").",
@@ -246,20 +247,15 @@ def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
                       fix="Publish the comments families made about the Local Offer and what you did about them.",
                       evidence={"last_updated": ""})
         return
-    (best, content), url = pages[0], ctx.site.url_of(pages[0][0])
-    updated = _date_of(best)
-    text = _body(content)
+    url = newest["url"]
+    updated = date.fromisoformat(newest["updated"]) if newest["updated"] else None
     missing = []
-    if not (updated is not None and updated >= cutoff or updated is None and _latest_year(best, content) >= cutoff.year):
+    if not (updated is not None and updated >= cutoff or updated is None and newest["latest_year"] >= cutoff.year):
         missing.append(f"a date in the last {months} months" + (f" (last updated {updated.isoformat()})" if updated
                                                                  else " (no date on the page)"))
-    if not YSWD_COMMENTS.search(text):
-        missing.append("the comments families made")
-    if not YSWD_ACTIONS.search(text):
-        missing.append("the council's response and actions")
-    heads = [sec.heading for sec in content.sections]
-    quote = _quote(text, YSWD_ACTIONS, heads) or _quote(text, YSWD_COMMENTS, heads)
-    duty(ctx, "you-said-we-did", status="incomplete" if missing else "ok", url=url, title=content.title,
+    missing += newest["lacks"]
+    quote = newest["quote"]
+    duty(ctx, "you-said-we-did", status="incomplete" if missing else "ok", url=url, title=newest["title"],
          quote=quote, missing=missing, last_updated=updated.isoformat() if updated else "")
     if not missing:
         return
@@ -273,7 +269,29 @@ def you_said_we_did(ctx: RuleContext) -> Iterable[Finding]:
         else "missing: " + "; ".join(missing),
         fix="Publish this year's feedback and your response side by side, and show the date on the page.",
         evidence={"last_updated": updated.isoformat() if updated else "", "missing": missing, "quote": quote,
-                  "pages": [ctx.site.url_of(p) for p, _ in pages[:5]]})
+                  "pages": newest["pages"]})
+
+
+def _yswd_newest(ctx: RuleContext) -> dict | None:
+    """What ``statutory.you-said-we-did`` compares with the date, kept between checks of the
+    same crawl: the newest such page's address, date, latest year, title, quote and what
+    it lacks besides a date, and the first five pages found; None when there is none."""
+    pages = _yswd_pages(ctx)
+    if not pages:
+        return None
+    (best, content), url = pages[0], ctx.site.url_of(pages[0][0])
+    updated = _date_of(best)
+    text = _body(content)
+    lacks = []
+    if not YSWD_COMMENTS.search(text):
+        lacks.append("the comments families made")
+    if not YSWD_ACTIONS.search(text):
+        lacks.append("the council's response and actions")
+    heads = [sec.heading for sec in content.sections]
+    quote = _quote(text, YSWD_ACTIONS, heads) or _quote(text, YSWD_COMMENTS, heads)
+    return {"url": url, "updated": updated.isoformat() if updated else "", "latest_year": _latest_year(best, content),
+            "title": content.title, "quote": quote, "lacks": lacks,
+            "pages": [ctx.site.url_of(p) for p, _ in pages[:5]]}
 
 
 def _mentions_offline(text: str) -> bool:

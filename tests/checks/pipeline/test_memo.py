@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from checks.index.siteindex import SiteIndex
 from checks.pipeline import engine, memo
+from checks.pipeline.context import RuleContext
 from checks.reports.folder import write_reports
 from crawler.model import Page
 from crawler.store import CRAWL_ONLY_META_KEYS, CRAWL_ONLY_PAGE_FIELDS
@@ -43,17 +45,21 @@ def demo_copy(demo_runs, tmp_path):
     return cfg, out
 
 
-@pytest.fixture
-def ran(monkeypatch):
-    """Ids of the rules run (not reused) by the checks of one test."""
-    names: list[str] = []
+def _counting(names: list[str]):
     real = engine.run_rule
 
     def counting(rule, ctx):
         names.append(rule.id)
         return real(rule, ctx)
 
-    monkeypatch.setattr(engine, "run_rule", counting)
+    return counting
+
+
+@pytest.fixture
+def ran(monkeypatch):
+    """Ids of the rules run (not reused) by the checks of one test."""
+    names: list[str] = []
+    monkeypatch.setattr(engine, "run_rule", _counting(names))
     return names
 
 
@@ -111,8 +117,14 @@ def test_another_day_runs_only_the_rules_that_read_the_date(demo_copy, ran, monk
     _check(out(), kept=True, monkeypatch=monkeypatch)
     later = (dt.date.fromisoformat(cfg.checks.today) + dt.timedelta(days=400)).isoformat()
     ran.clear()
+    built = []
+    real_build = SiteIndex.build.__func__
+    monkeypatch.setattr(SiteIndex, "build", classmethod(lambda cls, *a, **kw: built.append(1) or real_build(cls, *a, **kw)))
     reused = _check(out(cfg.override("checks", today=later)), kept=True, monkeypatch=monkeypatch)
     assert "content.stale" in ran and set(ran) <= RULES_READING_THE_DATE, ran
+    assert built == [], "the rules that read the date compare kept values with it: the crawl is not read again"
+    monkeypatch.undo()
+    monkeypatch.setattr(engine, "run_rule", _counting(ran))
     assert "links.broken" not in ran and "service.missing" not in ran
     ran.clear()
     every = _check(out(cfg.override("checks", today=later)), kept=False, monkeypatch=monkeypatch)
@@ -195,3 +207,13 @@ def test_rules_read_the_date_only_through_the_context():
                 if needle in text:
                     offenders.append(f"{path.relative_to(root)}: {needle}")
     assert offenders == []
+
+
+def test_a_value_kept_whatever_the_date_must_not_read_it(tmp_path):
+    ctx = RuleContext(store=None, catalogue=None, config=None, today=dt.date(2026, 11, 28), reads=set())
+    assert memo.kept_value(ctx, "a", lambda: (1, "x")) == [1, "x"]  # as read back from JSON, kept or not
+    with pytest.raises(memo.ReadTheDate):
+        memo.kept_value(ctx, "b", lambda: ctx.today.isoformat())
+    ctx.today  # noqa: B018 - the rule itself reads the date: still seen after a kept value
+    memo.kept_value(ctx, "c", lambda: 1)
+    assert "today" in ctx.reads
