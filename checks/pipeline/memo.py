@@ -153,10 +153,13 @@ class RuleMemo:
 
     def save(self) -> None:
         """Keep this check's results in the store, dropping those of other inputs."""
-        if disabled() or self._new == self._old:
+        # values kept whatever the date stay though no rule asked for them this time (every
+        # rule reused): they are of these same inputs, and a later date will need them
+        keep = {k: v for k, v in self._old.items() if k.startswith("value:")} | self._new
+        if disabled() or keep == self._old:
             return
         try:
-            self.store.save_derived(self.kind, self._new, family=KIND + "@")
+            self.store.save_derived(self.kind, keep, family=KIND + "@")
         except (AttributeError, sqlite3.Error) as exc:  # read-only store: the next check runs every rule
             log.warning("could not keep the rule results in the store: %s", exc)
 

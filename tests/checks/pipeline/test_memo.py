@@ -115,6 +115,7 @@ def test_same_inputs_run_no_rule_and_write_the_same_reports(demo_copy, ran, monk
 def test_another_day_runs_only_the_rules_that_read_the_date(demo_copy, ran, monkeypatch):
     cfg, out = demo_copy
     _check(out(), kept=True, monkeypatch=monkeypatch)
+    _check(out(), kept=True, monkeypatch=monkeypatch)  # every rule reused: the dated values must stay kept
     later = (dt.date.fromisoformat(cfg.checks.today) + dt.timedelta(days=400)).isoformat()
     ran.clear()
     built = []
