@@ -998,7 +998,10 @@ class StoreReader:
         order in which concurrent workers saved them does not matter."""
         digest = hashlib.sha256()
         pages = [n for n in PAGE_FIELDS if n not in CRAWL_ONLY_PAGE_FIELDS]
-        meta = "json_remove(meta, " + ", ".join(f"'$.{k}'" for k in CRAWL_ONLY_META_KEYS) + ")"
+        # meta that SQLite's JSON functions refuse (NaN, which Python's json writes and reads) is
+        # taken whole: crawl-only keys and all, so such a run is never taken for another
+        meta = ("CASE WHEN json_valid(meta) THEN json_remove(meta, "
+                + ", ".join(f"'$.{k}'" for k in CRAWL_ONLY_META_KEYS) + ") ELSE meta END")
         columns = ", ".join(meta if n == "meta" else n for n in pages)
         for name, sql in (
             ("run", "SELECT status, start_urls, allow_hosts, settings FROM runs WHERE id=?"),

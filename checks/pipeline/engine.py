@@ -256,7 +256,8 @@ def run_checks(cfg) -> CheckResult:
         todo, skipped = plan(rules, checks_cfg.rules, catalogue is not None)
         log.info("rules enabled (%d): %s", len(todo), ", ".join(r.id for r, _ in todo))
         ctx = RuleContext(store=store, catalogue=catalogue, config=checks_cfg, today=today)
-        memo = RuleMemo(store, inputs_digest(store, checks_cfg, catalogue), today.isoformat())
+        inputs = "" if memo_mod.disabled() else inputs_digest(store, checks_cfg, catalogue)
+        memo = RuleMemo(store, inputs, today.isoformat())
         ctx.shared[memo_mod.SHARED] = memo
         findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules, memo)
         findings, withheld = withhold_absences(findings, ctx.unfinished, rules.values())
@@ -265,9 +266,9 @@ def run_checks(cfg) -> CheckResult:
             metrics["catalogue"] = _catalogue_metrics(memo, ctx)
         save_all(ctx.shared)  # per-page values kept for the next check (checks.index.pagecache)
         memo.save()
-        if memo.reused:
+        if reused := [r.id for r, _ in todo if r.id in memo.reused]:
             log.info("%d of %d rules unchanged since the last check of the same crawl and settings: "
-                     "their findings were reused", len(memo.reused), len(todo))
+                     "their findings were reused", len(reused), len(todo))
         run = {**run_info(store), "site_name": cfg.site.name, "council": cfg.site.council, "site_url": cfg.site.url}
     finally:
         store.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -99,12 +101,15 @@ def _same_reports(a: dict[str, bytes], b: dict[str, bytes]) -> None:
         assert a[name] == b[name], f"{name} differs between a check that reused rule results and one that did not"
 
 
-def test_same_inputs_run_no_rule_and_write_the_same_reports(demo_copy, ran, monkeypatch):
+def test_same_inputs_run_no_rule_and_write_the_same_reports(demo_copy, ran, monkeypatch, caplog):
     cfg, out = demo_copy
     _check(out(), kept=True, monkeypatch=monkeypatch)  # keeps the results of these inputs
     ran.clear()
-    reused = _check(out(), kept=True, monkeypatch=monkeypatch)
+    with caplog.at_level(logging.INFO, logger=engine.__name__):
+        reused = _check(out(), kept=True, monkeypatch=monkeypatch)
     assert ran == []
+    said = [r.getMessage() for r in caplog.records if "rules unchanged" in r.getMessage()]
+    assert len(said) == 1 and re.match(r"(\d+) of \1 rules unchanged", said[0]), said  # rules only, not metrics
     every = _check(out(), kept=False, monkeypatch=monkeypatch)
     assert len(set(ran)) > 25  # the control really ran the rules
     _same_reports(reused, every)
@@ -218,3 +223,62 @@ def test_a_value_kept_whatever_the_date_must_not_read_it(tmp_path):
     ctx.today  # noqa: B018 - the rule itself reads the date: still seen after a kept value
     memo.kept_value(ctx, "c", lambda: 1)
     assert "today" in ctx.reads
+
+
+def _result(cfg, *, kept: bool, monkeypatch) -> dict:
+    """One check's findings and metrics as plain data (no reports written)."""
+    with monkeypatch.context() as mp:
+        if not kept:
+            mp.setenv(memo.OFF, "1")
+        result = engine.run_checks(cfg)
+    return {"findings": [f.to_dict() for f in result.findings], "waived": [f.to_dict() for f in result.waived],
+            "metrics": {k: v for k, v in result.metrics.items() if k != "compared_with"},
+            "rules_run": result.rules_run, "skipped": result.skipped}
+
+
+def test_a_lone_surrogate_in_the_catalogue_is_kept_and_reused(demo_copy, ran, monkeypatch, tmp_path):
+    """A feed's JSON can escape half of a surrogate pair (``"\\ud800"``) into a service's
+    name; the findings quoting it must be kept (SQLite text is UTF-8, which cannot hold it)
+    and read back as the same text, not stop the check."""
+    cfg, _ = demo_copy
+    source = Path(cfg.checks.catalogue)
+    text = source.read_text(encoding="utf-8")
+    names = [line for line in text.splitlines() if line.startswith("  name: ")]
+    assert len(names) > 5
+    for line in names[:3]:  # a few services, so some are found and some missing
+        text = text.replace(line, f'  name: "{line[8:].strip(chr(39))} \\ud800 (old)"', 1)
+    catalogue = tmp_path / source.name
+    catalogue.write_text(text, encoding="utf-8")
+    for name in ("waivers.yml", "mapping.yml"):
+        if (source.parent / name).exists():
+            shutil.copy(source.parent / name, tmp_path / name)
+    cfg = cfg.override("checks", catalogue=str(catalogue))
+    every = _result(cfg, kept=False, monkeypatch=monkeypatch)
+    assert "\ud800" in json.dumps(every, ensure_ascii=False), "the name must reach a finding or a metric"
+    first = _result(cfg, kept=True, monkeypatch=monkeypatch)
+    ran.clear()
+    again = _result(cfg, kept=True, monkeypatch=monkeypatch)
+    assert ran == [], "the results were kept"
+    assert first == every and again == every
+
+
+def test_a_page_meta_json_reads_but_sqlite_refuses_still_checks(demo_copy, ran, monkeypatch):
+    """Python's json writes a float that is not a number as ``NaN``, which Python reads back
+    but SQLite's JSON functions refuse: the crawl's digest must not stop a check that reads
+    the pages well (and ``LO_AUDIT_NO_RULE_MEMO=1`` must not even work the digest out)."""
+    cfg, _ = demo_copy
+    with sqlite3.connect(cfg.crawl.db) as conn:
+        run = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
+        url, meta = conn.execute("SELECT url, meta FROM pages WHERE run_id=? AND kind='html' AND status=200 "
+                                 "ORDER BY url LIMIT 1", (run,)).fetchone()
+        conn.execute("UPDATE pages SET meta=? WHERE run_id=? AND url=?",
+                     (json.dumps({**json.loads(meta), "ratio": float("nan")}), run, url))
+    every = _result(cfg, kept=False, monkeypatch=monkeypatch)
+    assert _result(cfg, kept=True, monkeypatch=monkeypatch) == every
+    ran.clear()
+    assert _result(cfg, kept=True, monkeypatch=monkeypatch) == every
+    assert ran == []
+    with monkeypatch.context() as mp:
+        mp.setenv(memo.OFF, "1")
+        mp.setattr(engine, "inputs_digest", lambda *a: pytest.fail("digest worked out with the memo off"))
+        engine.run_checks(cfg)
