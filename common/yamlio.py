@@ -9,6 +9,7 @@ kept last value or a traceback:
 - an alias that refers to the value it is part of (a recursive alias);
 - aliases that expand to more than ``MAX_VALUES`` values (an alias "bomb");
 - ``.inf``, ``-.inf`` or ``.nan``, which no setting or catalogue field can use;
+- half of a character pair on its own (``"\\ud800"``), which no report file can hold;
 - nesting too deep for the parser.
 """
 
@@ -25,6 +26,8 @@ MAX_VALUES = 1_000_000
 """Values a document may hold once its aliases are expanded (far more than any real file)."""
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _NOT_FINITE = re.compile(r"^[-+]?\.(?:inf|nan)$", re.I)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Half of a UTF-16 pair on its own: YAML's ``"\\ud800"`` escape gives one; UTF-8 cannot hold it."""
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -77,6 +80,9 @@ class _Inspector:
             size = 1
             if node.tag == _FLOAT_TAG and _NOT_FINITE.match(str(node.value)):
                 self.fail(node, path, f"{node.value} is not a number the tool can use; give a finite number")
+            if isinstance(node.value, str) and _SURROGATE.search(node.value):
+                self.fail(node, path, "holds half of a character pair (an escape from \\ud800 to \\udfff on its "
+                                      "own), which no report can store; write the character itself")
         self.open.discard(key)
         self.sizes[key] = size
         if size > MAX_VALUES:

@@ -9,6 +9,7 @@ that ignores ``page`` and sends the same services again is caught at the first r
 from __future__ import annotations
 
 import json
+import re
 import logging
 import threading
 import time
@@ -103,9 +104,28 @@ def _read_file(path: str) -> object:
     return _parse(text, path)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(value: object) -> object:
+    """``value`` with every half of a character pair left on its own (JSON's ``"\\ud800"``
+    escape without its other half) made U+FFFD, the replacement character: a feed's
+    broken text is kept and shown, not allowed to stop the reports (UTF-8 cannot hold it)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_whole_characters(v) for v in value]
+    if isinstance(value, dict):
+        return {_whole_characters(k): _whole_characters(v) for k, v in value.items()}
+    return value
+
+
 def _parse(text: str, source: str) -> object:
     try:
-        return json.loads(text)
+        data = json.loads(text)
+        # pairs written as two escapes are joined by json; only a half on its own is left
+        return _whole_characters(data) if _SURROGATE_ESCAPE.search(text) else data
     except RecursionError:
         raise CatalogueError(f"{source}: the JSON is nested too deeply to be a catalogue "
                              "(arrays or objects inside each other thousands of levels deep)") from None

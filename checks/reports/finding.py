@@ -44,8 +44,10 @@ def finding_id(rule: str, subject: str) -> str:
     """A stable id from the rule and its subject: the same in every run.
 
     Remembered for the last 65,536 pairs: a check asks for the id of each finding several
-    times (comparing with the previous run, then in findings.json, the CSV and the workbook)."""
-    digest = hashlib.sha1(f"{rule}\x00{subject}".encode()).hexdigest()[:12]
+    times (comparing with the previous run, then in findings.json, the CSV and the workbook).
+    A subject holding half of a character pair on its own gets an id too (``surrogatepass``:
+    any other text gives the same bytes, so the same ids, as plain UTF-8)."""
+    digest = hashlib.sha1(f"{rule}\x00{subject}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return f"{rule}:{digest}"
 
 

@@ -134,3 +134,15 @@ def test_quoted_inf_is_text(tmp_path, capsys):
     path = tmp_path / "catalogue.yml"
     path.write_text("services:\n  - {id: '.inf', name: '.nan'}\n")
     assert main(["catalogue", "validate", str(path)]) == 0
+
+
+def test_half_a_character_pair_is_one_message(tmp_path, capsys):
+    """YAML's ``"\\ud800"`` escape gives half of a character pair, which UTF-8 cannot hold: the
+    check used to stop with a traceback when writing the reports. A file the user wrote: one
+    message naming the line, exit status 2."""
+    path = tmp_path / "catalogue.yml"
+    path.write_text('services:\n  - id: a\n    name: "Specialist \\ud800 Teaching"\n', encoding="utf-8")
+    assert main(["catalogue", "validate", str(path)]) == 2
+    assert "catalogue.yml:3: services.0.name: holds half of a character pair" in _one_line(capsys.readouterr().err)
+    path.write_text('services:\n  - id: a\n    name: "Speech \\U0001F5E3 and language"\n', encoding="utf-8")
+    assert main(["catalogue", "validate", str(path)]) == 0  # YAML's escape of the whole character: fine

@@ -240,3 +240,16 @@ def test_too_deeply_nested_json_names_the_page_url():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_half_a_character_pair_in_a_feed_is_replaced_not_fatal(tmp_path):
+    """A feed's JSON may escape half of a character pair on its own (``"\\ud800"``): UTF-8 (the
+    reports, the store) cannot hold it, so the loader keeps the text with U+FFFD in its
+    place; a whole pair written as two escapes stays the character it is."""
+    path = tmp_path / "feed.json"
+    broken = {**V1_SERVICE, "name": "Specialist Teaching", "description": "x"}
+    text = json.dumps([broken]).replace("Specialist Teaching", "Specialist \\ud800 Teaching \\ud83d\\udde3")
+    path.write_text(text, encoding="utf-8")
+    (s,) = load_catalogue(str(path)).services
+    assert s.name == "Specialist \ufffd Teaching \U0001f5e3"
+    s.name.encode("utf-8")  # storable
