@@ -141,7 +141,7 @@ class Engine:
     def _save(self, done: Done | Reused) -> None:
         if isinstance(done, Reused):
             page = done.previous
-            self.writer.copy_page(done.from_run, self.run_id, done.url, done.changes, done.meta)
+            self.writer.copy_page(done.from_run, self.run_id, done.url, done.changes)
         else:
             page = done.page
             self.writer.save_page(self.run_id, page, done.links)

@@ -264,7 +264,7 @@ def _tuple_to_page(values: tuple) -> Page:
 class PreviousPage:
     """The columns of a page of an earlier run that a re-crawl reads (``StoreWriter.previous_brief``):
     the validators of a conditional request and the content hash, then what the frontier
-    and the counts need of a page reused unchanged."""
+    and the counts need of a page reused unchanged, and its ``meta`` as stored (JSON text)."""
 
     url: str
     etag: str
@@ -274,6 +274,11 @@ class PreviousPage:
     error: str
     final_url: str
     canonical: str
+    meta: str
+
+    def decoded_meta(self) -> dict:
+        """``meta`` as ``Page.meta`` holds it."""
+        return _meta_in(self.meta)
 
 
 def _sql_literal(value) -> str:
@@ -687,11 +692,13 @@ class StoreWriter:
         self.flush()
         return run_totals(self.conn, run_id)
 
-    def _copy_axe(self, from_run: int, to_run: int, url: str) -> None:
-        """Carry an unchanged page's axe violations over from an earlier run (``copy_page``)."""
-        self.conn.execute("DELETE FROM axe WHERE run_id=? AND url=?", (to_run, url))
-        self.conn.execute("INSERT INTO axe SELECT ?, url, template, rule, impact, help, help_url, tags, nodes, "
-                          "example_target, example_html FROM axe WHERE run_id=? AND url=?", (to_run, from_run, url))
+    @_in_background
+    def copy_axe(self, from_run: int, to_run: int, url: str) -> None:
+        """Carry an unchanged page's axe violations over from an earlier run."""
+        with self._tx():
+            self.conn.execute("DELETE FROM axe WHERE run_id=? AND url=?", (to_run, url))
+            self.conn.execute("INSERT INTO axe SELECT ?, url, template, rule, impact, help, help_url, tags, nodes, "
+                              "example_target, example_html FROM axe WHERE run_id=? AND url=?", (to_run, from_run, url))
 
     @_in_background
     def update_page_meta(self, run_id: int, url: str, extra: dict, rendered: bool | None = None,
@@ -813,13 +820,13 @@ class StoreWriter:
     def previous_brief(self, run_id: int, url: str) -> PreviousPage | None:
         """What a re-crawl needs of a page of an earlier run before and after fetching it
         (see ``PreviousPage``): a few columns, nothing decoded."""
-        row = self._reader().execute("SELECT etag, last_modified, content_hash, status, error, final_url, canonical "
-                                     "FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
+        row = self._reader().execute("SELECT etag, last_modified, content_hash, status, error, final_url, canonical, "
+                                     "meta FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
         if row is None:
             return None
-        etag, last_modified, digest, status, error, final_url, canonical = row
+        etag, last_modified, digest, status, error, final_url, canonical, meta = row
         return PreviousPage(url, etag or "", last_modified or "", digest or "", status or 0, error or "",
-                            final_url or "", canonical or "")
+                            final_url or "", canonical or "", meta or "")
 
     def previous_follow(self, run_id: int, url: str) -> list[tuple[str, str]]:
         """``(target, text)`` of the links to pages and documents on a page of an earlier
@@ -828,30 +835,24 @@ class StoreWriter:
                                       "AND kind IN ('page','document') ORDER BY rowid", (run_id, url)).fetchall()
 
     @_in_background
-    def copy_page(self, from_run: int, run_id: int, url: str, changes: dict, meta: dict | None = None) -> None:
+    def copy_page(self, from_run: int, run_id: int, url: str, changes: dict) -> None:
         """Save an unchanged page by copying its row and its links from run ``from_run``
-        inside SQLite, with the columns in ``changes`` set anew and the keys of ``meta``
-        merged into its ``meta``, carry its axe results over when axe ran on it, and mark
+        inside SQLite, with the columns in ``changes`` (stored values) set anew, and mark
         it done in the frontier, atomically. ``changes`` holds ``Page`` field values (encoded
         here as ``save_page`` encodes them). What is stored is what ``save_page`` of the
         decoded page would store (``_COPY_COLUMNS``). ``StoreError`` when the earlier run
         holds no such page."""
+        names = tuple(changes)
+        values = [value if encode is None else encode(value)
+                  for value, encode in zip(changes.values(), (_ENCODE_BY_NAME.get(n) for n in names))]
         with self._tx(pages=1):
-            row = self.conn.execute("SELECT meta FROM pages WHERE run_id=? AND url=?", (from_run, url)).fetchone()
-            if row is None:
+            cur = self.conn.execute(_copy_page_sql(names), (run_id, *values, from_run, url))
+            if not cur.rowcount:
                 raise StoreError(f"{self.path}: run {from_run} no longer holds {url}; was the store changed "
                                  "during the crawl?")
-            old = _meta_in(row[0])
-            changes = {**changes, "meta": {**old, **(meta or {})}}
-            names = tuple(changes)
-            values = [value if encode is None else encode(value)
-                      for value, encode in zip(changes.values(), (_ENCODE_BY_NAME.get(n) for n in names))]
-            self.conn.execute(_copy_page_sql(names), (run_id, *values, from_run, url))
             self.conn.execute("DELETE FROM links WHERE run_id=? AND source=?", (run_id, url))
             self.conn.execute(_COPY_LINKS_SQL, (run_id, from_run, url))
             self.conn.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (run_id, url))
-            if old.get("axe"):
-                self._copy_axe(from_run, run_id, url)
 
     def _reader(self) -> sqlite3.Connection:
         """The connection for reading earlier runs: a second one while writes run in the

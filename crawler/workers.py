@@ -71,14 +71,12 @@ class Done:
 class Reused:
     """An unchanged page, ready to be saved: the engine copies the previous run's row and
     links inside the store (``StoreWriter.copy_page``) with the columns in ``changes`` set
-    anew and the keys of ``meta`` added to its meta, so the page and its links are never
-    decoded here; ``follow`` holds the ``(target, text)`` of its links to pages and
-    documents, for the frontier."""
+    anew, so the page and its links are never decoded; ``follow`` holds the
+    ``(target, text)`` of its links to pages and documents, for the frontier."""
 
     url: str
     from_run: int
     changes: dict
-    meta: dict
     previous: PreviousPage
     follow: list[tuple[str, str]]
 
@@ -179,11 +177,13 @@ class PageWorker:
         """An unchanged page: the previous run's extraction, not re-parsed or re-rendered
         (copied inside the store, see ``Reused``)."""
         writer, previous_run = self.run.writer, self.run.previous
+        meta = previous.decoded_meta()
         changes = dict(depth=target.depth, found_via=target.found_via, in_sitemap=target.in_sitemap,
-                       fetched_at=now_iso(), elapsed_ms=response.elapsed_ms, rendered=False, render_reason="unchanged")
-        meta = {"reused_from_run": previous_run, "not_modified": response.status == 304}
-        return Reused(previous.url, previous_run, changes, meta, previous,
-                      writer.previous_follow(previous_run, previous.url))
+                       fetched_at=now_iso(), elapsed_ms=response.elapsed_ms, rendered=False, render_reason="unchanged",
+                       meta={**meta, "reused_from_run": previous_run, "not_modified": response.status == 304})
+        if meta.get("axe"):
+            writer.copy_axe(previous_run, self.run.run_id, previous.url)
+        return Reused(previous.url, previous_run, changes, previous, writer.previous_follow(previous_run, previous.url))
 
     async def _html(self, target: Target, response: Response) -> "tuple[Page, list[Link]] | RenderJob":
         parsed, static_links, page = await asyncio.get_running_loop().run_in_executor(
