@@ -68,7 +68,6 @@ class Engine:
         self.render_tasks: set[asyncio.Task] = set()
         self.failed: list[BaseException] = []
         self.stop = asyncio.Event()
-        self.writer.start_background()
         tasks = [asyncio.create_task(self._work()) for _ in range(workers)]
         flusher = asyncio.create_task(self._flusher())
         waiters = [asyncio.ensure_future(self.frontier.join()), asyncio.ensure_future(self.stop.wait())]
@@ -79,7 +78,7 @@ class Engine:
                 task.cancel()
             results = await asyncio.gather(*tasks, flusher, *self.render_tasks, *waiters, return_exceptions=True)
             try:
-                self.writer.stop_background()
+                self.writer.flush()
             except Exception as exc:  # noqa: BLE001 - reported below, after the first failure
                 self.failed.append(exc)
             self.worker.close()
@@ -141,7 +140,8 @@ class Engine:
     def _save(self, done: Done | Reused) -> None:
         if isinstance(done, Reused):
             page = done.previous
-            self.writer.copy_page(done.from_run, self.run_id, done.url, done.changes)
+            if not self.writer.copy_page(done.from_run, self.run_id, done.url, done.changes):
+                raise RuntimeError(f"run {done.from_run} no longer holds {done.url}: was the store changed during the crawl?")
         else:
             page = done.page
             self.writer.save_page(self.run_id, page, done.links)

@@ -30,15 +30,12 @@ Tables (all keyed by ``run_id``):
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import marshal
 import os
-import queue
-import sqlite3
-import threading
 import time
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import MISSING, dataclass
@@ -181,14 +178,12 @@ def _check_file(path: Path) -> None:
         raise StoreError(f"{path}: not a crawl store (the file is not an SQLite database); give another --db")
 
 
-def connect(path: str | Path, create: bool = True, threads: bool = False) -> sqlite3.Connection:
+def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) a store in WAL mode with the current schema; with ``create``
-    false, an SQLite file that is not a crawl store is refused, never given our tables; with
-    ``threads``, the connection may be used by another thread than the one that opened it
-    (one at a time: ``StoreWriter``'s background writes)."""
+    false, an SQLite file that is not a crawl store is refused, never given our tables."""
     _check_file(Path(path))
     try:
-        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=not threads)
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         if not create and conn.execute("SELECT 1 FROM sqlite_master WHERE name='runs'").fetchone() is None:
             conn.close()
             raise StoreError(f"{path}: not a crawl store (an SQLite file without crawl tables); give another --db")
@@ -376,83 +371,6 @@ class StoreLock:
             self.handle = None
 
 
-WRITE_BACKLOG = 256
-"""Writes (or units of writes) waiting for the background writer, at most; then the crawl waits."""
-
-
-class _Background:
-    """The thread that runs a ``StoreWriter``'s writes in the order given (see
-    ``StoreWriter.start_background``). The first failure is kept, the writes after it are
-    dropped (their transaction is rolled back by ``abandon``), and it is raised to the
-    crawl at its next write, flush or stop."""
-
-    def __init__(self) -> None:
-        self.jobs: queue.Queue = queue.Queue(maxsize=WRITE_BACKLOG)
-        self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="lo-store", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while True:
-            job = self.jobs.get()
-            try:
-                if job is None:
-                    return
-                if self.failure is None:
-                    job()
-            except BaseException as exc:  # noqa: BLE001 - raised in the crawl's thread (``check``)
-                self.failure = exc
-            finally:
-                self.jobs.task_done()
-
-    def here(self) -> bool:
-        return threading.current_thread() is self.thread
-
-    def check(self) -> None:
-        if self.failure is not None:
-            raise self.failure
-
-    def submit(self, job) -> None:
-        self.check()
-        self.jobs.put(job)
-
-    def drain(self) -> None:
-        """Wait until every write given so far has run; raise the first failure."""
-        self.jobs.join()
-        self.check()
-
-    def stop(self) -> None:
-        self.jobs.put(None)
-        self.thread.join()
-
-
-def _in_background(method):
-    """A write that, while ``StoreWriter.start_background`` is on, runs in the writer's thread
-    (inside the ``unit`` it was called in, if any) and returns None at once."""
-    @functools.wraps(method)
-    def write(self, *args, **kwargs):
-        background = self.background
-        if background is None or background.here():
-            return method(self, *args, **kwargs)
-        job = functools.partial(method, self, *args, **kwargs)
-        if self.collected is not None:
-            self.collected.append(job)
-        else:
-            background.submit(job)
-        return None
-    return write
-
-
-def _synced(method):
-    """A method that reads or writes in the caller's thread: it first waits for the
-    background writes given before it (see ``StoreWriter.start_background``)."""
-    @functools.wraps(method)
-    def synced(self, *args, **kwargs):
-        self._sync()
-        return method(self, *args, **kwargs)
-    return synced
-
-
 class StoreWriter:
     """Streams a crawl into the store. Used only by the crawler.
 
@@ -462,69 +380,22 @@ class StoreWriter:
     ``close``): a killed crawl loses at most the unflushed batch, whose frontier entries
     are still ``queued`` (the page, its links and its ``done`` mark are committed
     together), so ``--resume`` re-queues exactly those pages.
-
-    While the crawl runs (``start_background``), those writes run in a thread of their own,
-    in order and with the same transactions, so that SQLite works while the crawl fetches.
     """
 
     def __init__(self, path: str | Path, batch: int = 0, flush_s: float = 0.5) -> None:
         self.path = Path(path)
-        self.conn = connect(self.path, threads=True)  # used by the background writer's thread too
+        self.conn = connect(self.path)
         self.batch, self.flush_s = batch, flush_s
         self.pending = 0
         self.opened = 0.0
         self.units = 0
-        self.background: _Background | None = None
-        self.collected: list | None = None
-        """The writes of the ``unit`` being given to the background writer."""
-        self.reads: sqlite3.Connection | None = None
-        """A second connection for reading earlier runs while the background writer writes."""
 
     # -- transactions ----------------------------------------------------------
-    def start_background(self) -> None:
-        """From now on the page, link, frontier and axe writes run in a thread of their own,
-        in the order given, so that SQLite's work overlaps the crawl's (``stop_background``
-        waits for them). A ``unit`` goes to the thread whole and is committed as before: a
-        kill loses at most the unflushed batch. Every other method waits for the writes
-        given before it."""
-        if self.background is None:
-            self.background = _Background()
-
-    def stop_background(self) -> None:
-        """Wait for the background writes, commit them, and write in this thread again;
-        raise the first write that failed (nothing after it was written)."""
-        background = self.background
-        if background is None:
-            return
-        try:
-            background.drain()
-        finally:
-            background.stop()
-            self.background = None
-        self.flush()
-
-    def _sync(self) -> None:
-        """Before reading or writing in this thread: every background write done."""
-        if self.background is not None and not self.background.here():
-            self.background.drain()
-
     @contextmanager
     def unit(self):
         """Writes that must be committed together or not at all (a page, its links, its
         ``done`` mark and the new URLs it queues): no commit happens inside, so a kill
         never leaves a page done whose links were never queued."""
-        if self.background is not None and not self.background.here():
-            if self.collected is not None:  # a unit inside a unit: one unit
-                yield
-                return
-            self.collected = []
-            try:
-                yield
-                jobs = self.collected
-            finally:
-                self.collected = None
-            self.background.submit(functools.partial(self._run_unit, jobs))
-            return
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN")
             self.opened = time.monotonic()
@@ -536,11 +407,6 @@ class StoreWriter:
         if self.units == 0 and (not self.batch or self.pending >= self.batch
                                 or time.monotonic() - self.opened >= self.flush_s):
             self.flush()
-
-    def _run_unit(self, jobs: list) -> None:
-        with self.unit():
-            for job in jobs:
-                job()
 
     @contextmanager
     def _tx(self, pages: int = 0):
@@ -564,36 +430,27 @@ class StoreWriter:
 
     def flush(self) -> None:
         """Commit the open batch (if any)."""
-        self._sync()
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
         self.pending = 0
 
-    @_in_background
     def flush_if_due(self) -> None:
         if not self.units and self.conn.in_transaction and time.monotonic() - self.opened >= self.flush_s:
             self.flush()
 
     def abandon(self) -> None:
         """Close after a failure: the open batch is rolled back, errors ignored."""
-        if self.background is not None:  # writes not yet made are dropped with the batch
-            self.background.failure = self.background.failure or RuntimeError("abandoned")
-            self.background.stop()
-            self.background = None
         try:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass
-        for conn in (self.conn, self.reads):
-            try:
-                if conn is not None:
-                    conn.close()
-            except sqlite3.Error:
-                pass
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
 
     # -- runs ---------------------------------------------------------------
-    @_synced
     def start_run(self, start_urls: list[str], allow_hosts: list[str], settings: dict) -> int:
         """Create a run with its start URLs already queued, in one committed transaction: a
         crawl killed before its first page leaves a run that ``--resume`` can continue."""
@@ -609,32 +466,27 @@ class StoreWriter:
         self.flush()
         return run_id
 
-    @_synced
     def run_start_urls(self, run_id: int) -> list[str]:
         """The start URLs a run was created with."""
         row = self.conn.execute("SELECT start_urls FROM runs WHERE id=?", (run_id,)).fetchone()
         return list(json.loads(row[0] or "[]")) if row else []
 
-    @_synced
     def unfinished_run(self) -> int | None:
         """The most recent run still marked running (a killed crawl), if any."""
         row = self.conn.execute("SELECT id FROM runs WHERE status='running' ORDER BY id DESC LIMIT 1").fetchone()
         return int(row[0]) if row else None
 
-    @_synced
     def previous_complete_run(self, before: int) -> int | None:
         row = self.conn.execute(
             "SELECT id FROM runs WHERE status='complete' AND id < ? ORDER BY id DESC LIMIT 1", (before,)
         ).fetchone()
         return int(row[0]) if row else None
 
-    @_synced
     def finish_run(self, run_id: int, status: str = "complete") -> None:
         self.flush()
         self.conn.execute("UPDATE runs SET finished_at=?, status=? WHERE id=?", (_now(), status, run_id))
 
     # -- pages and links -----------------------------------------------------
-    @_in_background
     def save_page(self, run_id: int, page: Page, links: Iterable[Link] = ()) -> None:
         """Write a page, replace its links and mark it done in the frontier, atomically."""
         placeholders = ",".join("?" * (len(PAGE_FIELDS) + 1))
@@ -648,7 +500,6 @@ class StoreWriter:
             )
             self.conn.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (run_id, page.url))
 
-    @_synced
     def enqueue(self, run_id: int, items: Iterable[tuple[str, int, str, str]]) -> list[str]:
         """Add ``(url, depth, parent, found_via)`` to the frontier; return the URLs that were new."""
         added = []
@@ -661,7 +512,6 @@ class StoreWriter:
                     added.append(url)
         return added
 
-    @_in_background
     def enqueue_new(self, run_id: int, items: Iterable[tuple[str, int, str, str]]) -> None:
         """Add ``(url, depth, parent, found_via)`` to the frontier in one statement (URLs already
         there are left as they are); the frontier's own way, as it offers only URLs it has not seen."""
@@ -670,29 +520,24 @@ class StoreWriter:
                 "INSERT OR IGNORE INTO frontier (run_id,url,depth,parent,found_via) VALUES (?,?,?,?,?)",
                 [(run_id, url, depth, parent, via) for url, depth, parent, via in items])
 
-    @_synced
     def queued(self, run_id: int) -> list[tuple[str, int, str, str]]:
         """Frontier entries not yet done, in insertion order (for ``--resume``)."""
         return [tuple(r) for r in self.conn.execute(
             "SELECT url, depth, parent, found_via FROM frontier WHERE run_id=? AND state='queued' ORDER BY rowid", (run_id,))]
 
-    @_synced
     def frontier(self, run_id: int) -> list[tuple[str, int, str, str, str]]:
         """Every frontier entry ``(url, depth, parent, found_via, state)`` in insertion order (``--resume``)."""
         return [tuple(r) for r in self.conn.execute(
             "SELECT url, depth, parent, found_via, state FROM frontier WHERE run_id=? ORDER BY rowid", (run_id,))]
 
-    @_synced
     def page_count(self, run_id: int) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0])
 
-    @_synced
     def run_totals(self, run_id: int) -> RunTotals:
         """What run ``run_id`` saved (see ``RunTotals``)."""
         self.flush()
         return run_totals(self.conn, run_id)
 
-    @_in_background
     def copy_axe(self, from_run: int, to_run: int, url: str) -> None:
         """Carry an unchanged page's axe violations over from an earlier run."""
         with self._tx():
@@ -700,7 +545,6 @@ class StoreWriter:
             self.conn.execute("INSERT INTO axe SELECT ?, url, template, rule, impact, help, help_url, tags, nodes, "
                               "example_target, example_html FROM axe WHERE run_id=? AND url=?", (to_run, from_run, url))
 
-    @_in_background
     def update_page_meta(self, run_id: int, url: str, extra: dict, rendered: bool | None = None,
                          reason: str | None = None) -> None:
         """Merge ``extra`` into a saved page's ``meta`` (and set ``rendered``/``render_reason``
@@ -711,11 +555,9 @@ class StoreWriter:
                 "render_reason=COALESCE(?, render_reason) WHERE run_id=? AND url=?",
                 (json.dumps(extra, ensure_ascii=False), None if rendered is None else int(rendered), reason, run_id, url))
 
-    @_synced
     def sitemap_entries(self, run_id: int) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT url FROM sitemap_urls WHERE run_id=?", (run_id,))}
 
-    @_synced
     def external_targets(self, run_id: int) -> list[str]:
         """Distinct http(s) link targets that were not crawled as pages (for status checks)."""
         return [r[0] for r in self.conn.execute(
@@ -723,7 +565,6 @@ class StoreWriter:
             "AND (target LIKE 'http://%' OR target LIKE 'https://%') "
             "AND target NOT IN (SELECT url FROM pages WHERE run_id=?) ORDER BY target", (run_id, run_id))]
 
-    @_synced
     def unfetched_page_targets(self, run_id: int) -> list[str]:
         """Distinct links to allowed hosts that were neither crawled nor checked (out of ``crawl.scope``)."""
         return [r[0] for r in self.conn.execute(
@@ -732,14 +573,12 @@ class StoreWriter:
             "AND target NOT IN (SELECT url FROM link_status WHERE run_id=?) ORDER BY target",
             (run_id, run_id, run_id))]
 
-    @_synced
     def save_link_status(self, run_id: int, statuses: Iterable[LinkStatus]) -> None:
         with self._tx():
             self.conn.executemany(
                 "INSERT OR REPLACE INTO link_status VALUES (?,?,?,?,?,?)",
                 [(run_id, s.url, s.status, s.error, s.final_url, s.checked_by) for s in statuses])
 
-    @_synced
     def cached_links(self, urls: Iterable[str], max_age_days: float) -> dict[str, LinkStatus]:
         """Targets among ``urls`` whose check answered well less than ``max_age_days`` ago."""
         if max_age_days <= 0:
@@ -750,7 +589,6 @@ class StoreWriter:
                 for r in self.conn.execute("SELECT url, status, final_url FROM link_cache WHERE checked_at >= ?", (since,))
                 if r[0] in wanted}
 
-    @_synced
     def cached_failures(self, urls: Iterable[str], max_age_hours: float) -> dict[str, LinkStatus]:
         """Targets among ``urls`` whose check failed less than ``max_age_hours`` ago, with that answer."""
         if max_age_hours <= 0:
@@ -762,7 +600,6 @@ class StoreWriter:
                     "SELECT url, status, error, final_url FROM link_failures WHERE checked_at >= ?", (since,))
                 if r[0] in wanted}
 
-    @_synced
     def failures_checked_with(self, settings: str) -> None:
         """Forget every kept failure when the link checks were made with other ``settings``
         (the screen of private addresses, the allowed hosts, the timeout, the checker): a
@@ -773,7 +610,6 @@ class StoreWriter:
                 self.conn.execute("DELETE FROM link_failures")
                 self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('link_failures_settings', ?)", (settings,))
 
-    @_synced
     def remember_links(self, statuses: Iterable[LinkStatus]) -> None:
         """Cache targets that answered well (``link_cache``) and those that failed
         (``link_failures``), each forgetting the other answer. Answers that are not a
@@ -790,7 +626,6 @@ class StoreWriter:
             self.conn.executemany("DELETE FROM link_failures WHERE url=?", [(url,) for url, *_ in good])
             self.conn.executemany("INSERT OR REPLACE INTO link_failures VALUES (?,?,?,?,?)", kept)
 
-    @_in_background
     def save_axe(self, run_id: int, violations: Iterable[AxeViolation]) -> None:
         with self._tx():
             self.conn.executemany(
@@ -798,13 +633,11 @@ class StoreWriter:
                 [(run_id, v.url, v.template, v.rule, v.impact, v.help, v.help_url, json.dumps(v.tags),
                   v.nodes, v.example_target, v.example_html) for v in violations])
 
-    @_synced
     def save_sitemap_urls(self, run_id: int, entries: Iterable[tuple[str, str]]) -> None:
         with self._tx():
             self.conn.executemany("INSERT OR REPLACE INTO sitemap_urls VALUES (?,?,?)",
                                   [(run_id, u, lastmod) for u, lastmod in entries])
 
-    @_synced
     def previous_page(self, run_id: int, url: str) -> tuple[Page, list[Link]] | None:
         """A page and its links from an earlier run (for conditional re-crawls)."""
         row = self.conn.execute(f"SELECT {','.join(PAGE_FIELDS)} FROM pages WHERE run_id=? AND url=?",
@@ -820,8 +653,8 @@ class StoreWriter:
     def previous_brief(self, run_id: int, url: str) -> PreviousPage | None:
         """What a re-crawl needs of a page of an earlier run before and after fetching it
         (see ``PreviousPage``): a few columns, nothing decoded."""
-        row = self._reader().execute("SELECT etag, last_modified, content_hash, status, error, final_url, canonical, "
-                                     "meta FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
+        row = self.conn.execute("SELECT etag, last_modified, content_hash, status, error, final_url, canonical, meta "
+                                "FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
         if row is None:
             return None
         etag, last_modified, digest, status, error, final_url, canonical, meta = row
@@ -831,44 +664,31 @@ class StoreWriter:
     def previous_follow(self, run_id: int, url: str) -> list[tuple[str, str]]:
         """``(target, text)`` of the links to pages and documents on a page of an earlier
         run, in the order found: what the frontier needs of an unchanged page."""
-        return self._reader().execute("SELECT target, text FROM links WHERE run_id=? AND source=? "
-                                      "AND kind IN ('page','document') ORDER BY rowid", (run_id, url)).fetchall()
+        return self.conn.execute("SELECT target, text FROM links WHERE run_id=? AND source=? "
+                                 "AND kind IN ('page','document') ORDER BY rowid", (run_id, url)).fetchall()
 
-    @_in_background
-    def copy_page(self, from_run: int, run_id: int, url: str, changes: dict) -> None:
+    def copy_page(self, from_run: int, run_id: int, url: str, changes: dict) -> bool:
         """Save an unchanged page by copying its row and its links from run ``from_run``
         inside SQLite, with the columns in ``changes`` (stored values) set anew, and mark
         it done in the frontier, atomically. ``changes`` holds ``Page`` field values (encoded
         here as ``save_page`` encodes them). What is stored is what ``save_page`` of the
-        decoded page would store (``_COPY_COLUMNS``). ``StoreError`` when the earlier run
-        holds no such page."""
+        decoded page would store (``_COPY_COLUMNS``). False (nothing written) when the
+        earlier run holds no such page."""
         names = tuple(changes)
         values = [value if encode is None else encode(value)
                   for value, encode in zip(changes.values(), (_ENCODE_BY_NAME.get(n) for n in names))]
         with self._tx(pages=1):
             cur = self.conn.execute(_copy_page_sql(names), (run_id, *values, from_run, url))
             if not cur.rowcount:
-                raise StoreError(f"{self.path}: run {from_run} no longer holds {url}; was the store changed "
-                                 "during the crawl?")
+                return False
             self.conn.execute("DELETE FROM links WHERE run_id=? AND source=?", (run_id, url))
             self.conn.execute(_COPY_LINKS_SQL, (run_id, from_run, url))
             self.conn.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (run_id, url))
-
-    def _reader(self) -> sqlite3.Connection:
-        """The connection for reading earlier runs: a second one while writes run in the
-        background (those runs are complete: what it reads is committed)."""
-        if self.background is None:
-            return self.conn
-        if self.reads is None:
-            self.reads = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-        return self.reads
+        return True
 
     def close(self) -> None:
-        self.stop_background()
         self.flush()
         self.conn.close()
-        if self.reads is not None:
-            self.reads.close()
 
 
 class StoreReader:
