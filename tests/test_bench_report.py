@@ -47,12 +47,8 @@ def test_the_reaudit_a_week_later_has_its_own_table(tmp_path):
               "command": "make bench", "sites": [{"site": "python-docs", "label": "docs", "linkchecker_s": 300.0,
                                                   "versions": {"after": version}}]}
     text = run.markdown(report)
-    assert f"`lo-audit crawl {run.RECHECK}`" in text and f"`--today {run.WEEK_LATER}`" in text
+    assert "made a week older" in text and f"`--today {run.WEEK_LATER}`" in text
     assert "| docs | after | 50.0 | 20.0 | 0.25 | 4147 |" in text
-    (tmp_path / "crawler").mkdir()
-    assert not run.remembers_failures(tmp_path)
-    (tmp_path / "crawler" / "settings.py").write_text("link_failure_cache_hours: float = option(6.0)\n")
-    assert run.remembers_failures(tmp_path)
 
 
 def test_each_version_imports_its_own_code(tmp_path):
@@ -68,3 +64,15 @@ def test_each_version_imports_its_own_code(tmp_path):
                            capture_output=True, text=True, check=True).stdout.strip()
     assert found == str(other / "checks" / "__init__.py")
     assert not (cwd / "checks").exists()
+
+
+def test_a_week_later_the_kept_link_answers_are_a_week_older(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "crawl.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE link_cache (url TEXT, status INTEGER, final_url TEXT, checked_at REAL)")
+        conn.execute("INSERT INTO link_cache VALUES ('https://a/', 200, '', 1000000.0)")
+    run.week_older(db)  # a store without link_failures (an older version) is fine
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT checked_at FROM link_cache").fetchone()[0] == 1000000.0 - 7 * 86400
