@@ -77,8 +77,10 @@ _COMPACT = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 def dumps_compact(data: Any) -> str:
     """Compact JSON text for the store (no spaces), the values :func:`dumps_indented` writes
-    (dates and dataclasses as ``str``)."""
+    (dates and dataclasses as ``str``). Where orjson refuses (a lone surrogate, which a feed's
+    JSON can escape into a name; an integer beyond 64 bits) json writes it with every
+    non-ASCII character escaped, so the text is always storable UTF-8 and reads back the same."""
     try:
         return orjson.dumps(data, default=str, option=_COMPACT).decode("utf-8")
     except (orjson.JSONEncodeError, TypeError):
-        return json.dumps(data, ensure_ascii=False, default=str, separators=(",", ":"))
+        return json.dumps(data, default=str, separators=(",", ":"))

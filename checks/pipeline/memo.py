@@ -33,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib
-import json
 import logging
 import os
 import sqlite3
@@ -109,19 +108,6 @@ def memo_covers(func: Any) -> bool:
     return str(getattr(func, "__module__", "")).split(".")[0] in PACKAGES
 
 
-def _json(data: Any) -> str:
-    """``jsonfast.dumps_compact(data)``, with a lone surrogate (which a feed's JSON can
-    escape into a service's name) escaped as ``\\ud800``: SQLite keeps text as UTF-8, which
-    cannot hold one, and it reads back as the same value."""
-    raw = jsonfast.dumps_compact(data)
-    if not raw.isascii():
-        try:
-            raw.encode("utf-8")
-        except UnicodeEncodeError:
-            raw = json.dumps(data, default=str, separators=(",", ":"))
-    return raw
-
-
 def disabled() -> bool:
     return os.environ.get(OFF, "") not in ("", "0")
 
@@ -163,7 +149,7 @@ class RuleMemo:
         """Keep ``name``'s findings and the metrics it wrote (``read_today``: it read the date)."""
         entry = {"today": self.today if read_today else None,
                  "findings": [f.to_dict() for f in findings], "metrics": metrics}
-        self._new[name] = _json(entry)
+        self._new[name] = jsonfast.dumps_compact(entry)
 
     def save(self) -> None:
         """Keep this check's results in the store, dropping those of other inputs."""
@@ -177,7 +163,6 @@ class RuleMemo:
         except (AttributeError, sqlite3.Error) as exc:  # read-only store: the next check runs every rule
             log.warning("could not keep the rule results in the store: %s", exc)
 
-
     def value(self, name: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` (plain JSON data), or the value a check of the same inputs kept under
         ``name``; either way as read back from JSON, so the caller sees the same types."""
@@ -189,7 +174,7 @@ class RuleMemo:
             except ValueError:
                 raw = None
         if raw is None:
-            raw = _json(compute())
+            raw = jsonfast.dumps_compact(compute())
             value = jsonfast.loads(raw)
         self._new[key] = raw
         return value
