@@ -307,9 +307,15 @@ def _copy_page_sql(changed: tuple[str, ...]) -> str:
             f"FROM pages WHERE run_id=?{len(changed) + 2} AND url=?{len(changed) + 3}")
 
 
-_COPY_LINKS_SQL = ("INSERT INTO links SELECT ?1, source, target, href, text, region, kind, fragment, "
-                   "CASE WHEN scripted THEN 1 ELSE 0 END FROM links WHERE run_id=?2 AND source=?3 ORDER BY rowid")
-"""Copies a page's links to another run as ``save_page`` of the decoded links would write them."""
+_COPY_LINKS_SQL = ("INSERT INTO links SELECT ?1, l.source, l.target, l.href, l.text, l.region, l.kind, l.fragment, "
+                   "CASE WHEN l.scripted THEN 1 ELSE 0 END FROM json_each(?3) AS j "
+                   "CROSS JOIN links AS l INDEXED BY links_by_source ON l.run_id=?2 AND l.source=j.value "
+                   "ORDER BY j.key, l.rowid")
+"""Copies the links of the pages whose URLs are the JSON array ``?3`` from run ``?2`` to run
+``?1``, page after page in the array's order, each page's links in the order found, as
+``save_page`` of the decoded links would write them."""
+_DROP_LINKS_SQL = "DELETE FROM links WHERE run_id=?1 AND source IN (SELECT value FROM json_each(?2))"
+_DONE_SQL = "UPDATE frontier SET state='done' WHERE run_id=?1 AND url IN (SELECT value FROM json_each(?2))"
 
 
 def kept_pages(path: str | Path) -> int:
@@ -389,6 +395,9 @@ class StoreWriter:
         self.pending = 0
         self.opened = 0.0
         self.units = 0
+        self.copied: dict[tuple[int, int], dict[str, None]] = {}
+        """Pages copied by ``copy_page`` in the open transaction whose links are still to be
+        copied, ``(from_run, run_id) -> URLs`` in the order copied (see ``_copy_links``)."""
 
     # -- transactions ----------------------------------------------------------
     @contextmanager
@@ -416,9 +425,13 @@ class StoreWriter:
             self.pending += pages
             return
         if not self.batch:
-            with self.conn:
-                self.conn.execute("BEGIN")
-                yield
+            try:
+                with self.conn:
+                    self.conn.execute("BEGIN")
+                    yield
+                    self._copy_links()
+            finally:
+                self.copied.clear()
             return
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN")
@@ -431,15 +444,35 @@ class StoreWriter:
     def flush(self) -> None:
         """Commit the open batch (if any)."""
         if self.conn.in_transaction:
+            self._copy_links()
             self.conn.execute("COMMIT")
         self.pending = 0
+
+    def _copy_links(self) -> None:
+        """Write what ``copy_page`` left to the end of the transaction, in one statement each
+        for all the pages copied: replace their links by the earlier run's and mark them done
+        in the frontier. Called before every commit and before any read of a run's links, so
+        that a page, its links and its ``done`` mark are still committed together."""
+        copied, self.copied = self.copied, {}
+        for (from_run, run_id), urls in copied.items():
+            if urls:
+                array = json.dumps(list(urls), ensure_ascii=False)
+                self.conn.execute(_DROP_LINKS_SQL, (run_id, array))
+                self.conn.execute(_COPY_LINKS_SQL, (run_id, from_run, array))
+                self.conn.execute(_DONE_SQL, (run_id, array))
 
     def flush_if_due(self) -> None:
         if not self.units and self.conn.in_transaction and time.monotonic() - self.opened >= self.flush_s:
             self.flush()
 
+    def _links_of(self, run_id: int) -> None:
+        """Before reading run ``run_id``'s links: write those ``copy_page`` left for later."""
+        if self.copied and any(to_run == run_id for _, to_run in self.copied):
+            self._copy_links()
+
     def abandon(self) -> None:
         """Close after a failure: the open batch is rolled back, errors ignored."""
+        self.copied.clear()
         try:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -491,6 +524,9 @@ class StoreWriter:
         """Write a page, replace its links and mark it done in the frontier, atomically."""
         placeholders = ",".join("?" * (len(PAGE_FIELDS) + 1))
         with self._tx(pages=1):
+            for (_, to_run), urls in self.copied.items():  # a page copied earlier in this transaction
+                if to_run == run_id:
+                    urls.pop(page.url, None)
             self.conn.execute(f"INSERT OR REPLACE INTO pages (run_id,{','.join(PAGE_FIELDS)}) VALUES ({placeholders})",
                               page_to_row(run_id, page))
             self.conn.execute("DELETE FROM links WHERE run_id=? AND source=?", (run_id, page.url))
@@ -560,6 +596,7 @@ class StoreWriter:
 
     def external_targets(self, run_id: int) -> list[str]:
         """Distinct http(s) link targets that were not crawled as pages (for status checks)."""
+        self._links_of(run_id)
         return [r[0] for r in self.conn.execute(
             "SELECT DISTINCT target FROM links WHERE run_id=? AND kind IN ('external','document') "
             "AND (target LIKE 'http://%' OR target LIKE 'https://%') "
@@ -567,6 +604,7 @@ class StoreWriter:
 
     def unfetched_page_targets(self, run_id: int) -> list[str]:
         """Distinct links to allowed hosts that were neither crawled nor checked (out of ``crawl.scope``)."""
+        self._links_of(run_id)
         return [r[0] for r in self.conn.execute(
             "SELECT DISTINCT target FROM links WHERE run_id=? AND kind='page' "
             "AND target NOT IN (SELECT url FROM pages WHERE run_id=?) "
@@ -640,6 +678,7 @@ class StoreWriter:
 
     def previous_page(self, run_id: int, url: str) -> tuple[Page, list[Link]] | None:
         """A page and its links from an earlier run (for conditional re-crawls)."""
+        self._links_of(run_id)
         row = self.conn.execute(f"SELECT {','.join(PAGE_FIELDS)} FROM pages WHERE run_id=? AND url=?",
                                 (run_id, url)).fetchone()
         if row is None:
@@ -664,6 +703,7 @@ class StoreWriter:
     def previous_follow(self, run_id: int, url: str) -> list[tuple[str, str]]:
         """``(target, text)`` of the links to pages and documents on a page of an earlier
         run, in the order found: what the frontier needs of an unchanged page."""
+        self._links_of(run_id)
         return self.conn.execute("SELECT target, text FROM links WHERE run_id=? AND source=? "
                                  "AND kind IN ('page','document') ORDER BY rowid", (run_id, url)).fetchall()
 
@@ -673,7 +713,11 @@ class StoreWriter:
         it done in the frontier, atomically. ``changes`` holds ``Page`` field values (encoded
         here as ``save_page`` encodes them). What is stored is what ``save_page`` of the
         decoded page would store (``_COPY_COLUMNS``). False (nothing written) when the
-        earlier run holds no such page."""
+        earlier run holds no such page.
+
+        The page row is written at once; its links and its ``done`` mark are written with
+        those of every page copied in the same transaction, just before it commits
+        (``_copy_links``): one statement for all of them rather than a few per page."""
         names = tuple(changes)
         values = [value if encode is None else encode(value)
                   for value, encode in zip(changes.values(), (_ENCODE_BY_NAME.get(n) for n in names))]
@@ -681,9 +725,10 @@ class StoreWriter:
             cur = self.conn.execute(_copy_page_sql(names), (run_id, *values, from_run, url))
             if not cur.rowcount:
                 return False
-            self.conn.execute("DELETE FROM links WHERE run_id=? AND source=?", (run_id, url))
-            self.conn.execute(_COPY_LINKS_SQL, (run_id, from_run, url))
-            self.conn.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (run_id, url))
+            for (other, to_run), urls in self.copied.items():  # copied from another run earlier: this copy wins
+                if to_run == run_id and other != from_run:
+                    urls.pop(url, None)
+            self.copied.setdefault((from_run, run_id), {})[url] = None
         return True
 
     def close(self) -> None:
