@@ -189,6 +189,10 @@ def _page_facts(store: StoreReader) -> Iterable[_PageFacts]:
     return (_PageFacts(*row) for row in store.page_fields(_PageFacts._fields))
 
 
+INLINKS = "pages:inlinks"
+"""The name the pages' inlink counts (``StoreReader.inlinks``, for pages.csv) are kept under
+beside the rules' results (``RuleMemo.value``)."""
+
 CATALOGUE_METRICS = "metrics:catalogue"
 """The name ``metrics.catalogue`` is kept under beside the rules' results (not a rule id)."""
 
@@ -264,6 +268,9 @@ def run_checks(cfg) -> CheckResult:
         metrics = {**ctx.metrics, "pages": page_metrics(_page_facts(store))}
         if catalogue is not None:
             metrics["catalogue"] = _catalogue_metrics(memo, ctx)
+        # for pages.csv: kept with the rule results, since a GROUP BY over every link of the
+        # crawl costs about half a second at 10,000 pages and gives the same counts for the same run
+        inlinks = memo.value(INLINKS, store.inlinks)
         save_all(ctx.shared)  # per-page values kept for the next check (checks.index.pagecache)
         memo.save()
         if reused := [r.id for r, _ in todo if r.id in memo.reused]:
@@ -284,5 +291,5 @@ def run_checks(cfg) -> CheckResult:
         findings=tuple(sorted(active, key=sort_key)), waived=tuple(sorted(waived, key=sort_key)),
         fixed=tuple(sorted(fixed, key=sort_key)), metrics=metrics, run=run, today=today.isoformat(),
         rules_run=tuple(ran), skipped=tuple(skipped + failed + withheld),
-        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), page_inlinks=inlinks,
     )

@@ -117,6 +117,16 @@ def read_findings(path: str | Path) -> CheckResult:
     return findings_from_dict(_read_json(path), path)
 
 
+def read_findings_data(path: str | Path) -> dict:
+    """``findings.json`` (or a reports folder holding one) as parsed JSON, checked against
+    the schema as :func:`read_findings` checks it (the same ``ReportFileError``), without
+    making a ``Finding`` of every entry: for a reader that needs only a few of them."""
+    path = _as_file(path, FINDINGS)
+    data = _read_json(path)
+    _check(data, "findings", path)
+    return data
+
+
 def findings_from_dict(data: object, source: str | Path = FINDINGS) -> CheckResult:
     """The parsed JSON of a ``findings.json`` as a ``CheckResult`` (checked against the
     schema; ``source`` names the file in error messages)."""

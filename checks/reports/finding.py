@@ -106,6 +106,12 @@ class Finding:
         return Finding(self.rule, self.subject, self.severity, self.message, self.url, self.expected, self.found,
                        self.fix, self.evidence, self.service_id, self.owner, self.owner_email, status, self.waived)
 
+    def with_owner(self, owner: str, owner_email: str) -> "Finding":
+        """``with_(owner=owner, owner_email=owner_email)`` as a direct copy (see ``with_status``):
+        every finding of a check gets its owner."""
+        return Finding(self.rule, self.subject, self.severity, self.message, self.url, self.expected, self.found,
+                       self.fix, self.evidence, self.service_id, owner, owner_email, self.status, self.waived)
+
     def to_dict(self) -> dict:
         return {
             "id": self.id,

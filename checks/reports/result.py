@@ -26,6 +26,9 @@ class CheckResult:
     rules_run: ids of the rules that ran to the end.
     skipped: ``{"rule", "reason"}`` for each rule that was not run or failed.
     generated_at: when the checks ran (ISO timestamp, UTC).
+    page_inlinks: for pages.csv, how many pages link to each URL of the crawl (as
+        ``StoreReader.inlinks`` counts them), when the checks already had it; not part of
+        findings.json (None: the reports ask the store).
     """
 
     findings: tuple[Finding, ...]
@@ -37,6 +40,7 @@ class CheckResult:
     rules_run: tuple[str, ...] = ()
     skipped: tuple[dict, ...] = field(default=(), hash=False, compare=False)
     generated_at: str = ""
+    page_inlinks: dict[str, int] | None = field(default=None, hash=False, compare=False, repr=False)
 
     def counts(self) -> dict[str, int]:
         """Active findings per severity (every severity present, 0 when none)."""

@@ -52,11 +52,11 @@ def assign_owners(findings: Iterable[Finding], catalogue: Catalogue | None, chec
     records = records or {}
     out = []
     for finding in findings:
-        if not finding.service_id and finding.url and _norm(finding.url) in records:
+        if not finding.service_id and finding.url and records and _norm(finding.url) in records:
             finding = finding.with_(service_id=records[_norm(finding.url)])
         if finding.owner:
             out.append(finding)
             continue
         owner, email = owner_of(finding, services, checks_cfg)
-        out.append(finding.with_(owner=owner, owner_email=email))
+        out.append(finding.with_owner(owner, email))
     return out
