@@ -13,6 +13,7 @@ from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timezone
+from operator import itemgetter
 
 from crawler.model import Page
 from crawler.store import StoreReader
@@ -25,6 +26,7 @@ from checks.index.pagecache import save_all
 from checks.pipeline import memo as memo_mod
 from checks.pipeline.memo import RuleMemo, inputs_digest, memo_covers
 from checks.reports.finding import Finding, Severity
+from checks.reports.folder import PAGE_FIELDS
 from checks.triage.owners import assign_owners, service_records
 from checks.pipeline.registry import Rule
 from checks.rules import all_rules
@@ -184,9 +186,11 @@ def page_metrics(pages: Iterable[Page]) -> dict:
 _PageFacts = namedtuple("_PageFacts", "kind guard rendered error status")
 
 
-def _page_facts(store: StoreReader) -> Iterable[_PageFacts]:
-    """What ``page_metrics`` reads of every page, without reading the pages whole."""
-    return (_PageFacts(*row) for row in store.page_fields(_PageFacts._fields))
+def _page_facts(pages: Iterable[tuple]) -> Iterable[_PageFacts]:
+    """What ``page_metrics`` reads of every page, from the plain fields pages.csv shows
+    (``PAGE_FIELDS``: read once for both, without reading the pages whole)."""
+    pick = itemgetter(*(PAGE_FIELDS.index(name) for name in _PageFacts._fields))
+    return (_PageFacts._make(pick(row)) for row in pages)
 
 
 INLINKS = "pages:inlinks"
@@ -265,7 +269,8 @@ def run_checks(cfg) -> CheckResult:
         ctx.shared[memo_mod.SHARED] = memo
         findings, ran, failed = run_rules(todo, ctx, checks_cfg.rules, memo)
         findings, withheld = withhold_absences(findings, ctx.unfinished, rules.values())
-        metrics = {**ctx.metrics, "pages": page_metrics(_page_facts(store))}
+        pages = tuple(store.page_fields(PAGE_FIELDS))
+        metrics = {**ctx.metrics, "pages": page_metrics(_page_facts(pages))}
         if catalogue is not None:
             metrics["catalogue"] = _catalogue_metrics(memo, ctx)
         # for pages.csv: kept with the rule results, since a GROUP BY over every link of the
@@ -292,4 +297,5 @@ def run_checks(cfg) -> CheckResult:
         fixed=tuple(sorted(fixed, key=sort_key)), metrics=metrics, run=run, today=today.isoformat(),
         rules_run=tuple(ran), skipped=tuple(skipped + failed + withheld),
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), page_inlinks=inlinks,
+        page_fields=pages,
     )

@@ -29,6 +29,8 @@ class CheckResult:
     page_inlinks: for pages.csv, how many pages link to each URL of the crawl (as
         ``StoreReader.inlinks`` counts them), when the checks already had it; not part of
         findings.json (None: the reports ask the store).
+    page_fields: for pages.csv, ``StoreReader.page_fields(folder.PAGE_FIELDS)`` of the crawl
+        the checks read, when they read it; not part of findings.json either.
     """
 
     findings: tuple[Finding, ...]
@@ -41,6 +43,7 @@ class CheckResult:
     skipped: tuple[dict, ...] = field(default=(), hash=False, compare=False)
     generated_at: str = ""
     page_inlinks: dict[str, int] | None = field(default=None, hash=False, compare=False, repr=False)
+    page_fields: tuple[tuple, ...] | None = field(default=None, hash=False, compare=False, repr=False)
 
     def counts(self) -> dict[str, int]:
         """Active findings per severity (every severity present, 0 when none)."""

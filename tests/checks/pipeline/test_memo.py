@@ -7,6 +7,7 @@ and the values left out of the crawl's digest change no finding."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -275,3 +276,30 @@ def test_a_page_meta_json_reads_but_sqlite_refuses_still_checks(demo_copy, ran, 
         mp.setenv(memo.OFF, "1")
         mp.setattr(engine, "inputs_digest", lambda *a: pytest.fail("digest worked out with the memo off"))
         engine.run_checks(cfg)
+
+
+def test_pages_csv_from_what_the_check_kept_is_the_one_read_from_the_store(demo_copy, monkeypatch):
+    """pages.csv is written from the page fields the check read and the inlink counts kept
+    with the rule results; the same bytes as when the reports read both from the store, and
+    a check of the same inputs does not count the links again."""
+    from crawler.store import StoreReader
+
+    cfg, out = demo_copy
+    first = engine.run_checks(out())
+    store = StoreReader(cfg.crawl.db)
+    try:
+        assert first.page_inlinks == store.inlinks() and first.page_inlinks
+        assert list(first.page_fields) == list(store.page_fields(engine.PAGE_FIELDS))
+    finally:
+        store.close()
+
+    def counted_again(self):
+        raise AssertionError("the inlinks were counted again")
+
+    monkeypatch.setattr(StoreReader, "inlinks", counted_again)
+    again = engine.run_checks(out())
+    assert again.page_inlinks == first.page_inlinks
+    kept = write_reports(again, out(), step_summary=False)
+    monkeypatch.undo()
+    plain = write_reports(dataclasses.replace(again, page_inlinks=None, page_fields=None), out(), step_summary=False)
+    assert (Path(kept) / "pages.csv").read_bytes() == (Path(plain) / "pages.csv").read_bytes()

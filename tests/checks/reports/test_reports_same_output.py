@@ -85,6 +85,12 @@ def test_with_status_is_replace(f, status):
     assert got.evidence is f.evidence
 
 
+@given(findings(), TEXT, TEXT)
+def test_with_owner_is_replace(f, owner, email):
+    got, want = f.with_owner(owner, email), dataclasses.replace(f, owner=owner, owner_email=email)
+    assert _all_fields(got) == _all_fields(want) and type(got.severity) is type(want.severity)
+
+
 def test_with_status_copies_every_field():
     # every field given a value of its own, so that a field left out or swapped shows
     values = {x.name: f"v-{x.name}" for x in dataclasses.fields(Finding)}
@@ -239,10 +245,44 @@ def plain_csv_text(header, rows) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-@given(st.lists(st.lists(TEXT | st.none() | st.booleans() | st.integers() | st.floats() | st.just(""), max_size=6),
+@given(st.lists(st.lists(TEXT | st.none() | st.booleans() | st.integers() | st.floats() | st.just("")
+                         | st.sampled_from(list(Severity)), max_size=6),
                 max_size=12))
 def test_csv_text_is_the_plain_writers(rows):
     assert folder._csv_text(("a", "b é"), rows) == plain_csv_text(("a", "b é"), rows)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(TEXT | st.sampled_from(['"', ",", '""', "a,b", "\r\n", "=1,2", "-\"x\"", "\u2028"])
+                         | st.none() | st.integers(), max_size=17), max_size=12))
+def test_csv_rows_of_text_and_whole_numbers_are_the_plain_writers(rows):
+    # the rows of findings.csv, pages.csv and the owners' CSVs: joined without the writer
+    assert folder._csv_text(folder.FINDING_COLUMNS, rows) == plain_csv_text(folder.FINDING_COLUMNS, rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(findings(), max_size=8), st.lists(findings(), max_size=4), st.lists(findings(), max_size=8),
+       st.lists(findings(), max_size=3))
+def test_mark_against_a_findings_json_is_mark_against_its_findings(active, waived, before, before_waived):
+    # the previous run as read from its findings.json (ids, and a Finding only for each fixed one)
+    active = active + before[: len(before) // 2]
+    waived = waived + before[len(before) // 2: len(before) // 2 + 1]
+    previous = CheckResult(findings=tuple(before), waived=tuple(before_waived), today="2026-11-21",
+                           generated_at="2026-11-21T06:00:00+00:00")
+    data = json.loads(folder.files.json_text(previous.to_dict()))
+    read = history.Previous.of(data)
+    got, want = history.mark(active, waived, read), plain_mark(active, waived, previous)
+    assert [[_all_fields(f) for f in part] for part in got] == [[_all_fields(f) for f in part] for part in want]
+    assert history.compared_with(read) == history.compared_with(previous) == "2026-11-21"
+
+
+def test_the_previous_findings_json_is_refused_as_before(tmp_path, caplog):
+    # valid JSON that breaks the schema: the same message as reading it whole gives
+    (tmp_path / "findings.json").write_text(json.dumps({"findings": [{"rule": "x"}], "waived": [], "fixed": []}))
+    with pytest.raises(folder.files.ReportFileError) as whole:
+        folder.files.read_findings(tmp_path)
+    assert history.read_previous(tmp_path) is None
+    assert str(whole.value) in caplog.text and "findings.0" in str(whole.value)
 
 
 @settings(max_examples=10, deadline=None)
