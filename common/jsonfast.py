@@ -32,6 +32,16 @@ def dumps_indented(data: Any) -> str:
         return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
+def dumps_indented_bytes(data: Any) -> bytes:
+    """:func:`dumps_indented` encoded as UTF-8, for a file: a findings.json of 16 MB is then
+    not decoded to text only to be encoded again. ``UnicodeEncodeError`` where the text holds
+    half of a character pair (which json writes as is and UTF-8 cannot hold)."""
+    try:
+        return orjson.dumps(data, default=str, option=_INDENTED)
+    except (orjson.JSONEncodeError, TypeError):
+        return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+
+
 _DIGIT_OR_NOT = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
 """A ``bytes.translate`` table: every ASCII digit to ``0``, every other byte to a space."""
 _LONG_RUN = b"0" * 19

@@ -182,7 +182,11 @@ def write_findings(result: CheckResult, path: str | Path, check: bool = False) -
     publishes a findings.json that the next run (or the site) would refuse
     (``ReportFileError`` naming the file and field)."""
     path = _as_file(path, FINDINGS)
-    text = json_text(result.to_dict())
+    data = result.to_dict()
+    try:
+        text: str | bytes = jsonfast.dumps_indented_bytes(data)  # json_text's, as the file's bytes
+    except UnicodeEncodeError:  # half of a character pair: checked as text, then refused by the write, as ever
+        text = json_text(data)
     if check:
         _check(jsonfast.loads(text), "findings", path)
     atomic_write(path, text)
