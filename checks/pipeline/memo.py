@@ -13,7 +13,9 @@ need to run it again. The inputs of a check are:
   version and the version of every installed library.
 
 Their SHA-256 names the results kept (:data:`KIND` ``@`` digest, in the store's
-``derived`` table): one entry per rule, with its findings and the metrics it wrote. A rule
+``derived`` table): one entry per rule, with its findings and the metrics it wrote, and
+values worked out from the same inputs (:meth:`RuleMemo.value`; the engine keeps the pages'
+inlink counts for pages.csv there, a count over every link of the crawl). A rule
 that read ``ctx.today`` (stale pages, review dates) is reused only on the same date; the
 others are reused whatever the date. Any other change (one page, one setting, one line
 of code) gives another digest: every rule runs again, and the old entries are dropped.
