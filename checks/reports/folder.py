@@ -367,9 +367,8 @@ def _xlsx_code() -> bytes:
     rules), ``xlsxrows`` (how rows are written) and XlsxWriter's version."""
     from importlib.metadata import version
 
-    from checks.reports import xlsxrows
-
-    code = Path(__file__).read_bytes() + Path(xlsxrows.__file__).read_bytes()
+    # xlsxrows read, not imported: it imports XlsxWriter, which a reused workbook does not need
+    code = Path(__file__).read_bytes() + Path(__file__).with_name("xlsxrows.py").read_bytes()
     return hashlib.sha256(code).digest() + version("XlsxWriter").encode()
 
 
