@@ -780,12 +780,23 @@ class StoreReader:
         wrong = [n for n in names if n not in decoders or n in _JSON_FIELDS]
         if wrong:
             raise ValueError(f"not plain page fields: {', '.join(wrong)}")
+        # a stored NULL becomes the field's default in SQL (``_default_in``): only the
+        # flags are decoded here, the other values come as SQLite gives them
+        defaults = {n: Page.__dataclass_fields__[n].default for n in names}
+        columns = ", ".join(n if n in _BOOL_FIELDS or defaults[n] is MISSING else f"ifnull({n}, {_sql_literal(defaults[n])})"
+                            for n in names)
+        flags = [i for i, n in enumerate(names) if n in _BOOL_FIELDS]
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        sql = f"SELECT {', '.join(names)} FROM pages WHERE run_id=? ORDER BY url"  # names checked above
-        steps = [decoders[n] for n in names]
-        for row in cursor.execute(sql, (self.run_id,)):
-            yield tuple(decode(value) for decode, value in zip(steps, row))
+        cursor.execute(f"SELECT {columns} FROM pages WHERE run_id=? ORDER BY url", (self.run_id,))  # names checked above
+        if not flags:
+            yield from cursor
+            return
+        for row in cursor:
+            row = list(row)
+            for i in flags:
+                row[i] = bool(row[i])
+            yield tuple(row)
 
     def page(self, url: str) -> Page | None:
         row = self.conn.execute("SELECT * FROM pages WHERE run_id=? AND url=?", (self.run_id, url)).fetchone()
@@ -804,8 +815,12 @@ class StoreReader:
 
     def inlinks(self) -> dict[str, int]:
         """Number of distinct pages linking to each target."""
-        return {r[0]: r[1] for r in self.conn.execute(
-            "SELECT target, COUNT(DISTINCT source) FROM links WHERE run_id=? GROUP BY target", (self.run_id,))}
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        # read in source order (links_by_source), the table's own order of a page's links:
+        # about twice as fast as going through links_by_target at 10,000 pages
+        return dict(cursor.execute("SELECT target, COUNT(DISTINCT source) FROM links INDEXED BY links_by_source "
+                                   "WHERE run_id=? GROUP BY target", (self.run_id,)))
 
     def link_statuses(self) -> dict[str, LinkStatus]:
         return {r["url"]: LinkStatus(url=r["url"], status=r["status"] or 0, error=r["error"] or "",

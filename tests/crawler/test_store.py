@@ -84,3 +84,39 @@ def test_run_totals_count_what_the_run_saved(tmp_path):
     reader = StoreReader(db)
     assert reader.totals().pages == 5 and reader.totals().seconds >= 0
     assert StoreReader(db, run_id=old).totals().pages == 1
+
+
+def test_page_fields_and_inlinks_agree_with_the_decoded_pages(tmp_path):
+    """``page_fields`` (defaults filled in SQL) gives what ``pages()`` decodes, NULLs left
+    by an older store included; ``inlinks`` counts distinct linking pages."""
+    from crawler.store import _BOOL_FIELDS, _JSON_FIELDS, PAGE_FIELDS
+
+    db = tmp_path / "crawl.sqlite"
+    writer = StoreWriter(db)
+    run = writer.start_run(["http://127.0.0.1:1/"], ["127.0.0.1:1"], {})
+    base = "http://127.0.0.1:1"
+    pages = [Page(url=f"{base}/", status=200, title="It's home", rendered=True, in_sitemap=False, elapsed_ms=12),
+             Page(url=f"{base}/a", status=404, error="gone", kind="other", found_via="sitemap", in_sitemap=True),
+             Page(url=f"{base}/b", status=200, title="B", depth=2)]
+    writer.enqueue(run, [(p.url, 0, "", "start") for p in pages])
+    writer.save_page(run, pages[0], [Link(source=pages[0].url, target=f"{base}/a", href="/a"),
+                                     Link(source=pages[0].url, target=f"{base}/a", href="/a#x"),
+                                     Link(source=pages[0].url, target=f"{base}/b", href="/b")])
+    writer.save_page(run, pages[1], [])
+    writer.save_page(run, pages[2], [Link(source=pages[2].url, target=f"{base}/a", href="/a")])
+    writer.finish_run(run)
+    writer.close()
+    plain = [n for n in PAGE_FIELDS if n not in _JSON_FIELDS]
+    nullable = [n for n in plain if n != "url" and n not in _BOOL_FIELDS]
+    conn = sqlite3.connect(db)  # what a store written before a column existed holds
+    conn.execute(f"UPDATE pages SET {', '.join(f'{n}=NULL' for n in nullable)} WHERE url=?", (f"{base}/b",))
+    conn.commit()
+    conn.close()
+
+    reader = StoreReader(db)
+    decoded = [tuple(getattr(p, n) for n in plain) for p in reader.pages()]
+    assert list(reader.page_fields(plain)) == decoded
+    assert [type(v) for v in next(reader.page_fields(plain))] == [type(v) for v in decoded[0]]
+    assert list(reader.page_fields(["url", "title"])) == [(p[0], p[plain.index("title")]) for p in decoded]
+    assert decoded[2][plain.index("title")] == "" and decoded[2][plain.index("kind")] == "html"
+    assert reader.inlinks() == {f"{base}/a": 2, f"{base}/b": 1}
