@@ -160,8 +160,7 @@ class Engine:
         else:
             page, left_scope = done.page, done.left_scope
             links = [(link.target, link.text) for link in done.links if link.kind in ("page", "document")]
-        items = [(target, depth, entry.url, "link")
-                 for (target, _), depth in zip(links, self.frontier.depths_of_links(entry, links))]
+        items = self.frontier.link_items(entry, links)
         if page.final_url and page.final_url != entry.url and not left_scope and not page.error:
             items.append((page.final_url, entry.depth, entry.url, "redirect"))
         if page.canonical and page.canonical != entry.url:

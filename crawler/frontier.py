@@ -146,3 +146,16 @@ class Frontier:
     def depths_of_links(self, entry: Entry, links: list[tuple[str, str]]) -> list[int]:
         """``depth_of_link`` of every ``(target, text)`` link of ``entry``'s page, in order."""
         return [entry.depth + step for step in self.guards.depth_steps(entry.url, links)]
+
+    def link_items(self, entry: Entry, links: list[tuple[str, str]]) -> list[Item]:
+        """What to ``add`` for the ``(target, text)`` links of ``entry``'s page: each at its
+        ``depths_of_links`` depth (the pagination counts taken for every link all the same),
+        leaving out the URLs ``add`` would ignore, those already known and not waiting as
+        sitemap-only entries (on a re-crawl, almost every link of a page)."""
+        entries, depth, url = self.entries, entry.depth, entry.url
+        items = []
+        for (target, _), step in zip(links, self.guards.depth_steps(url, links)):
+            known = entries.get(target)
+            if known is None or (known.state == QUEUED and known.via == "sitemap"):
+                items.append((target, depth + step, url, "link"))
+        return items

@@ -115,3 +115,42 @@ def test_resume_has_nothing_to_continue_before_the_first_page(tmp_path):
     writer.conn.execute("DELETE FROM frontier WHERE run_id=?", (run,))  # a store from before start URLs were queued
     assert frontier.resume() is None
     assert frontier.queued == 0 and not frontier.entries
+
+
+def test_link_items_leave_the_frontier_as_every_link_offered_leaves_it(tmp_path):
+    """``Frontier.link_items`` leaves out links ``add`` would ignore: pages of menus, result
+    lists and sitemap-only URLs found again by links, in a random order, give the same
+    entries, queue and pagination counts as offering every link at its depth."""
+    import random
+
+    rng = random.Random(11)
+    targets = [f"{SITE}/", f"{SITE}/a", f"{SITE}/b/"] + [f"{SITE}/list?page={n}" for n in range(1, 12)]
+    targets += [f"{SITE}/s/{n}" for n in range(8)] + [f"{SITE}/p/{n}" for n in range(30)]
+    sitemap = [f"{SITE}/s/{n}" for n in range(8)] + [f"{SITE}/p/{n}" for n in range(0, 30, 3)]
+    runs = []
+    for way in ("every link", "link_items"):
+        (tmp_path / way).mkdir()
+        frontier, writer, run = make(tmp_path / way, max_pages=40, max_depth=4)
+        frontier.seed([SITE + "/"], sitemap)
+        pages = list(frontier.entries.values())
+        for _ in range(200):
+            entry = rng.choice(pages)
+            entry.state = "done"  # its page was fetched: its links are offered
+            links = [(rng.choice(targets + [entry.url]), rng.choice(["Next", "2", "Menu", ""]))
+                     for _ in range(rng.randint(0, 10))]
+            if way == "every link":
+                items = [(t, d, entry.url, "link") for (t, _), d in zip(links, frontier.depths_of_links(entry, links))]
+            else:
+                items = frontier.link_items(entry, links)
+            frontier.add(items)
+            pages = list(frontier.entries.values())
+        writer.flush()
+        runs.append(([(e.url, e.depth, e.parent, e.via, e.state) for e in frontier.entries.values()],
+                     sorted(frontier._queue._queue), frontier.guards.paginated, writer.frontier(run)))
+        writer.close()
+        rng = random.Random(11)
+    assert runs[0] == runs[1]
+    assert len(runs[0][0]) > 30 and sum(runs[0][2].values()) > 20
+    assert any(via == "sitemap" for *_, via, _ in runs[0][0]) and any(
+        via == "link" and url.startswith(f"{SITE}/s/") for url, _, _, via, _ in runs[0][0]), \
+        "sitemap-only URLs, some found again by links"
