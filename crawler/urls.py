@@ -59,11 +59,25 @@ def normalise(url: str, strip: tuple[str, ...] = ()) -> str:
     return canonicalize_url(rebuilt, keep_blank_values=True)
 
 
+_PLAIN_AUTHORITY = re.compile(r"https?://[^/?#\\\x00-\x20\x7f]+(?=[/?#]|\Z)")
+"""The scheme and authority of a plain URL (printable ASCII, a non-empty authority): all
+that decides its ``host_key``, from the scheme's default port to the host name."""
+
+
 @lru_cache(maxsize=65536)
 def host_key(url: str) -> str:
     """``host`` or ``host:port`` (default ports dropped), lower-case (remembered per URL: a crawl
-    asks about the same link targets again and again)."""
-    return urlsplit(normalise(url)).netloc
+    asks about the same link targets again and again; and per scheme and authority for plain
+    URLs, so that a URL seen for the first time is not normalised only to read its host)."""
+    found = _PLAIN_AUTHORITY.match(url) if url.isascii() else None
+    if found is None:
+        return urlsplit(normalise(url)).netloc
+    return _authority_host(found.group())
+
+
+@lru_cache(maxsize=4096)
+def _authority_host(authority: str) -> str:
+    return urlsplit(normalise(authority + "/")).netloc
 
 
 def scheme_of(href: str) -> str:
