@@ -32,14 +32,16 @@ def dumps_indented(data: Any) -> str:
         return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
-def dumps_indented_bytes(data: Any) -> bytes:
+def dumps_indented_bytes(data: Any) -> tuple[bytes, bool]:
     """:func:`dumps_indented` encoded as UTF-8, for a file: a findings.json of 16 MB is then
-    not decoded to text only to be encoded again. ``UnicodeEncodeError`` where the text holds
-    half of a character pair (which json writes as is and UTF-8 cannot hold)."""
+    not decoded to text only to be encoded again; and whether orjson wrote it, in which case
+    it holds no integer beyond 64 bits and :func:`loads_plain` reads it back as :func:`loads`
+    would. ``UnicodeEncodeError`` where the text holds half of a character pair (which json
+    writes as is and UTF-8 cannot hold)."""
     try:
-        return orjson.dumps(data, default=str, option=_INDENTED)
+        return orjson.dumps(data, default=str, option=_INDENTED), True
     except (orjson.JSONEncodeError, TypeError):
-        return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+        return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8"), False
 
 
 _DIGIT_OR_NOT = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))

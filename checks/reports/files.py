@@ -184,11 +184,11 @@ def write_findings(result: CheckResult, path: str | Path, check: bool = False) -
     path = _as_file(path, FINDINGS)
     data = result.to_dict()
     try:
-        text: str | bytes = jsonfast.dumps_indented_bytes(data)  # json_text's, as the file's bytes
+        text, plain = jsonfast.dumps_indented_bytes(data)  # json_text's, as the file's bytes
     except UnicodeEncodeError:  # half of a character pair: checked as text, then refused by the write, as ever
-        text = json_text(data)
-    if check:
-        _check(jsonfast.loads(text), "findings", path)
+        text, plain = json_text(data), False
+    if check:  # orjson's own text has no number its reader reads otherwise: no search for long ones
+        _check(jsonfast.loads_plain(text) if plain else jsonfast.loads(text), "findings", path)
     atomic_write(path, text)
     return path
 

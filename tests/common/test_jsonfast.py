@@ -115,3 +115,17 @@ def test_digits_that_are_not_ascii_are_no_number():
     assert jsonfast.has_long_number('["' + "1" * 19 + '"]')  # inside a string: json reads it, same values
     assert jsonfast.has_long_number("[" + "9" * 19 + "]")
     assert not jsonfast.has_long_number("[" + "9" * 18 + ", 1.5e300]")
+
+
+@pytest.mark.parametrize("value", [{"a": [1, 2**63 - 1, -(2**63), 2**64 - 1, 1.5, "é\n", None, True]},
+                                   {"big": 2**64}, {"big": -(2**63) - 1}, {1: "int key"}, ["x" * 3, {"d": {}}]])
+def test_indented_bytes_are_the_indented_text_and_read_back_the_same(value):
+    raw, plain = jsonfast.dumps_indented_bytes(value)
+    assert raw == jsonfast.dumps_indented(value).encode("utf-8")
+    assert (jsonfast.loads_plain(raw) if plain else jsonfast.loads(raw)) == json.loads(raw)
+    assert plain == (value not in ({"big": 2**64}, {"big": -(2**63) - 1}, {1: "int key"}))  # orjson refuses these
+
+
+def test_indented_bytes_refuse_half_a_character_pair_as_utf8_does():
+    with pytest.raises(UnicodeEncodeError):
+        jsonfast.dumps_indented_bytes({"a": "\ud800"})
