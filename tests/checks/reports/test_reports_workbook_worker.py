@@ -1,0 +1,132 @@
+"""Workbooks made in a forked worker process (``WorkbookBuilder``) are the bytes the main
+process makes; a worker that dies costs only time; no worker is forked beside another thread."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+import checks.reports.folder as folder
+from checks.pipeline.engine import run_checks
+from checks.pipeline.registry import rule
+from checks.reports.finding import Finding, Severity
+from checks.reports.folder import WorkbookBuilder, write_reports
+from checks_testkit import SITE, make_cfg
+from lo_audit.config import OwnerRule
+
+
+@pytest.fixture
+def many_findings(isolated_rules):
+    @rule("testing.many", "warning")
+    def many(ctx):
+        """Findings on pages of three owners, some with formula-like text."""
+        return [Finding("testing.many", f"s{i}", (Severity.ERROR, Severity.WARNING, Severity.NOTICE)[i % 3],
+                        f"=HYPERLINK(\"x\") problem {i}", url=f"{SITE}/{('health', 'care', 'school')[i % 3]}/p{i}",
+                        found=f"+{i}", evidence={"n": i}) for i in range(300)]
+    return isolated_rules
+
+
+@pytest.fixture
+def forkable(monkeypatch):
+    """The worker is forked even if this test process runs other threads (servers of other
+    tests' fixtures); the check on threads itself is tested below."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+def _cfg(tmp_path, store, out: str):
+    owners = (OwnerRule(pattern=f"{SITE}/health*", owner="Health", email="h@example.gov.uk"),
+              OwnerRule(pattern=f"{SITE}/care*", owner="Care", email="c@example.gov.uk"))
+    cfg = make_cfg(tmp_path / out, store, today="2024-06-01", owners=owners)
+    return cfg
+
+
+def _files(out: Path) -> dict[str, bytes | dict]:
+    """Every report file; findings.json and history.json without the moment of writing."""
+    found = {}
+    for p in sorted(out.rglob("*")):
+        if p.is_file():
+            data: bytes | dict = p.read_bytes()
+            if p.name in ("findings.json", "history.json"):
+                data = json.loads(data)
+                for point in (data if isinstance(data, list) else [data]):
+                    point.pop("generated_at", None)
+            found[p.relative_to(out).as_posix()] = data
+    return found
+
+
+def _made_by(tmp_path: Path, monkeypatch, die_in_worker: bool = False) -> Path:
+    """Record in a file the process that makes each workbook (the worker is forked, so it
+    runs this wrapper too); with ``die_in_worker`` the worker process exits at once."""
+    log, real, parent = tmp_path / "made-by.txt", folder.xlsx_bytes, os.getpid()
+
+    def recording(sheets, *args, **kwargs):
+        if die_in_worker and os.getpid() != parent:
+            os._exit(3)
+        with log.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(sheets, *args, **kwargs)
+
+    monkeypatch.setattr(folder, "xlsx_bytes", recording)
+    return log
+
+
+def _pids(log: Path) -> set[int]:
+    return {int(line) for line in log.read_text().split()} if log.exists() else set()
+
+
+def test_workbooks_made_by_the_worker_are_the_main_process_bytes(tmp_path, small_store, many_findings, monkeypatch,
+                                                                  forkable):
+    monkeypatch.setattr(WorkbookBuilder, "PARALLEL_ROWS", 10**9)
+    serial = write_reports(run_checks(cfg := _cfg(tmp_path, small_store, "serial")), cfg)
+    log = _made_by(tmp_path, monkeypatch)
+    monkeypatch.setattr(WorkbookBuilder, "PARALLEL_ROWS", 0)  # every workbook is big enough
+    parallel = write_reports(run_checks(cfg := _cfg(tmp_path, small_store, "parallel")), cfg)
+
+    assert len(list(parallel.rglob("*.xlsx"))) == 4  # findings.xlsx and three owners'
+    assert _files(parallel) == _files(serial)
+    pids = _pids(log)
+    assert os.getpid() in pids and len(pids) == 2  # the worker made some, this process the others
+
+
+def test_a_worker_that_dies_costs_only_time(tmp_path, small_store, many_findings, monkeypatch, caplog, forkable):
+    monkeypatch.setattr(WorkbookBuilder, "PARALLEL_ROWS", 10**9)
+    serial = write_reports(run_checks(cfg := _cfg(tmp_path, small_store, "serial")), cfg)
+    log = _made_by(tmp_path, monkeypatch, die_in_worker=True)
+    monkeypatch.setattr(WorkbookBuilder, "PARALLEL_ROWS", 0)
+    again = write_reports(run_checks(cfg := _cfg(tmp_path, small_store, "again")), cfg)
+
+    assert _files(again) == _files(serial)
+    assert _pids(log) == {os.getpid()}
+    assert "making it in the main process" in caplog.text
+
+
+def test_no_worker_is_forked_beside_another_thread(tmp_path, small_store, many_findings, monkeypatch):
+    log = _made_by(tmp_path, monkeypatch)
+    monkeypatch.setattr(WorkbookBuilder, "PARALLEL_ROWS", 0)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        out = write_reports(run_checks(cfg := _cfg(tmp_path, small_store, "threaded")), cfg)
+    finally:
+        stop.set()
+        other.join()
+    assert len(list(out.rglob("*.xlsx"))) == 4
+    assert _pids(log) == {os.getpid()}
+
+
+def test_an_error_in_the_worker_is_raised_as_in_the_main_process(tmp_path, small_store, many_findings, monkeypatch,
+                                                                  forkable):
+    def broken(sheets, *args, **kwargs):
+        raise ValueError("a cell XlsxWriter refuses")
+
+    monkeypatch.setattr(folder, "xlsx_bytes", broken)
+    monkeypatch.setattr(WorkbookBuilder, "PARALLEL_ROWS", 0)
+    cfg = _cfg(tmp_path, small_store, "broken")
+    with pytest.raises(ValueError, match="XlsxWriter refuses"):
+        write_reports(run_checks(cfg), cfg)
+    assert not Path(cfg.reports.out).exists()  # nothing half-written is swapped in
