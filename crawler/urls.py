@@ -70,9 +70,10 @@ def host_key(url: str) -> str:
     asks about the same link targets again and again; and per scheme and authority for plain
     URLs, so that a URL seen for the first time is not normalised only to read its host)."""
     found = _PLAIN_AUTHORITY.match(url) if url.isascii() else None
-    if found is None:
-        return urlsplit(normalise(url)).netloc
-    return _authority_host(found.group())
+    host = _authority_host(found.group()) if found is not None else ""
+    # no host in the authority (``http://:80//h.example/x``): normalising the whole URL
+    # takes one from its path, so the whole URL is read
+    return host or urlsplit(normalise(url)).netloc
 
 
 @lru_cache(maxsize=4096)

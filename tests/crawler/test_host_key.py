@@ -12,7 +12,8 @@ SCHEMES = ["http", "https", "HTTP", "Https", "ftp", ""]
 HOSTS = ["h.example", "H.Example", "h.example:80", "h.example:443", "h.example:8001", "h.example.", "h.example:0080",
          "user@h.example", "user:pw@H.example:80", "xn--bcher-kva.example", "bücher.example", "BÜCHER.example",
          "[::1]", "[::1]:8080", "[0:0::1]:443", "h.example:abc", "", "h.example\t", "h.example:", "[::1",
-         "h..example", "h.example%2e", "127.0.0.1:8001", "a-b_c.example", "h.example\\x"]
+         "h..example", "h.example%2e", "127.0.0.1:8001", "a-b_c.example", "h.example\\x",
+         ":80", ":", "@", ":@", "user@", "user@:8001"]  # an authority without a host
 RESTS = ["", "/", "/a?b#c", "?q=1", "#frag", "//evil.example/x", "/a b", "/caf%C3%A9", "/café", "\\x", " ",
          "/x\ud800", "/index.html", "\t/a", "/%ZZ", "/a/../../b", "?a=1&a=2&utm_source=x", "/p;params?x"]
 
@@ -43,3 +44,12 @@ def test_host_key_is_the_host_of_the_whole_normalised_url_in_any_order():
     hosts = [whole(u) for u in urls]
     assert len({h for h in hosts if isinstance(h, str)}) > 15, "many different hosts"
     assert any(not isinstance(h, str) for h in hosts), "and URLs whose normalisation fails"
+
+
+def test_an_authority_without_a_host_is_read_from_the_whole_url():
+    """``http://:80//h.example/x`` normalises to ``http://h.example/x``: its host is the
+    normalised URL's, not the empty one of its own authority."""
+    for url in ("http://:80//h.example/x", "http://@//h.example/", "https://user@//h.example/a"):
+        host_key.cache_clear()
+        _authority_host.cache_clear()
+        assert host_key(url) == urlsplit(normalise(url)).netloc == "h.example", url
