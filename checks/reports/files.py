@@ -79,6 +79,8 @@ def _read_json(path: Path):
         raise ReportFileError(f"{path}: not found") from None
     except OSError as exc:
         raise ReportFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:  # saved again by an editor in another encoding
+        raise ReportFileError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     try:
         return jsonfast.loads(text)
     except json.JSONDecodeError as exc:

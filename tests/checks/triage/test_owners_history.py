@@ -99,3 +99,11 @@ def test_a_previous_finding_whose_rule_ends_in_a_line_break_is_not_carried_over(
     write_reports(second, cfg)
     saved = json.loads(path.read_text())
     assert [x["status"] for x in saved["findings"]] == ["new"] and saved["fixed"] == []
+
+
+def test_a_previous_findings_file_that_is_not_utf8_counts_as_none(tmp_path, caplog):
+    """A findings.json saved again by an editor in Windows-1252 (é as one byte): a warning
+    and every finding new, not a traceback."""
+    (tmp_path / "findings.json").write_bytes(b'{"findings": [], "message": "caf\xe9"}')
+    assert read_previous(tmp_path) is None
+    assert "cannot read the previous findings" in caplog.text and "UTF-8" in caplog.text
