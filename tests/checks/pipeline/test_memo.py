@@ -303,3 +303,26 @@ def test_pages_csv_from_what_the_check_kept_is_the_one_read_from_the_store(demo_
     monkeypatch.undo()
     plain = write_reports(dataclasses.replace(again, page_inlinks=None, page_fields=None), out(), step_summary=False)
     assert (Path(kept) / "pages.csv").read_bytes() == (Path(plain) / "pages.csv").read_bytes()
+
+
+def test_kept_inlink_counts_follow_the_links_of_the_run(demo_copy):
+    """The links of the checked run change (the same run, read again): the inlink counts
+    are counted again, not those kept for the links before."""
+    from crawler.store import StoreReader
+
+    cfg, out = demo_copy
+    first = engine.run_checks(out())
+    target = max(first.page_inlinks, key=first.page_inlinks.get)
+    assert first.page_inlinks[target] > 1
+    with sqlite3.connect(cfg.crawl.db) as conn:
+        conn.execute("DELETE FROM links WHERE target=? AND rowid IN (SELECT MIN(rowid) FROM links WHERE target=?)",
+                     (target, target))
+        conn.execute("DELETE FROM links WHERE source=(SELECT MIN(source) FROM links WHERE target=?)", (target,))
+    conn.close()
+    again = engine.run_checks(out())
+    store = StoreReader(cfg.crawl.db)
+    try:
+        assert again.page_inlinks == store.inlinks() != first.page_inlinks
+        assert again.page_inlinks.get(target, 0) < first.page_inlinks[target]
+    finally:
+        store.close()
