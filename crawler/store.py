@@ -314,6 +314,10 @@ _COPY_LINKS_SQL = ("INSERT INTO links SELECT ?1, l.source, l.target, l.href, l.t
 """Copies the links of the pages whose URLs are the JSON array ``?3`` from run ``?2`` to run
 ``?1``, page after page in the array's order, each page's links in the order found, as
 ``save_page`` of the decoded links would write them."""
+_COPY_PAGE_LINKS_SQL = ("INSERT INTO links SELECT ?1, source, target, href, text, region, kind, fragment, "
+                        "CASE WHEN scripted THEN 1 ELSE 0 END FROM links WHERE run_id=?2 AND source=?3 ORDER BY rowid")
+"""``_COPY_LINKS_SQL`` for the one page whose URL is ``?3``: for a URL holding a NUL, which
+SQLite's JSON functions cut short."""
 _DROP_LINKS_SQL = "DELETE FROM links WHERE run_id=?1 AND source IN (SELECT value FROM json_each(?2))"
 _DONE_SQL = "UPDATE frontier SET state='done' WHERE run_id=?1 AND url IN (SELECT value FROM json_each(?2))"
 
@@ -725,6 +729,11 @@ class StoreWriter:
             cur = self.conn.execute(_copy_page_sql(names), (run_id, *values, from_run, url))
             if not cur.rowcount:
                 return False
+            if "\x00" in url:  # no JSON text of SQLite's can name it: its links are copied now
+                self.conn.execute("DELETE FROM links WHERE run_id=? AND source=?", (run_id, url))
+                self.conn.execute(_COPY_PAGE_LINKS_SQL, (run_id, from_run, url))
+                self.conn.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (run_id, url))
+                return True
             for (other, to_run), urls in self.copied.items():  # copied from another run earlier: this copy wins
                 if to_run == run_id and other != from_run:
                     urls.pop(url, None)

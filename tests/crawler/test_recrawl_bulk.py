@@ -198,3 +198,26 @@ def test_a_copied_page_is_committed_whole_in_either_writing_mode(tmp_path, batch
         assert _links(outside, run) == [row for row in _links(outside, first) if row[0] == ODD[4]]
     finally:
         outside.close()
+
+
+def test_a_copied_page_whose_url_holds_a_nul_keeps_its_links(tmp_path):
+    """A URL holding a NUL character (not one ``normalise`` gives, but one a store may hold)
+    is copied with its links and its done mark like any other: the copy of many pages names
+    them in JSON, in which SQLite cuts such a text short."""
+    db = str(tmp_path / "s.sqlite")
+    urls = ["http://h/a\x00b", "http://h/plain"]
+    writer = StoreWriter(db, batch=100)
+    first = writer.start_run(urls, ["h"], {})
+    for url in urls:
+        writer.save_page(first, _page(url), [Link(url, "http://h/x", "/x", "X", "main", "page", "", False),
+                                             Link(url, "http://h/y", "/y", "Y", "main", "page", "", False)])
+    writer.finish_run(first)
+    run = writer.start_run(urls, ["h"], {})
+    for url in urls:
+        assert writer.copy_page(first, run, url, {"depth": 1})
+    writer.close()
+    with sqlite3.connect(db) as conn:
+        assert _links(conn, run) == _links(conn, first)
+        assert conn.execute("SELECT url, state FROM frontier WHERE run_id=? ORDER BY url", (run,)).fetchall() == [
+            (urls[0], "done"), (urls[1], "done")]
+    conn.close()
