@@ -486,7 +486,8 @@ class WorkbookBuilder:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_die_with_parent, initargs=(os.getpid(),))
         return self.pool
 
     def finish(self) -> None:
@@ -506,6 +507,23 @@ class WorkbookBuilder:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the worker, first: end it when the process that forked it ends. Killed (``kill -9``,
+    an unhandled SIGTERM, the machine out of memory), that process closes nothing, and a
+    worker left making a workbook would wait for ever to hand its bytes over (Linux's
+    parent-death signal; elsewhere only the check below)."""
+    import signal
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it ended before the signal was asked for
+        os._exit(1)
 
 
 def _build_in_worker(sheets, created: datetime | None, key: str | None) -> bytes:

@@ -130,3 +130,60 @@ def test_an_error_in_the_worker_is_raised_as_in_the_main_process(tmp_path, small
     with pytest.raises(ValueError, match="XlsxWriter refuses"):
         write_reports(run_checks(cfg), cfg)
     assert not Path(cfg.reports.out).exists()  # nothing half-written is swapped in
+
+
+_PARENT = """
+import sys, time
+from datetime import datetime, timezone
+from pathlib import Path
+import checks.reports.folder as folder
+
+rows = [[f"text {i}", i, "=x", None, "a,b" * 20] for i in range(20_000)]
+builder = folder.WorkbookBuilder()
+folder.write_xlsx(Path(sys.argv[1]) / "big.xlsx", [("S", ("a", "b", "c", "d", "e"), rows)],
+                  datetime(2024, 1, 1, tzinfo=timezone.utc), None, builder)
+print(*([p.pid for p in builder.pool._processes.values()] if builder.pool else ["none"]), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie left for an init that does not reap counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_worker_ends_when_the_process_that_forked_it_is_killed(tmp_path):
+    """``kill -9`` (or an unhandled SIGTERM) of the check leaves no worker behind: one left
+    making a workbook whose bytes nobody reads would wait on its pipe for ever."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(folder.__file__).resolve().parents[2]
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT, str(tmp_path)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+    worker = 0
+    try:
+        line = parent.stdout.readline().split()
+        assert line, "the parent failed"
+        if line == ["none"]:
+            pytest.skip("no worker on this machine (one core, or no fork)")
+        worker = int(line[0])
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(worker), "the worker outlived the process that forked it"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if worker and _alive(worker):
+            os.kill(worker, signal.SIGKILL)
