@@ -113,10 +113,13 @@ imported from there, as the checks read the store without loading the network co
 _JSON_FIELDS = {"headings", "phones", "emails", "postcodes", "redirects", "anchors", "meta"}
 _BOOL_FIELDS = {"rendered", "in_sitemap"}
 PAGE_FIELDS = tuple(Page.__dataclass_fields__)
-CRAWL_ONLY_PAGE_FIELDS = frozenset({"fetched_at", "elapsed_ms", "rendered", "render_reason"})
+CRAWL_ONLY_PAGE_FIELDS = frozenset({"fetched_at", "elapsed_ms", "rendered", "render_reason", "depth"})
 """Page fields about one crawl's fetch of a page, not about the page: when and how fast it
-answered, and whether this crawl rendered it again or reused an earlier run's reading. An
-unchanged site gives other values on every crawl; no check judges a page by them."""
+answered, whether this crawl rendered it again or reused an earlier run's reading, and its
+depth (the links followed to reach it first: with concurrent workers, which path reaches a
+page first varies from crawl to crawl; a re-crawl of Python's unchanged documentation put 14
+of its 528 pages one level nearer). An unchanged site gives other values on every crawl; no
+check judges a page by them (pages.csv shows the depth, read from the store on every check)."""
 CRAWL_ONLY_META_KEYS = ("reused_from_run", "not_modified", "render_ms")
 """Keys of ``Page.meta`` about one crawl: set on a page reused unchanged from an earlier run
 (``crawler.workers``), and how long rendering took."""
