@@ -132,6 +132,21 @@ def tree_site() -> dict[str, Route]:
     return routes
 
 
+def kill_recrawl_after(site, db: str, tmp_path: Path, concurrency: int, pages: int) -> None:
+    """Re-crawl ``site`` into ``db`` with the command line and kill it (kill -9) once run 2
+    has saved ``pages`` pages."""
+    config = tmp_path / "audit.yml"
+    config.write_text("crawl:\n  a11y: false\n  check_external: false\n")
+    cli = [str(Path(sys.executable).with_name("lo-audit")), "-q", "crawl", site.url("/"), "--config", str(config),
+           "--db", db, "--render", "never", "--rate", "0", "--concurrency", str(concurrency)]
+    proc = subprocess.Popen(cli, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and run_pages(db, 2) < pages and proc.poll() is None:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL, "the re-crawl must be killed midway, not finish"
+
+
 def run_pages(db: str, run_id: int) -> int:
     try:
         with sqlite3.connect(db) as conn:
@@ -145,16 +160,7 @@ def test_a_killed_recrawl_resumes_to_the_run_a_whole_recrawl_stores(make_site, c
     db = str(tmp_path / "crawl.sqlite")
     first = crawl(crawl_cfg(site.url("/"), db=db, concurrency=2))
     assert first.pages == TREE + 1
-    config = tmp_path / "audit.yml"
-    config.write_text("crawl:\n  a11y: false\n  check_external: false\n")
-    cli = [str(Path(sys.executable).with_name("lo-audit")), "-q", "crawl", site.url("/"), "--config", str(config),
-           "--db", db, "--render", "never", "--rate", "0", "--concurrency", "2"]
-    proc = subprocess.Popen(cli, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and run_pages(db, 2) < 100 and proc.poll() is None:
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL, "the re-crawl must be killed midway, not finish"
+    kill_recrawl_after(site, db, tmp_path, concurrency=2, pages=100)
     kept = run_pages(db, 2)
     assert 100 <= kept < TREE + 1
     asked = len(site.requests)

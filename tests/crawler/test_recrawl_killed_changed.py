@@ -3,16 +3,9 @@ fresh crawl of the changed site stores: pages, links in order, frontier."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 from crawlsite import Route, page
 from test_recrawl_bulk import copy_store, remove_store, snapshot
-from test_recrawl_copy import TREE, run_pages, tree_site
+from test_recrawl_copy import TREE, kill_recrawl_after, run_pages, tree_site
 
 from crawler.crawl import crawl
 from crawler.store import StoreWriter
@@ -41,16 +34,7 @@ def test_a_killed_recrawl_of_a_changed_site_resumes_to_a_fresh_crawl(make_site, 
     remove_store(db)
     copy_store(db + ".kept", db)
 
-    config = tmp_path / "audit.yml"
-    config.write_text("crawl:\n  a11y: false\n  check_external: false\n")
-    cli = [str(Path(sys.executable).with_name("lo-audit")), "-q", "crawl", site.url("/"), "--config", str(config),
-           "--db", db, "--render", "never", "--rate", "0", "--concurrency", "1"]
-    proc = subprocess.Popen(cli, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and run_pages(db, 2) < 60 and proc.poll() is None:
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL
+    kill_recrawl_after(site, db, tmp_path, concurrency=1, pages=60)
     assert 60 <= run_pages(db, 2) < TREE - 60, "killed midway"
     copies = []  # the resumed part copies unchanged pages too
     real = StoreWriter.copy_page
