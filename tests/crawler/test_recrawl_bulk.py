@@ -1,14 +1,15 @@
-"""The links of the unchanged pages of a re-crawl are copied for the whole transaction at
-once, just before it commits (``StoreWriter.copy_page``, ``StoreWriter._copy_links``):
-what is stored is what a fresh crawl of the same site stores, page by page and link by
-link in the order found; a page, its links and its ``done`` mark are still committed
-together; a read of the run's links on the crawl's own connection sees the copied links
-before the commit; and a page saved anew after it was copied in the same transaction
-keeps only its new links."""
+"""An unchanged page of a re-crawl is copied without its links: it points to the links of
+the run that read it (``StoreWriter.copy_page``, ``pages.links_run``). What a run holds,
+read as the checks read it, is what a fresh crawl of the same site stores, page by page and
+link by link in the order found; a page and its ``done`` mark are committed together; a
+page saved anew after it was copied in the same transaction keeps only its new links, one
+copied after it was saved only its earlier ones; and an unchanged re-crawl adds no link
+rows, however many runs point to the same reading."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,11 @@ from test_recrawl_same import NAV, messy_site
 import crawler.crawl
 from crawler.crawl import crawl
 from crawler.model import Link, Page
-from crawler.store import StoreReader, StoreWriter
+from crawler.store import LINK_COLUMNS, StoreReader, StoreWriter, run_links_sql
 
-SKIPPED_PAGE_COLUMNS = {"run_id", "fetched_at", "elapsed_ms", "rendered", "render_reason"}
-"""What differs between two crawls of the same site (``CRAWL_ONLY_PAGE_FIELDS``)."""
+SKIPPED_PAGE_COLUMNS = {"run_id", "fetched_at", "elapsed_ms", "rendered", "render_reason", "links_run"}
+"""What differs between two crawls of the same site (``CRAWL_ONLY_PAGE_FIELDS``), and where
+the store keeps a page's links (``links_run``)."""
 
 
 def snapshot(db: str, run_id: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -32,8 +34,8 @@ def snapshot(db: str, run_id: int) -> tuple[list[tuple], list[tuple], list[tuple
         meta = "json_remove(meta, '$.reused_from_run', '$.not_modified', '$.render_ms')"
         columns = ",".join(f"{meta}, typeof(meta)" if n == "meta" else f"{n}, typeof({n})" for n in names)
         pages = conn.execute(f"SELECT {columns} FROM pages WHERE run_id=? ORDER BY url", (run_id,)).fetchall()
-        links = conn.execute("SELECT source, target, href, text, region, kind, fragment, scripted, typeof(scripted) "
-                             "FROM links WHERE run_id=? ORDER BY source, rowid", (run_id,)).fetchall()
+        links = conn.execute(run_links_sql(LINK_COLUMNS + ", typeof(l.scripted)", order="p.url, l.rowid"),
+                             (run_id,)).fetchall()
         frontier = conn.execute("SELECT url, depth, parent, found_via, state FROM frontier WHERE run_id=? "
                                 "ORDER BY url", (run_id,)).fetchall()
     return pages, links, frontier
@@ -132,11 +134,14 @@ def _first_run(db: str) -> int:
 
 
 def _links(conn: sqlite3.Connection, run: int) -> list[tuple]:
-    return conn.execute("SELECT source, target, href, text, region, kind, fragment, scripted FROM links "
-                        "WHERE run_id=? ORDER BY source, rowid", (run,)).fetchall()
+    return conn.execute(run_links_sql(LINK_COLUMNS, order="p.url, l.rowid"), (run,)).fetchall()
 
 
-def test_copied_links_are_read_before_the_commit_and_committed_with_their_page(tmp_path):
+def _link_rows(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COUNT(*) FROM links").fetchone()[0]
+
+
+def test_copied_links_are_read_at_once_and_committed_with_their_page(tmp_path):
     db = str(tmp_path / "s.sqlite")
     first = _first_run(db)
     writer = StoreWriter(db, batch=100)
@@ -148,18 +153,24 @@ def test_copied_links_are_read_before_the_commit_and_committed_with_their_page(t
         assert not writer.copy_page(first, run, "http://h/never", {"depth": 1})
         # the crawl's own connection sees the copied links before the commit; another does not
         assert writer.external_targets(run) == sorted({f"https://out.example/{len(u)}" for u in ODD})
-        assert outside.execute("SELECT COUNT(*) FROM links WHERE run_id=?", (run,)).fetchone()[0] == 0
+        assert _links(outside, run) == []
         writer.copy_page(first, run, ODD[1], {"depth": 2})  # copied twice: its links once
         writer.save_page(run, _page(ODD[2], title="new"), [Link(ODD[2], "http://h/new", "/new", "New", "main", "page",
                                                                 "", False)])
         writer.copy_page(first, run, ODD[3], {"depth": 3})
         writer.save_page(run, _page(ODD[3], title="saved after its copy"), [])
+        writer.save_page(run, _page(ODD[4], title="saved before its copy"), [Link(ODD[4], "http://h/gone", "/gone",
+                                                                                  "Gone", "main", "page", "", False)])
+        writer.copy_page(first, run, ODD[4], {"depth": 4})
         writer.flush()
         old = {source: [row for row in _links(outside, first) if row[0] == source] for source in ODD}
         stored = _links(outside, run)
         assert stored == sorted(old[ODD[0]] + old[ODD[1]] + [(ODD[2], "http://h/new", "/new", "New", "main", "page", "",
                                                                0)] + old[ODD[4]], key=lambda row: row[0])
         assert [row[0] for row in stored].count(ODD[1]) == 3
+        # the only link rows the run wrote: the new page's (the page copied after its save dropped its own)
+        assert outside.execute("SELECT source, target FROM links WHERE run_id=?", (run,)).fetchall() == [
+            (ODD[2], "http://h/new")]
         assert sorted(outside.execute("SELECT url, depth, title FROM pages WHERE run_id=? AND url IN (?, ?)",
                                       (run, ODD[1], ODD[3])).fetchall()) == [(ODD[1], 2, ODD[1]),
                                                                              (ODD[3], 0, "saved after its copy")]
@@ -172,16 +183,16 @@ def test_copied_links_are_read_before_the_commit_and_committed_with_their_page(t
         writer.copy_page(first, again, ODD[0], {"depth": 1})
         writer.abandon()
         assert outside.execute("SELECT (SELECT COUNT(*) FROM pages WHERE run_id=?1), "
-                               "(SELECT COUNT(*) FROM links WHERE run_id=?1), "
                                "(SELECT COUNT(*) FROM frontier WHERE run_id=?1 AND state='done')",
-                               (again,)).fetchone() == (0, 0, 0)
+                               (again,)).fetchone() == (0, 0)
+        assert _links(outside, again) == []
     finally:
         outside.close()
 
 
 @pytest.mark.parametrize("batch", [0, 100])
 def test_a_copied_page_is_committed_whole_in_either_writing_mode(tmp_path, batch):
-    """Unbatched, a copy commits at once with its links and done mark; batched, at the flush."""
+    """Unbatched, a copy commits at once with its done mark (its links read at once); batched, at the flush."""
     db = str(tmp_path / "s.sqlite")
     first = _first_run(db)
     writer = StoreWriter(db, batch=batch)
@@ -190,10 +201,10 @@ def test_a_copied_page_is_committed_whole_in_either_writing_mode(tmp_path, batch
     try:
         writer.copy_page(first, run, ODD[4], {"depth": 1})
         committed = outside.execute("SELECT (SELECT COUNT(*) FROM pages WHERE run_id=?1), "
-                                    "(SELECT COUNT(*) FROM links WHERE run_id=?1), "
                                     "(SELECT COUNT(*) FROM frontier WHERE run_id=?1 AND state='done')",
                                     (run,)).fetchone()
-        assert committed == ((0, 0, 0) if batch else (1, 3, 1))
+        assert committed == ((0, 0) if batch else (1, 1))
+        assert len(_links(outside, run)) == (0 if batch else 3)
         writer.close()
         assert _links(outside, run) == [row for row in _links(outside, first) if row[0] == ODD[4]]
     finally:
@@ -202,8 +213,7 @@ def test_a_copied_page_is_committed_whole_in_either_writing_mode(tmp_path, batch
 
 def test_a_copied_page_whose_url_holds_a_nul_keeps_its_links(tmp_path):
     """A URL holding a NUL character (not one ``normalise`` gives, but one a store may hold)
-    is copied with its links and its done mark like any other: the copy of many pages names
-    them in JSON, in which SQLite cuts such a text short."""
+    is copied with its links and its done mark like any other."""
     db = str(tmp_path / "s.sqlite")
     urls = ["http://h/a\x00b", "http://h/plain"]
     writer = StoreWriter(db, batch=100)
@@ -220,4 +230,45 @@ def test_a_copied_page_whose_url_holds_a_nul_keeps_its_links(tmp_path):
         assert _links(conn, run) == _links(conn, first)
         assert conn.execute("SELECT url, state FROM frontier WHERE run_id=? ORDER BY url", (run,)).fetchall() == [
             (urls[0], "done"), (urls[1], "done")]
+    conn.close()
+
+
+def test_runs_of_an_unchanged_page_share_one_reading_of_its_links(tmp_path):
+    """Run after run of copies point to the run that read the page (not to the run copied
+    from): the links table does not grow, and every run reads the same links. A page read
+    again gets links of its own run, and later copies point there."""
+    db = str(tmp_path / "s.sqlite")
+    first = _first_run(db)
+    writer = StoreWriter(db, batch=100)
+    with sqlite3.connect(db) as conn:
+        rows = _link_rows(conn)
+    runs = [first]
+    for n in range(3):
+        run = writer.start_run(ODD, ["h"], {})
+        for url in ODD:
+            assert writer.copy_page(runs[-1], run, url, {"depth": n})
+        writer.finish_run(run)
+        runs.append(run)
+    changed = writer.start_run(ODD, ["h"], {})
+    for url in ODD[1:]:
+        writer.copy_page(runs[-1], changed, url, {"depth": 9})
+    writer.save_page(changed, _page(ODD[0], title="read again"), [Link(ODD[0], "http://h/b", "/b", "B", "main",
+                                                                       "page", "", False)])
+    writer.finish_run(changed)
+    later = writer.start_run(ODD, ["h"], {})
+    for url in ODD:
+        writer.copy_page(changed, later, url, {"depth": 1})
+    writer.close()
+    with sqlite3.connect(db) as conn:
+        assert _link_rows(conn) == rows + 1
+        assert {r for (r,) in conn.execute("SELECT DISTINCT ifnull(links_run, run_id) FROM pages")} == {first, changed}
+        for run in runs:
+            assert _links(conn, run) == _links(conn, first)
+        for run in (changed, later):
+            links = _links(conn, run)
+            assert [row for row in links if row[0] != ODD[0]] == [row for row in _links(conn, first) if row[0] != ODD[0]]
+            assert [row[1] for row in links if row[0] == ODD[0]] == ["http://h/b"]
+        for run in runs + [changed, later]:
+            pairs = {(row[0], row[1]) for row in _links(conn, run)}
+            assert StoreReader(db, run_id=run).inlinks() == Counter(target for _, target in pairs)
     conn.close()

@@ -11,7 +11,7 @@ from crawlsite import Route, page
 
 from crawler.crawl import crawl
 from crawler.model import Page
-from crawler.store import StoreReader, page_to_row, row_to_page, PAGE_FIELDS
+from crawler.store import LINK_COLUMNS, PAGE_FIELDS, StoreReader, page_to_row, row_to_page, run_links_sql
 
 NAV = ("<nav><a href='/'>Home</a> <a href='/services/'>Services</a> <a href='/events/'>What's on</a> "
        "<a href='/old-contact'>Contact</a></nav>")
@@ -57,11 +57,11 @@ def messy_site() -> dict[str, Route]:
 def stored(db: str, run_id: int) -> tuple[list[dict], list[tuple]]:
     """The run's pages and links as the store holds them (raw columns: what any reader sees)."""
     with sqlite3.connect(db) as conn:
-        names = [c[1] for c in conn.execute("PRAGMA table_info(pages)") if c[1] not in VOLATILE | {"run_id"}]
+        names = [c[1] for c in conn.execute("PRAGMA table_info(pages)") if c[1] not in VOLATILE | {"run_id", "links_run"}]
         pages = [dict(zip(names, row)) for row in conn.execute(
             f"SELECT {','.join(names)} FROM pages WHERE run_id=? ORDER BY url", (run_id,))]
-        links = conn.execute("SELECT source, target, href, text, region, kind, fragment, scripted FROM links "
-                             "WHERE run_id=? ORDER BY source, target, href, text", (run_id,)).fetchall()
+        links = conn.execute(run_links_sql(LINK_COLUMNS, order="l.source, l.target, l.href, l.text"),
+                             (run_id,)).fetchall()
     for row in pages:
         meta = json.loads(row["meta"])
         row["meta"] = {k: v for k, v in meta.items() if k not in ("reused_from_run", "not_modified", "render_ms")}

@@ -120,3 +120,55 @@ def test_page_fields_and_inlinks_agree_with_the_decoded_pages(tmp_path):
     assert list(reader.page_fields(["url", "title"])) == [(p[0], p[plain.index("title")]) for p in decoded]
     assert decoded[2][plain.index("title")] == "" and decoded[2][plain.index("kind")] == "html"
     assert reader.inlinks() == {f"{base}/a": 2, f"{base}/b": 1}
+
+
+def _as_schema_1(db) -> None:
+    """Turn a store into one of schema 1 (before ``pages.links_run``, with ``links_by_target``)."""
+    conn = sqlite3.connect(db)
+    conn.execute("ALTER TABLE pages DROP COLUMN links_run")
+    conn.execute("CREATE INDEX links_by_target ON links (run_id, target)")
+    conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    conn.commit()
+    conn.close()
+
+
+def test_a_store_of_schema_1_is_upgraded_and_read_as_before(tmp_path):
+    """An older store opens as it was (every page's links are its own run's), gains
+    ``pages.links_run`` and loses ``links_by_target``; a re-crawl into it then shares links."""
+    db = tmp_path / "s.sqlite"
+    writer = StoreWriter(db)
+    run = writer.start_run(["http://h/"], ["h"], {})
+    pages = [Page(url=f"http://h/{n}", status=200, title=str(n)) for n in range(3)]
+    links = {p.url: [Link(p.url, f"http://h/{n}", str(n), f"T{n}", "main") for n in (2, 0, 1)]
+             for p in pages}
+    for p in pages:
+        writer.save_page(run, p, links[p.url])
+    writer.finish_run(run)
+    writer.close()
+    before = StoreReader(db)
+    expected, digest = list(before.links()), before.run_digest()
+    before.close()
+    _as_schema_1(db)
+
+    reader = StoreReader(db)
+    assert list(reader.links()) == expected and reader.run_digest() == digest
+    assert reader.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+    assert "links_run" in {r[1] for r in reader.conn.execute("PRAGMA table_info(pages)")}
+    assert reader.conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name='links_by_target'").fetchone()[0] == 0
+    reader.close()
+    writer = StoreWriter(db)
+    again = writer.start_run(["http://h/"], ["h"], {})
+    assert all(writer.copy_page(run, again, p.url, {"depth": 1}) for p in pages)
+    writer.finish_run(again)
+    writer.close()
+    assert list(StoreReader(db, run_id=again).links()) == expected
+    assert StoreReader(db, run_id=again).run_digest() == digest
+
+
+def test_links_of_another_page_are_refused(tmp_path):
+    """The store finds a page's links by the page's URL: links saved with another page would be lost."""
+    writer = StoreWriter(tmp_path / "s.sqlite")
+    run = writer.start_run([], [], {})
+    with pytest.raises(ValueError, match="links of another page"):
+        writer.save_page(run, Page(url="http://h/a", status=200), [Link("http://h/b", "http://h/c", "/c", "C", "main")])
+    writer.close()
