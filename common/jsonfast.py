@@ -74,6 +74,20 @@ def loads(text: str | bytes) -> Any:
         return json.loads(text)
 
 
+def loads_utf8(data: bytes) -> Any:
+    """``json.loads(data.decode("utf-8"))``: the same values, ``UnicodeDecodeError`` for bytes
+    that are not UTF-8 and ``json.JSONDecodeError`` for text that is not JSON. orjson reads
+    the bytes themselves (it refuses bytes that are not UTF-8), so a findings.json of 16 MB
+    is not decoded to text, then encoded again for the search and for orjson; whatever orjson
+    refuses is decoded and read by the standard library, which gives its own answer."""
+    if not has_long_number(data):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data.decode("utf-8"))
+
+
 def loads_plain(text: str | bytes) -> Any:
     """:func:`loads` without the search for long numbers, for JSON this code wrote whose
     numbers are all small (a page's headings, redirects and lists of strings): on many short

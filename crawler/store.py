@@ -296,7 +296,9 @@ def _tuple_to_page(values: tuple) -> Page:
 class PreviousPage:
     """The columns of a page of an earlier run that a re-crawl reads (``StoreWriter.previous_brief``):
     the validators of a conditional request and the content hash, then what the frontier
-    and the counts need of a page reused unchanged, and its ``meta`` as stored (JSON text)."""
+    and the counts need of a page reused unchanged, its ``meta`` as stored (JSON text), and
+    the run whose ``links`` rows are its links (``ifnull(links_run, run_id)``, as
+    ``run_links_sql`` joins them)."""
 
     url: str
     etag: str
@@ -307,6 +309,7 @@ class PreviousPage:
     final_url: str
     canonical: str
     meta: str
+    links_run: int
 
     def decoded_meta(self) -> dict:
         """``meta`` as ``Page.meta`` holds it."""
@@ -359,8 +362,9 @@ LINK_COLUMNS = ("l.source, l.target, l.href, l.text, l.region, l.kind, l.fragmen
                 "CASE WHEN l.scripted THEN 1 ELSE 0 END")
 """The columns of a ``Link`` in ``run_links_sql``, in its fields' order, as ``save_page`` of
 the decoded link stores them (``scripted`` left by an older version may be NULL or 2)."""
-_FOLLOW_SQL = run_links_sql("l.target, l.text", "p.url=?2 AND l.kind IN ('page','document')", "l.rowid")
-"""``(target, text)`` of the links to pages and documents of page ``?2`` of run ``?1``."""
+_FOLLOW_SQL = ("SELECT target, text FROM links INDEXED BY links_by_source WHERE run_id=? AND source=? "
+               "AND kind IN ('page','document') ORDER BY rowid")
+"""``(target, text)`` of the links to pages and documents of page ``?2`` held by run ``?1``."""
 
 
 def kept_pages(path: str | Path) -> int:
@@ -704,18 +708,20 @@ class StoreWriter:
     def previous_brief(self, run_id: int, url: str) -> PreviousPage | None:
         """What a re-crawl needs of a page of an earlier run before and after fetching it
         (see ``PreviousPage``): a few columns, nothing decoded."""
-        row = self.conn.execute("SELECT etag, last_modified, content_hash, status, error, final_url, canonical, meta "
-                                "FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
+        row = self.conn.execute("SELECT etag, last_modified, content_hash, status, error, final_url, canonical, meta, "
+                                "ifnull(links_run, run_id) FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
         if row is None:
             return None
-        etag, last_modified, digest, status, error, final_url, canonical, meta = row
+        etag, last_modified, digest, status, error, final_url, canonical, meta, links_run = row
         return PreviousPage(url, etag or "", last_modified or "", digest or "", status or 0, error or "",
-                            final_url or "", canonical or "", meta or "")
+                            final_url or "", canonical or "", meta or "", links_run)
 
-    def previous_follow(self, run_id: int, url: str) -> list[tuple[str, str]]:
+    def previous_follow(self, previous: PreviousPage) -> list[tuple[str, str]]:
         """``(target, text)`` of the links to pages and documents on a page of an earlier
-        run, in the order found: what the frontier needs of an unchanged page."""
-        return self.conn.execute(_FOLLOW_SQL, (run_id, url)).fetchall()
+        run (``previous_brief``), in the order found: what the frontier needs of an unchanged
+        page. Read from the run holding its links (``PreviousPage.links_run``), which is
+        where ``run_links_sql`` finds them, without looking the page up again."""
+        return self.conn.execute(_FOLLOW_SQL, (previous.links_run, previous.url)).fetchall()
 
     def copy_page(self, from_run: int, run_id: int, url: str, changes: dict) -> bool:
         """Save an unchanged page by copying its row and its links from run ``from_run``

@@ -183,7 +183,7 @@ class PageWorker:
                        meta={**meta, "reused_from_run": previous_run, "not_modified": response.status == 304})
         if meta.get("axe"):
             writer.copy_axe(previous_run, self.run.run_id, previous.url)
-        return Reused(previous.url, previous_run, changes, previous, writer.previous_follow(previous_run, previous.url))
+        return Reused(previous.url, previous_run, changes, previous, writer.previous_follow(previous))
 
     async def _html(self, target: Target, response: Response) -> "tuple[Page, list[Link]] | RenderJob":
         parsed, static_links, page = await asyncio.get_running_loop().run_in_executor(

@@ -74,15 +74,15 @@ class HistoryPoint:
 # --------------------------------------------------------------------------- reading
 def _read_json(path: Path):
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ReportFileError(f"{path}: not found") from None
     except OSError as exc:
         raise ReportFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return jsonfast.loads_utf8(data)
     except UnicodeDecodeError as exc:  # saved again by an editor in another encoding
         raise ReportFileError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    try:
-        return jsonfast.loads(text)
     except json.JSONDecodeError as exc:
         raise ReportFileError(f"{path}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
 

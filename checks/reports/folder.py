@@ -145,16 +145,17 @@ def write_findings(result: CheckResult, out: Path, previous: Path | None = None,
     reports folder being replaced, whose workbook is reused when it is the same).
 
     Returns the ``owner_row`` of each active finding, which begin its workbook rows, for
-    ``write_owners`` to use rather than make them again."""
-    files.write_findings(result, out, check=True)
-    rows = [finding_row(f) for f in (*result.findings, *result.waived)]
-    atomic_write(out / "findings.csv", _csv_text(FINDING_COLUMNS, rows))
+    ``write_owners`` to use rather than make them again. The workbook is asked for first,
+    so that a worker of ``builder`` makes it while this process writes the other two."""
     names = service_names(result)
     owner_rows = [owner_row(f, names) for f in result.findings]
     sheets = [("Findings", ALL_COLUMNS, [_all_row(f, row) for f, row in zip(result.findings, owner_rows)])]
     if result.waived:
         sheets.append(("Waived", ALL_COLUMNS, [all_row(f, names) for f in result.waived]))
     write_xlsx(out / "findings.xlsx", sheets, created_at(result), previous and previous / "findings.xlsx", builder)
+    files.write_findings(result, out, check=True)
+    rows = [finding_row(f) for f in (*result.findings, *result.waived)]
+    atomic_write(out / "findings.csv", _csv_text(FINDING_COLUMNS, rows))
     return owner_rows
 
 
@@ -445,49 +446,57 @@ def write_xlsx(path: Path, sheets: list[tuple[str, tuple[str, ...], list[list]]]
 
 
 class WorkbookBuilder:
-    """Makes big workbooks on the machine's other core while this process writes the other
-    reports (XlsxWriter is pure Python: two workbooks of 19,000 rows take about 3 s of one
-    core). One worker process, forked (so started in a few milliseconds, with nothing
-    imported again); at most one workbook at a time is handed to it, and one asked for while
-    it is busy is made here, so the two cores share the work. The bytes are those
+    """Makes big workbooks in worker processes while this process writes the other reports
+    (XlsxWriter is pure Python: the two workbooks of a 10,000-page site's 19,000 findings
+    take about 3.5 s of one core, the other reports about 1.5 s). Up to ``WORKERS`` worker
+    processes, forked (so started in a few milliseconds, with nothing imported again), each
+    making one workbook at a time; one asked for while every worker is busy is made here.
+    On two cores, the findings workbook and the largest owner's are made side by side while
+    this process writes the rest: the three share both cores to the end, where one worker
+    made one workbook while this process made the other and waited. The bytes are those
     ``xlsx_bytes`` gives in this process (the same function, the same arguments).
 
-    The worker is used only where forking is safe and useful: a start method ``fork``, more
-    than one usable core, no other thread running in this process when it starts, and a
-    workbook of at least ``PARALLEL_ROWS`` rows. A worker that dies (killed, out of memory)
-    costs nothing but time: its workbook is made here."""
+    Workers are used only where forking is safe and useful: a start method ``fork``, more
+    than one usable core, no other thread running in this process when they start (all are
+    forked at once, before the pool's own thread starts), and a workbook of at least
+    ``PARALLEL_ROWS`` rows. A worker that dies (killed, out of memory) costs nothing but
+    time: its workbook, and any handed over after it, is made here."""
 
     PARALLEL_ROWS = 2_000
+    WORKERS = 2
 
     def __init__(self) -> None:
         self.pool = None
-        self.busy = None  # the future of the workbook the worker is making
         self.pending: list[tuple[Path, object, tuple]] = []
         self.usable = True
 
     def build(self, path: Path, sheets, created: datetime | None, key: str | None) -> None:
         rows = sum(len(sheet_rows) for _, _, sheet_rows in sheets)
-        if rows >= self.PARALLEL_ROWS and (self.busy is None or self.busy.done()) and self._worker() is not None:
+        busy = sum(not future.done() for _, future, _ in self.pending)
+        if rows >= self.PARALLEL_ROWS and busy < self.WORKERS and self._worker() is not None:
             from concurrent.futures.process import BrokenProcessPool
 
             try:
-                self.busy = self.pool.submit(_build_in_worker, sheets, created, key)
-            except BrokenProcessPool:  # the worker died making an earlier one: no other is handed over
+                future = self.pool.submit(_build_in_worker, sheets, created, key)
+            except BrokenProcessPool:  # a worker died making an earlier one: no other is handed over
                 self.usable = False
             else:
-                self.pending.append((path, self.busy, (sheets, created, key)))
+                self.pending.append((path, future, (sheets, created, key)))
                 return
         _write_workbook(path, xlsx_bytes(sheets, created, key))
 
     def _worker(self):
         if not self.usable:
             return None
-        if self.pool is None and _can_fork():
+        if self.pool is None and (cores := _fork_cores()):
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+            self.pool = ProcessPoolExecutor(max_workers=min(self.WORKERS, cores),
+                                            mp_context=multiprocessing.get_context("fork"),
                                             initializer=_die_with_parent, initargs=(os.getpid(),))
+        elif self.pool is None:
+            self.usable = False  # decided once: no fork here, every workbook is made in this process
         return self.pool
 
     def finish(self) -> None:
@@ -531,7 +540,9 @@ def _build_in_worker(sheets, created: datetime | None, key: str | None) -> bytes
     return xlsx_bytes(sheets, created, key)
 
 
-def _can_fork() -> bool:
+def _fork_cores() -> int:
+    """The usable cores when forking workers is safe and useful here (start method ``fork``,
+    no other thread, more than one core), else 0."""
     import multiprocessing
     import threading
 
@@ -539,7 +550,8 @@ def _can_fork() -> bool:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return cores > 1 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return cores if fork and cores > 1 else 0
 
 
 def _digest_path(path: Path) -> Path:
@@ -583,9 +595,9 @@ def write_owners(result: CheckResult, out: Path, previous: Path | None = None,
     created = created_at(result)
     for name, findings in groups.items():
         rows = group_rows[name]
-        atomic_write(folder / f"{name}.csv", _csv_text(OWNER_COLUMNS, rows))
         write_xlsx(folder / f"{name}.xlsx", [(findings[0].owner or name, OWNER_COLUMNS, rows)], created,
-                   previous and previous / "owners" / f"{name}.xlsx", builder)
+                   previous and previous / "owners" / f"{name}.xlsx", builder)  # first: perhaps made by a worker
+        atomic_write(folder / f"{name}.csv", _csv_text(OWNER_COLUMNS, rows))
     for old in folder.iterdir():
         if old.suffix in (".csv", ".xlsx") and old.stem not in groups:
             old.unlink()
@@ -628,8 +640,8 @@ def _write_all(result: CheckResult, cfg, out: Path, previous: Path) -> None:
     builder = WorkbookBuilder()
     try:
         owner_rows = write_findings(result, out, previous=previous, builder=builder)
-        write_pages(result, cfg.crawl.db, out)
         write_owners(result, out, previous=previous, owner_rows=owner_rows, builder=builder)
+        write_pages(result, cfg.crawl.db, out)
         points = write_history(result, out)
         write_summary(out, site_url=cfg.site.url or None, step_summary=False, result=result, history=points)
         builder.finish()

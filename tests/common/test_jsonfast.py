@@ -129,3 +129,34 @@ def test_indented_bytes_are_the_indented_text_and_read_back_the_same(value):
 def test_indented_bytes_refuse_half_a_character_pair_as_utf8_does():
     with pytest.raises(UnicodeEncodeError):
         jsonfast.dumps_indented_bytes({"a": "\ud800"})
+
+
+UTF8_ODD = [b'\xef\xbb\xbf{"a": 1}', b'{"a": NaN}', b'{"a": 1e400}', b'{"a": "\\ud800"}', b'{"a": 1, "a": 2}',
+            b'{"a": "\xff"}', b'"\xed\xa0\x80"', b"[-9223372036854775809]", b"[1] x", b'{"a": "\\u0000"}',
+            "[\"caf\u00e9 \u2028 \U0001F600\"]".encode(), b"", b"   ", b"\x00"]
+"""Bytes a hand-edited or damaged findings.json may hold: a BOM, what orjson refuses and json
+reads, bytes that are not UTF-8, an encoded surrogate, numbers beyond 64 bits, trailing text."""
+
+
+def _outcome(read, data: bytes):
+    try:
+        return "value", read(data)
+    except Exception as exc:  # noqa: BLE001 - the kind of error is what is compared
+        return "error", type(exc).__name__, str(exc)
+
+
+@pytest.mark.parametrize("data", UTF8_ODD)
+def test_reading_bytes_gives_what_decoding_then_json_gives(data):
+    expected = _outcome(lambda d: json.loads(d.decode("utf-8")), data)
+    got = _outcome(jsonfast.loads_utf8, data)
+    if expected[0] == "value" and expected[1] != expected[1]:  # NaN inside: compare the text
+        assert repr(got) == repr(expected)
+    else:
+        assert got == expected
+
+
+@given(JSON_VALUES)
+def test_any_json_value_read_from_bytes_is_jsons(data):
+    text = jsonfast.dumps_indented(data)
+    if all(not 0xD800 <= ord(c) <= 0xDFFF for c in text):  # else the text has no UTF-8 bytes
+        assert jsonfast.loads_utf8(text.encode()) == json.loads(text)
