@@ -321,9 +321,6 @@ def _cells(ws, rows: list[list], link_columns: set[int]) -> None:
                     ws._write_string(r, i, value)
                     continue
                 cells[i] = CellStringTuple(index_of(value), None)
-                if first is None:
-                    first, low, high = r, i, i
-                last, low, high = r, min(low, i), max(high, i)
             elif value is None:
                 continue
             elif isinstance(value, bool):
@@ -334,6 +331,14 @@ def _cells(ws, rows: list[list], link_columns: set[int]) -> None:
                 ws._write_string(r, i, _xlsx_cell(str(value)))
         if not cells:
             del table[r]
+            continue
+        # the used range, widened once a row: by every cell of the row (those written by
+        # XlsxWriter's own methods widened it already, so counting them again changes nothing)
+        if first is None:
+            first, low, high = r, min(cells), max(cells)
+        else:
+            low, high = min(low, min(cells)), max(high, max(cells))
+        last = r
     if first is not None:
         ws._check_dimensions(first, low)
         ws._check_dimensions(last, high)

@@ -29,20 +29,25 @@ class RowsSheet(Worksheet):
         self.row_spans = spans = _spans(table)
         styles = {col: f' s="{info.column_format._get_xf_index()}"' for col, info in self.col_info.items()
                   if info.column_format is not None}
-        write, ref = self.fh.write, xl_rowcol_to_cell_fast
+        write = self.fh.write
+        names: dict[int, str] = {}  # column -> its letters (``xl_rowcol_to_cell_fast``'s)
         out: list[str] = []
         for row in sorted(r for r, cells in table.items() if cells):
             cells = table[row]
-            out.append(f'<row r="{row + 1}" spans="{spans[row // 16]}">')
+            number = row + 1
+            out.append(f'<row r="{number}" spans="{spans[row // 16]}">')
             for col in sorted(cells):
                 cell = cells[col]
                 kind = type(cell)
                 if kind is CellStringTuple or kind is CellNumberTuple:
                     style = f' s="{cell.format._get_xf_index()}"' if cell.format else styles.get(col, "")
+                    name = names.get(col)
+                    if name is None:
+                        name = names[col] = xl_rowcol_to_cell_fast(0, col)[:-1]
                     if kind is CellStringTuple:
-                        out.append(f'<c r="{ref(row, col)}"{style} t="s"><v>{cell.string}</v></c>')
+                        out.append(f'<c r="{name}{number}"{style} t="s"><v>{cell.string}</v></c>')
                     else:
-                        out.append(f'<c r="{ref(row, col)}"{style}><v>{cell.number:.16G}</v></c>')
+                        out.append(f'<c r="{name}{number}"{style}><v>{cell.number:.16G}</v></c>')
                 else:  # any other kind of cell: XlsxWriter's own routine, after what is pending
                     write("".join(out))
                     out.clear()
