@@ -490,6 +490,14 @@ class WorkbookBuilder:
                 return
         _write_workbook(path, xlsx_bytes(sheets, created, key))
 
+    def start(self) -> None:
+        """Fork the workers now (where ``build`` would), before this process has read a crawl:
+        a small process forks in a few milliseconds and shares little with its workers, where
+        one holding a 10,000-page site's findings pays for the copy of every memory page either
+        side touches afterwards. Call it while no other thread runs."""
+        if self._worker() is not None:
+            self.pool.submit(int).result()  # the pool forks all its workers at its first task
+
     def _worker(self):
         if not self.usable:
             return None
@@ -639,10 +647,11 @@ def _in_place(out: Path) -> bool:
     return out == Path.cwd().resolve() or (out.exists() and os.path.ismount(out))
 
 
-def _write_all(result: CheckResult, cfg, out: Path, previous: Path) -> None:
+def _write_all(result: CheckResult, cfg, out: Path, previous: Path, builder: WorkbookBuilder | None) -> None:
     if previous != out and files.history_path(previous).is_file():
         shutil.copy2(files.history_path(previous), files.history_path(out))
-    builder = WorkbookBuilder()
+    own = builder is None
+    builder = builder or WorkbookBuilder()
     try:
         owner_rows = write_findings(result, out, previous=previous, builder=builder)
         write_owners(result, out, previous=previous, owner_rows=owner_rows, builder=builder)
@@ -651,12 +660,14 @@ def _write_all(result: CheckResult, cfg, out: Path, previous: Path) -> None:
         write_summary(out, site_url=cfg.site.url or None, step_summary=False, result=result, history=points)
         builder.finish()
     finally:
-        builder.close()
+        if own:
+            builder.close()
 
 
-def write_reports(result: CheckResult, cfg, step_summary: bool = True) -> Path:
+def write_reports(result: CheckResult, cfg, step_summary: bool = True, builder: WorkbookBuilder | None = None) -> Path:
     """Write every report into ``cfg.reports.out``; return that folder (``step_summary``:
-    also append summary.md to ``$GITHUB_STEP_SUMMARY`` when that is set).
+    also append summary.md to ``$GITHUB_STEP_SUMMARY`` when that is set; ``builder``: the
+    caller's ``WorkbookBuilder``, started early and closed by the caller, else one of its own).
 
     The whole folder is written beside the old one and swapped in (``common.folders``),
     so a run killed half-way leaves the previous reports whole, never a mix of both.
@@ -665,11 +676,11 @@ def write_reports(result: CheckResult, cfg, step_summary: bool = True) -> Path:
     clean_leftovers(out)
     if _in_place(out):
         out.mkdir(parents=True, exist_ok=True)
-        _write_all(result, cfg, out, out)
+        _write_all(result, cfg, out, out, builder)
     else:
         tmp = temp_dir(out, "new")
         try:
-            _write_all(result, cfg, tmp, out)
+            _write_all(result, cfg, tmp, out, builder)
             _carry_over(out, tmp)
             swap(tmp, out)
         except BaseException:

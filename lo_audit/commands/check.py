@@ -38,14 +38,19 @@ def _store_given(args, cfg: config_mod.Config) -> None:
 
 def run(args, cfg: config_mod.Config | None = None) -> int:
     from checks.pipeline.engine import run_checks
-    from checks.reports.folder import exit_status, write_reports
+    from checks.reports.folder import WorkbookBuilder, exit_status, write_reports
 
     cfg = check_config(args, cfg)
     _store_given(args, cfg)
-    result = run_checks(cfg)
-    if result.run.get("unfinished"):
-        print(f"lo-audit check: warning: {UNFINISHED}", file=sys.stderr)
-    write_reports(result, cfg)
+    builder = WorkbookBuilder()
+    try:
+        builder.start()  # while the process is small (see WorkbookBuilder.start)
+        result = run_checks(cfg)
+        if result.run.get("unfinished"):
+            print(f"lo-audit check: warning: {UNFINISHED}", file=sys.stderr)
+        write_reports(result, cfg, builder=builder)
+    finally:
+        builder.close()
     if not args.quiet:
         print(result.headline())
     return exit_status(result, cfg.checks)

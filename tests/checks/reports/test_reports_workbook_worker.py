@@ -92,6 +92,28 @@ def test_workbooks_made_by_the_worker_are_the_main_process_bytes(tmp_path, small
     assert 1 <= len(workers) <= WorkbookBuilder.WORKERS  # workers made some (this process perhaps the others)
 
 
+def test_workers_started_before_the_check_make_the_same_workbooks(tmp_path, small_store, many_findings, monkeypatch,
+                                                                  forkable):
+    """``lo-audit check`` forks the workers before it reads the crawl (``WorkbookBuilder.start``)
+    and hands them to ``write_reports``, which leaves them to the caller to close."""
+    monkeypatch.setattr(WorkbookBuilder, "PARALLEL_ROWS", 10**9)
+    serial = write_reports(run_checks(cfg := _cfg(tmp_path, small_store, "serial")), cfg)
+    log = _made_by(tmp_path, monkeypatch)
+    monkeypatch.setattr(WorkbookBuilder, "PARALLEL_ROWS", 0)
+    builder = WorkbookBuilder()
+    builder.start()
+    try:
+        forked = {p.pid for p in builder.pool._processes.values()}
+        assert len(forked) == min(WorkbookBuilder.WORKERS, len(os.sched_getaffinity(0)))
+        early = write_reports(run_checks(cfg := _cfg(tmp_path, small_store, "early")), cfg, builder=builder)
+        assert builder.pool is not None and not builder.pending
+    finally:
+        builder.close()
+    assert _files(early) == _files(serial)
+    workers = _pids(log) - {os.getpid()}
+    assert workers and workers <= forked
+
+
 def test_a_worker_that_dies_costs_only_time(tmp_path, small_store, many_findings, monkeypatch, caplog, forkable):
     monkeypatch.setattr(WorkbookBuilder, "PARALLEL_ROWS", 10**9)
     serial = write_reports(run_checks(cfg := _cfg(tmp_path, small_store, "serial")), cfg)
