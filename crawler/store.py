@@ -216,10 +216,17 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
         except sqlite3.OperationalError as exc:
             if "full" in str(exc) or "disk I/O" in str(exc):
                 raise
+            if not create and _read_only(exc):  # a reader of a store it cannot write reads it as it is
+                return conn
             conn.close()
             raise StoreError(f"{path}: cannot upgrade the crawl store from schema {row[0]} to "
                              f"{SCHEMA_VERSION} ({exc})") from None
     return conn
+
+
+def _read_only(exc: sqlite3.Error) -> bool:
+    """True when ``exc`` says the store cannot be written (a read-only file, folder or mount)."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_READONLY or "readonly" in str(exc)
 
 
 def _upgrade(conn: sqlite3.Connection) -> None:
@@ -348,13 +355,21 @@ def _copy_page_sql(changed: tuple[str, ...]) -> str:
             f"ifnull(links_run, run_id) FROM pages WHERE run_id=?{len(changed) + 2} AND url=?{len(changed) + 3}")
 
 
-def run_links_sql(columns: str, where: str = "", order: str = "") -> str:
+LINKS_RUN = "ifnull(p.links_run, p.run_id)"
+"""The run whose ``links`` rows hold the links of page ``p`` (see the module's docstring)."""
+OWN_LINKS_RUN = "p.run_id"
+"""``LINKS_RUN`` in a store of schema 1 that could not be upgraded (opened read-only by a
+reader): there every page's links are its own run's."""
+
+
+def run_links_sql(columns: str, where: str = "", order: str = "", links_run: str = LINKS_RUN) -> str:
     """SELECT ``columns`` (of ``l``, the links, and ``p``, the pages) of the links of run
     ``?1``: its pages joined to the links of the run that read each of them
     (``pages.links_run``, see the module's docstring). ``where`` adds conditions, ``order``
-    an ORDER BY (``p.url, l.rowid``: by source, then in the order found on the page)."""
+    an ORDER BY (``p.url, l.rowid``: by source, then in the order found on the page);
+    ``links_run`` is ``OWN_LINKS_RUN`` in a store without ``pages.links_run``."""
     return (f"SELECT {columns} FROM pages AS p CROSS JOIN links AS l INDEXED BY links_by_source "
-            f"ON l.run_id=ifnull(p.links_run, p.run_id) AND l.source=p.url WHERE p.run_id=?1"
+            f"ON l.run_id={links_run} AND l.source=p.url WHERE p.run_id=?1"
             + (f" AND {where}" if where else "") + (f" ORDER BY {order}" if order else ""))
 
 
@@ -767,6 +782,9 @@ class StoreReader:
             raise StoreError(f"{path}: not a crawl store ({exc})") from None
         self.conn.row_factory = sqlite3.Row
         self.run_id = run_id if run_id is not None else self._latest_run(allow_incomplete)
+        # a store of schema 1 opened read-only is not upgraded (``connect``): no ``links_run``
+        self.links_run = (LINKS_RUN if "links_run" in {r[1] for r in self.conn.execute("PRAGMA table_info(pages)")}
+                          else OWN_LINKS_RUN)
 
     def _latest_run(self, allow_incomplete: bool) -> int:
         where = "" if allow_incomplete else "WHERE status='complete'"
@@ -819,9 +837,10 @@ class StoreReader:
     def links(self, source: str | None = None) -> Iterator[Link]:
         """The run's links (all, or those of page ``source``) by source, then in the order found."""
         if source is None:
-            sql, args = run_links_sql(LINK_COLUMNS, order="p.url, l.rowid"), (self.run_id,)
+            sql, args = run_links_sql(LINK_COLUMNS, order="p.url, l.rowid", links_run=self.links_run), (self.run_id,)
         else:
-            sql, args = run_links_sql(LINK_COLUMNS, "p.url=?2", "l.rowid"), (self.run_id, source)
+            sql, args = (run_links_sql(LINK_COLUMNS, "p.url=?2", "l.rowid", links_run=self.links_run),
+                         (self.run_id, source))
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: much faster than sqlite3.Row for many rows
         for src, target, href, text, region, kind, fragment, scripted in cursor.execute(sql, args):
@@ -831,8 +850,8 @@ class StoreReader:
         """Number of distinct pages linking to each target."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        return dict(cursor.execute(run_links_sql("l.target, COUNT(DISTINCT l.source)") + " GROUP BY l.target",
-                                   (self.run_id,)))
+        return dict(cursor.execute(run_links_sql("l.target, COUNT(DISTINCT l.source)", links_run=self.links_run)
+                                   + " GROUP BY l.target", (self.run_id,)))
 
     def link_statuses(self) -> dict[str, LinkStatus]:
         return {r["url"]: LinkStatus(url=r["url"], status=r["status"] or 0, error=r["error"] or "",
@@ -899,7 +918,7 @@ class StoreReader:
         for name, sql in (
             ("run", "SELECT status, start_urls, allow_hosts, settings FROM runs WHERE id=?"),
             ("pages", f"SELECT {columns} FROM pages WHERE run_id=? ORDER BY url"),  # names from PAGE_FIELDS
-            ("links", run_links_sql(LINK_COLUMNS, order="p.url, l.rowid")),
+            ("links", run_links_sql(LINK_COLUMNS, order="p.url, l.rowid", links_run=self.links_run)),
             ("link_status", "SELECT url, status, error, final_url FROM link_status WHERE run_id=? ORDER BY url"),
             ("axe", "SELECT url, template, rule, impact, help, help_url, tags, nodes, example_target, example_html "
                     "FROM axe WHERE run_id=? ORDER BY url, rowid"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+from contextlib import contextmanager
 
 import pytest
 
@@ -172,3 +175,49 @@ def test_links_of_another_page_are_refused(tmp_path):
     with pytest.raises(ValueError, match="links of another page"):
         writer.save_page(run, Page(url="http://h/a", status=200), [Link("http://h/b", "http://h/c", "/c", "C", "main")])
     writer.close()
+
+
+@contextmanager
+def _read_only(path):
+    """``path`` cannot be written, even by root (who ignores file modes: the file is made
+    immutable then, where the file system allows it)."""
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        try:
+            yield
+        finally:
+            path.chmod(0o644)
+        return
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+        pytest.skip("cannot make a file read-only for root here (no chattr)")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_read_only_store_of_schema_1_is_read_as_before(tmp_path):
+    """A store of schema 1 that cannot be written (an archived crawl, a read-only share)
+    cannot be upgraded; it is read as it is (each page's links are its own run's), with
+    the links, counts and digest it had, rather than refused."""
+    db = tmp_path / "s.sqlite"
+    writer = StoreWriter(db)
+    run = writer.start_run(["http://h/"], ["h"], {})
+    pages = [Page(url=f"http://h/{n}", status=200, title=str(n)) for n in range(3)]
+    for p in pages:
+        writer.save_page(run, p, [Link(p.url, f"http://h/{n}", str(n), f"T{n}", "main") for n in (2, 0, 1)])
+    writer.finish_run(run)
+    writer.close()
+    before = StoreReader(db)
+    expected = (list(before.links()), list(before.links(pages[1].url)), before.inlinks(), before.run_digest())
+    before.close()
+    _as_schema_1(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with _read_only(db):
+        reader = StoreReader(db)
+        assert (list(reader.links()), list(reader.links(pages[1].url)), reader.inlinks(),
+                reader.run_digest()) == expected
+        assert [p.url for p in reader.pages()] == [p.url for p in pages]
+        reader.close()
+    assert StoreReader(db).conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
