@@ -221,6 +221,14 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
             conn.close()
             raise StoreError(f"{path}: cannot upgrade the crawl store from schema {row[0]} to "
                              f"{SCHEMA_VERSION} ({exc})") from None
+    elif conn.execute("SELECT 1 FROM sqlite_master WHERE type='index' AND name='links_by_target'").fetchone():
+        # an older tool refusing this store first ran its own schema, which creates the index
+        try:
+            conn.execute("DROP INDEX IF EXISTS links_by_target")
+        except sqlite3.OperationalError as exc:
+            if "full" in str(exc) or "disk I/O" in str(exc):
+                raise
+            # read-only, or busy: dropped at a later opening
     return conn
 
 

@@ -221,3 +221,23 @@ def test_a_read_only_store_of_schema_1_is_read_as_before(tmp_path):
         assert [p.url for p in reader.pages()] == [p.url for p in pages]
         reader.close()
     assert StoreReader(db).conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+
+
+def test_the_index_an_older_tool_adds_before_refusing_the_store_is_dropped_again(tmp_path):
+    """An older tool opening a store of schema 2 creates ``links_by_target`` (its schema's
+    ``CREATE INDEX IF NOT EXISTS`` runs before it reads the version and refuses the store):
+    the next opening by this tool drops it, so no write of links keeps an index nothing reads."""
+    db = tmp_path / "s.sqlite"
+    writer = StoreWriter(db)
+    run = writer.start_run(["http://h/"], ["h"], {})
+    writer.save_page(run, Page(url="http://h/", status=200), [Link("http://h/", "http://h/a", "/a", "A", "main")])
+    writer.finish_run(run)
+    writer.close()
+    with sqlite3.connect(db) as conn:  # what an older tool's opening leaves
+        conn.execute("CREATE INDEX IF NOT EXISTS links_by_target ON links (run_id, target)")
+    for opened in (lambda: StoreReader(db), lambda: StoreWriter(db)):
+        handle = opened()
+        assert handle.conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name='links_by_target'").fetchone()[0] == 0
+        handle.close()
+        with sqlite3.connect(db) as conn:
+            conn.execute("CREATE INDEX IF NOT EXISTS links_by_target ON links (run_id, target)")
