@@ -44,13 +44,14 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import psutil
 
-from crawler.store import RunTotals, StoreReader
+from crawler.store import RunTotals, run_totals
 
 from . import findings as findings_mod
 from . import realsite
@@ -134,12 +135,17 @@ def timed(what: str, cmd: list[str], stdout=subprocess.DEVNULL, ok: tuple[int, .
 
 
 def store_counts(db: Path) -> RunTotals:
-    """Pages, renders, axe runs and status checks of the store's last run."""
-    reader = StoreReader(db)
+    """Pages, renders, axe runs and status checks of the store's last run, read without
+    opening the store as this checkout's tool does: that would upgrade the store of an
+    older version to this one's schema, and the older version's re-audit would refuse it."""
+    conn = sqlite3.connect(f"file:{urllib.parse.quote(str(db.resolve()))}?mode=ro", uri=True)
     try:
-        return reader.totals()
+        row = conn.execute("SELECT MAX(id) FROM runs").fetchone()
+        if row is None or row[0] is None:
+            raise SystemExit(f"{db}: the crawl store holds no crawl")
+        return run_totals(conn, int(row[0]))
     finally:
-        reader.close()
+        conn.close()
 
 
 # ----------------------------------------------------------------------------- sites

@@ -76,3 +76,33 @@ def test_a_week_later_the_kept_link_answers_are_a_week_older(tmp_path):
     run.week_older(db)  # a store without link_failures (an older version) is fine
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT checked_at FROM link_cache").fetchone()[0] == 1000000.0 - 7 * 86400
+
+
+def test_counting_a_run_leaves_the_store_as_the_version_that_wrote_it(tmp_path):
+    """The bench counts each version's crawl with this checkout's code, then that version
+    re-audits the same store: counting must not upgrade an older version's store, which
+    that version would then refuse ("schema 2 is newer than this tool")."""
+    import sqlite3
+
+    from crawler.model import Link, Page
+    from crawler.store import StoreWriter
+
+    db = tmp_path / "crawl.sqlite"
+    writer = StoreWriter(db)
+    run_id = writer.start_run(["http://h/"], ["h"], {})
+    writer.save_page(run_id, Page(url="http://h/", status=200, kind="html"),
+                     [Link("http://h/", "http://h/a", "/a", "A", "main")])
+    writer.save_page(run_id, Page(url="http://h/a", status=404, kind="html"))
+    writer.finish_run(run_id)
+    writer.close()
+    with sqlite3.connect(db) as conn:  # as a version of schema 1 leaves it
+        conn.execute("ALTER TABLE pages DROP COLUMN links_run")
+        conn.execute("CREATE INDEX links_by_target ON links (run_id, target)")
+        conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    conn.close()
+    counts = run.store_counts(db)
+    assert (counts.pages, counts.html, counts.errors) == (2, 2, 1)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+        assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name='links_by_target'").fetchone()[0] == 1
+    conn.close()
