@@ -747,10 +747,10 @@ class StoreWriter:
         return self.conn.execute(_FOLLOW_SQL, (previous.links_run, previous.url)).fetchall()
 
     def copy_page(self, from_run: int, run_id: int, url: str, changes: dict) -> bool:
-        """Save an unchanged page by copying its row and its links from run ``from_run``
-        inside SQLite, with the columns in ``changes`` (stored values) set anew, and mark
-        it done in the frontier, atomically. ``changes`` holds ``Page`` field values (encoded
-        here as ``save_page`` encodes them). What is stored is what ``save_page`` of the
+        """Save an unchanged page by copying its row from run ``from_run`` inside SQLite,
+        with the columns in ``changes`` (stored values) set anew, and mark it done in the
+        frontier, atomically. ``changes`` holds ``Page`` field values (encoded here as
+        ``save_page`` encodes them). What is stored is what ``save_page`` of the
         decoded page would store (``_COPY_COLUMNS``). False (nothing written) when the
         earlier run holds no such page.
 

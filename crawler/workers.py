@@ -69,10 +69,11 @@ class Done:
 
 @dataclass(frozen=True)
 class Reused:
-    """An unchanged page, ready to be saved: the engine copies the previous run's row and
-    links inside the store (``StoreWriter.copy_page``) with the columns in ``changes`` set
-    anew, so the page and its links are never decoded; ``follow`` holds the
-    ``(target, text)`` of its links to pages and documents, for the frontier."""
+    """An unchanged page, ready to be saved: the engine copies the previous run's row inside
+    the store (``StoreWriter.copy_page``, the links staying those of the run that read the
+    page) with the columns in ``changes`` set anew, so the page and its links are never
+    decoded; ``follow`` holds the ``(target, text)`` of its links to pages and documents,
+    for the frontier."""
 
     url: str
     from_run: int
