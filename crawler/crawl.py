@@ -48,6 +48,11 @@ MAX_TABS = 4
 HTTP_WORKERS_MIN = 16
 MAX_OUT_OF_SCOPE = 2000
 """Links outside ``crawl.scope`` status-checked at most (the rest stay unchecked)."""
+READING_SETTINGS = ("strip_params", "render", "a11y", "cookie_selectors", "load_more_selectors", "max_load_more")
+"""Settings that shape what is read from a page's body, with the allowed hosts: its links'
+targets and kinds, whether it is rendered (and so its script-added links) and checked with
+axe. A re-crawl reuses an unchanged page of the previous run only if that run was made with
+the same values (``reusable_run``); otherwise every page is read again."""
 STORE_BATCH = 200
 """Pages per store transaction (also committed every 0.5 s); a kill loses at most these."""
 
@@ -166,7 +171,7 @@ async def _crawl_into(writer: StoreWriter, cfg, browser: str | None, progress: P
                            plain_http_hosts(starts)) as fetcher:
             found = await _start_robots(fetcher, starts)
             run_id, resumed = _open_run(writer, cfg, starts, allowed)
-            run = RunStore(writer, run_id, writer.previous_complete_run(run_id))
+            run = RunStore(writer, run_id, reusable_run(writer, run_id, cfg, allowed))
             robots = RobotsCache(fetcher, allowed, cfg.ignore_robots, found)
             pool.settings.disallowed = robots.disallowed
             if run.previous is None and (cfg.render == "always" or (cfg.render != "never" and cfg.a11y)):
@@ -199,6 +204,22 @@ async def _start_robots(fetcher: Fetcher, starts: list[str]) -> dict[str, HostRo
         detail = ", ".join(f"{k} ({r.error})" for k, r in found.items())
         raise StartUrlUnreachable(f"none of the start URLs answered: {detail}; check the address and your network")
     return found
+
+
+def reusable_run(writer: StoreWriter, run_id: int, cfg, allowed: frozenset[str]) -> int | None:
+    """The latest complete run before ``run_id`` when it read pages as ``cfg`` would
+    (``READING_SETTINGS`` and the allowed hosts), so its unchanged pages can be reused; else
+    None: the same body read with other settings gives other links (a host now allowed,
+    a parameter now stripped), and a fresh reading is what the run must hold."""
+    previous = writer.previous_complete_run(run_id)
+    if previous is None:
+        return None
+    hosts, settings = writer.run_settings(previous)
+    now = json.loads(json.dumps(redacted_settings(cfg), default=str))  # as the store keeps them
+    if sorted(hosts) != sorted(allowed) or any(
+            name not in settings or settings[name] != now.get(name) for name in READING_SETTINGS):
+        return None
+    return previous
 
 
 def unfinished_run(db: str) -> int | None:

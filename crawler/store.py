@@ -549,6 +549,11 @@ class StoreWriter:
         row = self.conn.execute("SELECT start_urls FROM runs WHERE id=?", (run_id,)).fetchone()
         return list(json.loads(row[0] or "[]")) if row else []
 
+    def run_settings(self, run_id: int) -> tuple[list[str], dict]:
+        """The allowed hosts and the settings (JSON-decoded) a run was created with."""
+        row = self.conn.execute("SELECT allow_hosts, settings FROM runs WHERE id=?", (run_id,)).fetchone()
+        return (list(json.loads(row[0] or "[]")), dict(json.loads(row[1] or "{}"))) if row else ([], {})
+
     def unfinished_run(self) -> int | None:
         """The most recent run still marked running (a killed crawl), if any."""
         row = self.conn.execute("SELECT id FROM runs WHERE status='running' ORDER BY id DESC LIMIT 1").fetchone()
