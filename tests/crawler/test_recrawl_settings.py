@@ -5,6 +5,7 @@ one), so the run must store what a fresh crawl with the new settings stores."""
 
 from __future__ import annotations
 
+import pytest
 from crawlsite import Route, page
 
 from crawler.crawl import crawl
@@ -54,3 +55,22 @@ def test_a_recrawl_stripping_other_parameters_stores_what_a_fresh_crawl_does(mak
     crawl(crawl_cfg(site.url("/"), db=db, strip_params=("view",)))
     crawl(crawl_cfg(site.url("/"), db=fresh, strip_params=("view",)))
     assert _read(db) == _read(fresh) and len(_read(fresh)[0]) == 2
+
+
+SCRIPTED = ("<div id='more'></div><script>document.getElementById('more').innerHTML = "
+            "\"<a href='/holiday-clubs'>Holiday clubs</a>\";</script>")
+
+
+@pytest.mark.browser
+def test_a_recrawl_that_renders_finds_the_links_scripts_add(make_site, crawl_cfg, tmp_path):
+    """A first crawl without Chromium, then one that renders: the unchanged home page is read
+    again in Chromium, so the page only a script links to is found, as a fresh crawl finds it."""
+    site = make_site({"/": Route(page("Local Offer", "<a href='/short-breaks'>Short breaks</a>" + SCRIPTED), etag='"h"'),
+                      "/short-breaks": Route(page("Short breaks", "<p>Clubs</p>"), etag='"s"'),
+                      "/holiday-clubs": Route(page("Holiday clubs", "<p>Summer</p>"), etag='"c"')})
+    db, fresh = str(tmp_path / "crawl.sqlite"), str(tmp_path / "fresh.sqlite")
+    crawl(crawl_cfg(site.url("/"), db=db, render="never"))
+    crawl(crawl_cfg(site.url("/"), db=db, render="always"))
+    crawl(crawl_cfg(site.url("/"), db=fresh, render="always"))
+    assert _read(db) == _read(fresh)
+    assert (site.url("/"), site.url("/holiday-clubs"), "page") in _read(db)[1]
