@@ -330,6 +330,15 @@ class PreviousPage:
         """``meta`` as ``Page.meta`` holds it."""
         return _meta_in(self.meta)
 
+    def partial(self) -> bool:
+        """True when the page was read from its HTML alone because rendering it failed by
+        chance (``meta.render_error`` ``render-timeout`` or ``render-error``: a slow page, a
+        crashed tab): without the links and text its scripts add, a reading not to reuse even
+        if the page has not changed. (A page that took Chromium off the allowed hosts,
+        ``offsite-navigation``, does so every time: its reading is kept.)"""
+        return '"render_error"' in self.meta and \
+            self.decoded_meta().get("render_error") in ("render-timeout", "render-error")
+
 
 def _sql_literal(value) -> str:
     return str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"

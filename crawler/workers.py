@@ -126,6 +126,8 @@ class PageWorker:
             return Done(guard_page(target, guard))
         writer, previous_run = self.run.writer, self.run.previous
         previous = writer.previous_brief(previous_run, target.url) if previous_run else None
+        if previous is not None and previous.partial():  # read again, not asked whether it changed
+            previous = None
         response = await self.clients.fetcher.get(target.url, _conditional(previous) if previous else None,
                                                   body="any" if is_document_url(target.url) else "html")
         self.failures.record(host, response)
