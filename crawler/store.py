@@ -325,6 +325,9 @@ class PreviousPage:
     canonical: str
     meta: str
     links_run: int
+    redirects: tuple = ()
+    """The redirects that led to it (as ``Page.redirects``): with ``final_url``, where the
+    address led then, which a re-crawl compares with where it leads now."""
 
     def decoded_meta(self) -> dict:
         """``meta`` as ``Page.meta`` holds it."""
@@ -746,12 +749,13 @@ class StoreWriter:
         """What a re-crawl needs of a page of an earlier run before and after fetching it
         (see ``PreviousPage``): a few columns, nothing decoded."""
         row = self.conn.execute("SELECT etag, last_modified, content_hash, status, error, final_url, canonical, meta, "
-                                "ifnull(links_run, run_id) FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
+                                "ifnull(links_run, run_id), redirects FROM pages WHERE run_id=? AND url=?",
+                                (run_id, url)).fetchone()
         if row is None:
             return None
-        etag, last_modified, digest, status, error, final_url, canonical, meta, links_run = row
+        etag, last_modified, digest, status, error, final_url, canonical, meta, links_run, redirects = row
         return PreviousPage(url, etag or "", last_modified or "", digest or "", status or 0, error or "",
-                            final_url or "", canonical or "", meta or "", links_run)
+                            final_url or "", canonical or "", meta or "", links_run, _redirects_in(redirects))
 
     def previous_follow(self, previous: PreviousPage) -> list[tuple[str, str]]:
         """``(target, text)`` of the links to pages and documents on a page of an earlier

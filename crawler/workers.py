@@ -153,14 +153,26 @@ class PageWorker:
         if response.too_large:
             return base_page(target, response, self.scope, guard="too-large"), []
         if response.status == 304 and previous:
-            return self._reuse(target, response, previous)
+            if self._same_address(response, previous):
+                return self._reuse(target, response, previous)
+            # not modified, but reached by other redirects than before: read it whole
+            response = await self.clients.fetcher.get(target.url, body="any" if is_document_url(target.url) else "html")
+            self.failures.record(host_key(target.url), response)
+            return await self._build(target, response, None)
         if response.kind == "document":
             return await self._document(target, response), []
         if response.kind != "html" or not response.body:
             return base_page(target, response, self.scope, kind=response.kind), []
-        if previous and previous.content_hash == content_hash(response.body):
+        if previous and previous.content_hash == content_hash(response.body) and \
+                previous.status == response.status and self._same_address(response, previous):
             return self._reuse(target, response, previous)
         return await self._html(target, response)
+
+    def _same_address(self, response: Response, previous: PreviousPage) -> bool:
+        """True when the fetch ended where the previous run's did, by the same redirects (as
+        ``base_page`` stores them): an address that now leads elsewhere is another reading."""
+        now = base_page(Target(previous.url), response, self.scope)
+        return now.final_url == previous.final_url and now.redirects == previous.redirects
 
     async def _document(self, target: Target, response: Response) -> Page:
         """A PDF or Word file: read in a bounded worker process (``crawler.documents``)."""
