@@ -170,7 +170,13 @@ class PageWorker:
 
     def _same_address(self, response: Response, previous: PreviousPage) -> bool:
         """True when the fetch ended where the previous run's did, by the same redirects (as
-        ``base_page`` stores them): an address that now leads elsewhere is another reading."""
+        ``base_page`` stores them): an address that now leads elsewhere is another reading.
+
+        Most pages were not redirected then and are not now: the fetch ended at the address
+        asked for, a normalised URL, which ``base_page`` would store unchanged; only the others
+        are worked out as ``base_page`` stores them (a URL normalised for each hop)."""
+        if not response.redirects and not previous.redirects and previous.final_url == previous.url:
+            return True
         now = base_page(Target(previous.url), response, self.scope)
         return now.final_url == previous.final_url and now.redirects == previous.redirects
 

@@ -53,3 +53,21 @@ def test_an_authority_without_a_host_is_read_from_the_whole_url():
         host_key.cache_clear()
         _authority_host.cache_clear()
         assert host_key(url) == urlsplit(normalise(url)).netloc == "h.example", url
+
+
+def test_a_normalised_url_normalises_to_itself():
+    """What the frontier holds is normalised: normalising it again changes nothing (a re-crawl
+    takes an unredirected page's address as its final URL without normalising it again,
+    ``PageWorker._same_address``)."""
+    urls = [f"{s}://{h}{r}" if s else f"//{h}{r}" for s in SCHEMES for h in HOSTS for r in RESTS]
+    checked = 0
+    for url in urls:
+        for strip in ((), ("utm_source", "q")):
+            try:
+                once = normalise(url, strip)
+            except Exception:  # noqa: BLE001 - not a URL the frontier could hold
+                continue
+            if urlsplit(once).scheme in ("http", "https"):
+                assert normalise(once, strip) == once, url
+                checked += 1
+    assert checked > 500
