@@ -241,3 +241,23 @@ def test_the_index_an_older_tool_adds_before_refusing_the_store_is_dropped_again
         handle.close()
         with sqlite3.connect(db) as conn:
             conn.execute("CREATE INDEX IF NOT EXISTS links_by_target ON links (run_id, target)")
+
+
+def test_an_upgrade_that_cannot_begin_says_why(tmp_path):
+    """Another process holding the write lock: the upgrade fails with the store's own error
+    (it is locked), which ``connect`` puts in its one-line message."""
+    from crawler.store import _upgrade
+
+    db = tmp_path / "s.sqlite"
+    StoreWriter(db).close()
+    _as_schema_1(db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    conn = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            _upgrade(conn)
+    finally:
+        conn.close()
+        holder.execute("ROLLBACK")
+        holder.close()
