@@ -3,7 +3,9 @@
 The shapes are those of ``checks/CONTRACT.md``; ``findings.json`` and ``history.json`` are
 read by ``checks.reports.files`` (checked against their schemas). Missing optional parts
 (no history, no catalogue, no metrics) are fine because the site must build in every case;
-a file that exists but cannot be read raises ``BuildError`` naming it and the field.
+a file that exists but cannot be read raises ``ReportFileError`` naming it and the field:
+an input error (exit status 2, one line), for the file is to be fixed or written again by
+``lo-audit check``, not the build.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from pathlib import Path
 from checks.reports.files import HistoryPoint, ReportFileError, findings_path, history_path, read_findings, read_history
 from checks.reports.finding import Severity
 from checks.reports.folder import FORMULA_START
-from lo_audit.errors import BuildError
 
 SEVERITIES = tuple(s.value for s in Severity)
 MAX_PAGES_ROWS = 5000
@@ -60,7 +61,7 @@ def _read_pages(path: Path) -> tuple[list[dict], list[str]]:
             rows = [{k: _cell_text(v) for k, v in row.items()} for _, row in zip(range(MAX_PAGES_ROWS + 1), reader)]
             return rows, list(reader.fieldnames or [])
     except (OSError, csv.Error, UnicodeDecodeError) as exc:
-        raise BuildError(f"{path}: cannot be read as CSV ({exc})") from None
+        raise ReportFileError(f"{path}: cannot be read as CSV ({exc})") from None
 
 
 def _cell_text(value):
@@ -76,11 +77,8 @@ def load_audit(reports_dir: str | Path) -> Audit | None:
     reports_dir = Path(reports_dir)
     if not findings_path(reports_dir).is_file():
         return None
-    try:
-        result = read_findings(findings_path(reports_dir))
-        history = read_history(history_path(reports_dir))
-    except ReportFileError as exc:
-        raise BuildError(str(exc)) from None
+    result = read_findings(findings_path(reports_dir))
+    history = read_history(history_path(reports_dir))
     pages, columns = _read_pages(reports_dir / "pages.csv")
     return Audit(
         reports_dir=reports_dir,

@@ -213,3 +213,25 @@ def test_build_outside_a_checkout_exits_2(tmp_path):
     # without a docs folder of its own, build uses the site template shipped with the package (issue 14)
     done = lo_audit("build", cwd=tmp_path)
     assert done.returncode == 0 and (tmp_path / "site" / "index.html").is_file(), done.stderr
+
+
+@pytest.mark.parametrize("name, content, said", [
+    ("findings.json", b'{"findings": [', "not valid JSON"),
+    ("findings.json", '{"findings": "caf\u00e9"}'.encode("cp1252"), "not UTF-8"),
+    ("history.json", b'[{"date": 5}]', "history.json"),
+    ("pages.csv", b"url,title\n\xff\xfe broken\n", "cannot be read as CSV"),
+])
+def test_build_from_a_broken_report_file_exits_2_naming_it(tmp_path, name, content, said):
+    """A report file edited by hand or damaged is an input to fix (or to write again with
+    ``lo-audit check``): one line naming the file, exit status 2, the old site left alone."""
+    from checks.reports.files import write_findings
+    from checks.reports.result import CheckResult
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    write_findings(CheckResult((), today="2026-11-01", generated_at="2026-11-01T06:00:00+00:00"), reports)
+    assert lo_audit("build", cwd=tmp_path).returncode == 0
+    built = (tmp_path / "site" / "index.html").read_bytes()
+    (reports / name).write_bytes(content)
+    one_line_exit_2(lo_audit("build", cwd=tmp_path), name, said)
+    assert (tmp_path / "site" / "index.html").read_bytes() == built

@@ -11,6 +11,7 @@ import pytest
 from conftest import project_copy, site_config
 from synthetic import make_reports
 
+from checks.reports.files import ReportFileError
 from lo_audit.errors import BuildError
 from lo_audit.site.build import build_site
 
@@ -107,7 +108,7 @@ def test_bad_findings_json_names_the_file(tmp_path):
     project = project_copy(tmp_path / "p")
     (tmp_path / "r").mkdir()
     (tmp_path / "r" / "findings.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(BuildError, match="findings.json: not valid JSON: line 1"):
+    with pytest.raises(ReportFileError, match="findings.json: not valid JSON: line 1"):
         build_site(site_config(project, tmp_path / "r"))
 
 
