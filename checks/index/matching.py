@@ -67,7 +67,10 @@ CLOSE_NAME_FLOOR = 70.0
 that are each other's only candidate at this score, are matched (method ``close-name``)
 when one name's words are all in the other ("Young Carers Sibling Group" and "Young Carers
 Project - Sibling Group"); sibling names ("U3A Town - Art", "U3A Town - Walking") each have
-a word the other lacks and stay apart."""
+a word the other lacks and stay apart. Nor are a service and a record that both give a phone,
+an email or a website and share none of them ("Pinchmere North Walking" and a record
+"Pinchmere Walking" with its own number and address): with names this loose, contact
+details that all disagree say two services, not one whose every detail is wrong."""
 AMBIGUOUS_MARGIN = 5.0
 """Assignments within this many points of the chosen one are too close to call."""
 MAX_CANDIDATES = 20
@@ -593,11 +596,21 @@ def _close_names(matcher: Matcher, pairs: list[list[Pair]], assigned: dict[int, 
         ri = close[0].record
         if ri in taken or by_record[ri] != [si]:
             continue
-        s, names = matcher.services[si], matcher.records[ri].names
+        s, record = matcher.services[si], matcher.records[ri]
         forms = (s.tokens, *s.variants)
-        if any(a <= b or b <= a for a in forms for b in names):
+        if any(a <= b or b <= a for a in forms for b in record.names) and not _contacts_disagree(s, record):
             out[si] = ri
     return out
+
+
+IDENTIFYING = ("phone", "email", "website", "domain")
+"""Contact kinds that tell one service from another (a postcode is shared by a building's services)."""
+
+
+def _contacts_disagree(service: ServiceKeys, record: RecordKeys) -> bool:
+    """Both give a phone, an email or a website, and they share none of them (nor a web domain)."""
+    both = any(service.values[k] and record.values[k] for k in ("phone", "email", "website"))
+    return both and not any(service.values[k] & record.values[k] for k in IDENTIFYING)
 
 
 def _ids_agree(matcher: Matcher, pairs: list[list[Pair]], assigned: dict[int, int]) -> bool:

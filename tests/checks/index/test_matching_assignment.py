@@ -257,3 +257,32 @@ def test_numbers_are_shown_as_the_page_writes_them(make_ctx):
     assert found["pl"].evidence["found"] == ["+441174960999"]
     extra = by_subject(run_rule(contact_rules.extra, ctx))["yc"]
     assert extra.found == "(0117) 496-0402"
+
+
+def test_close_names_whose_contact_details_all_disagree_stay_apart(make_ctx):
+    """A catalogue's "Pinchmere North Walking" and a directory's "Pinchmere Walking" (a
+    sibling group the catalogue lacks), each with its own number and address: two services,
+    one missing and one unlisted, not one whose every contact detail is wrong (four false
+    findings for its owner). A close name that shares an email, or whose record gives no
+    contact details, is still matched."""
+    pages = [rec(f"{i}-{slug}", name) for i, (name, slug) in enumerate(FILLER, 100)]
+    pages += [rec("40-pinchmere-walking", "Pinchmere Walking",
+                  "<aside><p>Email walking@pinchmere-u3a.example.org</p><p>Tel 0161 496 0201</p></aside>"),
+              rec("41-young-carers-project-sibling-group", "Young Carers Project - Sibling Group",
+                  "<aside><p>Email siblings@carers.example.org</p><p>Tel 0161 496 0777</p></aside>"),
+              rec("42-sendiass", "SENDIASS")]
+    services = [Service("pn", "Pinchmere North Walking", phones=("0161 496 0301",),
+                        emails=("north.walking@pinchmere.example.org",)),
+                Service("ys", "Young Carers Sibling Group", phones=("0161 496 0999",),
+                        emails=("siblings@carers.example.org",)),
+                Service("si", "SEND Information, Advice and Support Service (SENDIASS)"),
+                *(Service(slug, name) for name, slug in FILLER)]
+    ctx = make_ctx(pages=pages, services=services)
+    matches = match_services(services, ctx.site)
+    assert not matches["pn"].found
+    assert matches["ys"].page.url.endswith("41-young-carers-project-sibling-group")
+    assert matches["si"].page.url.endswith("42-sendiass")
+    assert [f.subject for f in run_rule(service_rules.missing, ctx)] == ["pn"]
+    assert [f.url.rsplit("/", 1)[-1] for f in run_rule(service_rules.unlisted, ctx)] == ["40-pinchmere-walking"]
+    assert [f.subject for f in run_rule(contact_rules.phone, ctx)] == ["ys"]  # its own number is wrong
+    assert not run_rule(contact_rules.email, ctx)
