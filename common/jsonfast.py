@@ -65,27 +65,17 @@ def has_long_number(text: str | bytes) -> bool:
 
 
 def loads(text: str | bytes) -> Any:
-    """``json.loads(text)``: the same values, and ``json.JSONDecodeError`` for text that is not JSON."""
-    if has_long_number(text):
-        return json.loads(text)
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-
-
-def loads_utf8(data: bytes) -> Any:
-    """``json.loads(data.decode("utf-8"))``: the same values, ``UnicodeDecodeError`` for bytes
-    that are not UTF-8 and ``json.JSONDecodeError`` for text that is not JSON. orjson reads
-    the bytes themselves (it refuses bytes that are not UTF-8), so a findings.json of 16 MB
-    is not decoded to text, then encoded again for the search and for orjson; whatever orjson
-    refuses is decoded and read by the standard library, which gives its own answer."""
-    if not has_long_number(data):
+    """``json.loads(text)``, bytes read as UTF-8 (``json.loads(text.decode("utf-8"))``): the
+    same values, ``UnicodeDecodeError`` for bytes that are not UTF-8 and
+    ``json.JSONDecodeError`` for text that is not JSON. orjson reads bytes themselves (it
+    refuses bytes that are not UTF-8), so a findings.json of 16 MB is not decoded to text
+    first; whatever orjson refuses is read by the standard library, which gives its own answer."""
+    if not has_long_number(text):
         try:
-            return orjson.loads(data)
+            return orjson.loads(text)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(data.decode("utf-8"))
+    return json.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
 
 
 def loads_plain(text: str | bytes) -> Any:

@@ -80,7 +80,7 @@ def _read_json(path: Path):
     except OSError as exc:
         raise ReportFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        return jsonfast.loads_utf8(data)
+        return jsonfast.loads(data)
     except UnicodeDecodeError as exc:  # saved again by an editor in another encoding
         raise ReportFileError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except json.JSONDecodeError as exc:
