@@ -202,7 +202,7 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(SCHEMA)
     except sqlite3.DatabaseError as exc:
-        if "full" in str(exc) or "disk I/O" in str(exc):
+        if _machine_fault(exc):
             raise
         raise StoreError(f"{path}: cannot open the crawl store ({exc})") from None
     row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -214,7 +214,7 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
         try:
             _upgrade(conn)
         except sqlite3.OperationalError as exc:
-            if "full" in str(exc) or "disk I/O" in str(exc):
+            if _machine_fault(exc):
                 raise
             if not create and _read_only(exc):  # a reader of a store it cannot write reads it as it is
                 return conn
@@ -226,10 +226,15 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
         try:
             conn.execute("DROP INDEX IF EXISTS links_by_target")
         except sqlite3.OperationalError as exc:
-            if "full" in str(exc) or "disk I/O" in str(exc):
+            if _machine_fault(exc):
                 raise
             # read-only, or busy: dropped at a later opening
     return conn
+
+
+def _machine_fault(exc: sqlite3.Error) -> bool:
+    """A full disk or an I/O error: raised as it is, for the command line to say so."""
+    return "full" in str(exc) or "disk I/O" in str(exc)
 
 
 def _read_only(exc: sqlite3.Error) -> bool:
