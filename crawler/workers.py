@@ -128,9 +128,7 @@ class PageWorker:
         previous = writer.previous_brief(previous_run, target.url) if previous_run else None
         if previous is not None and previous.partial():  # read again, not asked whether it changed
             previous = None
-        response = await self.clients.fetcher.get(target.url, _conditional(previous) if previous else None,
-                                                  body="any" if is_document_url(target.url) else "html")
-        self.failures.record(host, response)
+        response = await self._fetch(target, host, previous)
         built = await self._build(target, response, previous)
         if isinstance(built, (RenderJob, Reused)):
             return built
@@ -146,6 +144,13 @@ class PageWorker:
             return "robots"
         return ""
 
+    async def _fetch(self, target: Target, host: str, previous: PreviousPage | None) -> Response:
+        """GET the page (conditionally when an earlier run read it), its answer counted for its host."""
+        response = await self.clients.fetcher.get(target.url, _conditional(previous) if previous else None,
+                                                  body="any" if is_document_url(target.url) else "html")
+        self.failures.record(host, response)
+        return response
+
     async def _build(self, target: Target, response: Response,
                      previous: PreviousPage | None) -> "tuple[Page, list[Link]] | Reused | RenderJob":
         if response.error or response.left_scope:
@@ -156,9 +161,7 @@ class PageWorker:
             if self._same_address(response, previous):
                 return self._reuse(target, response, previous)
             # not modified, but reached by other redirects than before: read it whole
-            response = await self.clients.fetcher.get(target.url, body="any" if is_document_url(target.url) else "html")
-            self.failures.record(host_key(target.url), response)
-            return await self._build(target, response, None)
+            return await self._build(target, await self._fetch(target, host_key(target.url), None), None)
         if response.kind == "document":
             return await self._document(target, response), []
         if response.kind != "html" or not response.body:
