@@ -44,14 +44,13 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import psutil
 
-from crawler.store import RunTotals, run_totals
+from crawler.store import RunTotals, read_only, run_totals
 
 from . import findings as findings_mod
 from . import realsite
@@ -138,7 +137,7 @@ def store_counts(db: Path) -> RunTotals:
     """Pages, renders, axe runs and status checks of the store's last run, read without
     opening the store as this checkout's tool does: that would upgrade the store of an
     older version to this one's schema, and the older version's re-audit would refuse it."""
-    conn = sqlite3.connect(f"file:{urllib.parse.quote(str(db.resolve()))}?mode=ro", uri=True)
+    conn = read_only(db)
     try:
         row = conn.execute("SELECT MAX(id) FROM runs").fetchone()
         if row is None or row[0] is None:

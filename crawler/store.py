@@ -39,8 +39,9 @@ import hashlib
 import json
 import marshal
 import os
-import time
 import sqlite3
+import time
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import MISSING, dataclass
@@ -407,10 +408,18 @@ _FOLLOW_SQL = ("SELECT target, text FROM links INDEXED BY links_by_source WHERE 
 """``(target, text)`` of the links to pages and documents of page ``?2`` held by run ``?1``."""
 
 
+def read_only(path: str | Path, timeout: float = 5) -> sqlite3.Connection:
+    """A connection that reads the store as it is: nothing written, no schema made or upgraded
+    (for a look at a store another version of the tool may own). The path is quoted, so a
+    ``?`` or ``#`` in it is part of the name."""
+    return sqlite3.connect(f"file:{urllib.parse.quote(str(Path(path).resolve()))}?mode=ro", uri=True,
+                           timeout=timeout)
+
+
 def kept_pages(path: str | Path) -> int:
     """Pages stored by the latest run (0 when the store cannot be read)."""
     try:
-        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=5)
+        conn = read_only(path)
         try:
             row = conn.execute("SELECT COUNT(*) FROM pages WHERE run_id=(SELECT MAX(id) FROM runs)").fetchone()
             return int(row[0])

@@ -261,3 +261,23 @@ def test_an_upgrade_that_cannot_begin_says_why(tmp_path):
         conn.close()
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_store_whose_path_holds_uri_characters_is_read_read_only(tmp_path):
+    """``kept_pages`` (and the benchmark) open the store read-only by URI: a ``#``, ``?`` or
+    ``%`` in its path is part of the file's name, not of the URI."""
+    from crawler.store import kept_pages, read_only
+
+    db = tmp_path / "odd #1 ?x %20.sqlite"
+    writer = StoreWriter(db)
+    run = writer.start_run([], [], {})
+    writer.save_page(run, Page(url="http://h/a", status=200))
+    writer.finish_run(run)
+    writer.close()
+    assert kept_pages(db) == 1
+    conn = read_only(db)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("DELETE FROM pages")
+    finally:
+        conn.close()
